@@ -1,0 +1,326 @@
+"""Which functions of a module are workflow code, and which are activities.
+
+A function is workflow code *in place* when it is a workflow (decorated,
+registered, or taking an annotated workflow context), a method of a Temporal
+``@workflow.defn`` class, or a DBOS ``@DBOS.workflow()``. Activities and steps
+(decorated, registered, annotated, or passed to ``call_activity`` /
+``execute_activity`` / ``DBOS.run_step``) are never workflow code, even when
+something else would make them look like one.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+
+from wflint.analysis.scope import ModuleInfo, Scope, qualname
+from wflint.frameworks import FRAMEWORKS, Framework
+
+FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
+
+
+@dataclass
+class WorkflowUnit:
+    """A function that is workflow code in place."""
+
+    node: FunctionNode
+    framework: Framework
+    display: str
+    #: the name that reaches the context in this function (``ctx``, ``workflow``, ``DBOS``)
+    ctx_name: str | None
+    #: "workflow" (an entry point), "method" (a Temporal helper method) or a handler kind
+    kind: str = "workflow"
+    class_name: str | None = None
+
+
+@dataclass
+class Discovery:
+    units: list[WorkflowUnit] = field(default_factory=list)
+    activities: set[FunctionNode] = field(default_factory=set)
+    frameworks: tuple[Framework, ...] = ()
+
+    def unit_for(self, node: ast.AST) -> WorkflowUnit | None:
+        for unit in self.units:
+            if unit.node is node:
+                return unit
+        return None
+
+
+def enabled_frameworks(module: ModuleInfo, allowed: tuple[str, ...] | None,
+                       workflow_decorators: tuple[str, ...]) -> tuple[Framework, ...]:
+    """The frameworks a module imports (limited to ``allowed`` when configured)."""
+    imported = module.imported
+    found = []
+    for fw in FRAMEWORKS.values():
+        if fw.name == "generic":
+            continue
+        if allowed is not None and fw.name not in allowed:
+            continue
+        if any(name == m or name.startswith(m + ".") or m.startswith(name + ".")
+               for name in imported for m in fw.modules):
+            found.append(fw)
+    if workflow_decorators:
+        found.append(FRAMEWORKS["generic"])
+    return tuple(found)
+
+
+def discover(module: ModuleInfo, frameworks: tuple[Framework, ...],
+             workflow_decorators: tuple[str, ...] = (),
+             activity_decorators: tuple[str, ...] = ()) -> Discovery:
+    result = Discovery(frameworks=frameworks)
+    if not frameworks:
+        return result
+    finder = _Finder(module, frameworks, workflow_decorators, activity_decorators)
+    finder.run()
+    activities = finder.activities
+    result.activities = activities
+    seen: set[ast.AST] = set()
+    for unit in finder.units:
+        if unit.node in activities or unit.node in seen:
+            continue
+        seen.add(unit.node)
+        result.units.append(unit)
+    result.units.sort(key=lambda u: (u.node.lineno, u.node.col_offset))
+    return result
+
+
+_SDK_MODULES = tuple(m for fw in FRAMEWORKS.values() for m in fw.modules)
+
+
+def _is_sdk(name: str | None) -> bool:
+    return name is not None and any(name == m or name.startswith(m + ".") for m in _SDK_MODULES)
+
+
+class _Finder:
+    def __init__(self, module: ModuleInfo, frameworks: tuple[Framework, ...],
+                 workflow_decorators: tuple[str, ...], activity_decorators: tuple[str, ...]) -> None:
+        self.module = module
+        self.scope: Scope = module.scope
+        self.frameworks = frameworks
+        self.workflow_decorators = frozenset(workflow_decorators)
+        self.activity_decorators = frozenset(activity_decorators)
+        self.units: list[WorkflowUnit] = []
+        self.activities: set[FunctionNode] = set()
+        self.module_functions = {name: defs[0] for name, defs in module.scope.functions.items()
+                                 if len(defs) == 1}
+        self.module_classes = {name: defs[0] for name, defs in module.scope.classes.items()
+                               if len(defs) == 1}
+
+    # -- entry -------------------------------------------------------------------------
+
+    def run(self) -> None:
+        for node in _definitions(self.module.tree.body):
+            if isinstance(node, ast.ClassDef):
+                self._class(node)
+            else:
+                self._function(node, None)
+        self._registrations()
+
+    # -- decorators ----------------------------------------------------------------------
+
+    def _decorator_role(self, decorator: ast.expr) -> tuple[str, Framework, ast.expr] | None:
+        """("workflow" | "activity", framework, decorator) for a recognised decorator."""
+        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+        name = qualname(target, self.scope)
+        for fw in self.frameworks:
+            if fw.name == "generic":
+                text = name or ""
+                if text in self.workflow_decorators:
+                    return "workflow", fw, decorator
+                if text in self.activity_decorators:
+                    return "activity", fw, decorator
+                continue
+            if name in fw.workflow_decorators:
+                return "workflow", fw, decorator
+            if name in fw.activity_decorators:
+                return "activity", fw, decorator
+            if isinstance(target, ast.Attribute):
+                if target.attr in fw.workflow_decorator_attrs and self._registry(target.value, fw):
+                    return "workflow", fw, decorator
+                if target.attr in fw.activity_decorator_attrs and self._registry(target.value, fw):
+                    return "activity", fw, decorator
+        if name is not None and (name in self.activity_decorators):
+            return "activity", self.frameworks[0], decorator
+        return None
+
+    def _registry(self, receiver: ast.expr, fw: Framework) -> bool:
+        """Whether ``receiver`` can be the framework's runtime/app/worker object."""
+        name = qualname(receiver, self.scope)
+        if name is None:
+            return True
+        if name.endswith("()") and name[:-2] in fw.registry_types:
+            return True
+        # an object created elsewhere (imported, or built by a project factory)
+        return not _is_sdk(name)
+
+    def _function(self, node: FunctionNode, class_name: str | None) -> None:
+        roles = [role for d in node.decorator_list if (role := self._decorator_role(d))]
+        for role, fw, decorator in roles:
+            if role == "activity":
+                self.activities.add(node)
+                return
+        for role, fw, decorator in roles:
+            if role == "workflow":
+                self._add(node, fw, class_name, decorator)
+                return
+        annotated = self._annotated_framework(node, class_name is not None)
+        if annotated is not None:
+            role, fw, param = annotated
+            if role == "activity":
+                self.activities.add(node)
+            else:
+                self._add(node, fw, class_name, None, ctx_name=param)
+
+    def _annotated_framework(self, node: FunctionNode, is_method: bool
+                             ) -> tuple[str, Framework, str] | None:
+        params = [*node.args.posonlyargs, *node.args.args]
+        if is_method and params and params[0].arg in ("self", "cls"):
+            params = params[1:]
+        for index, param in enumerate(params):
+            if param.annotation is None:
+                continue
+            annotation = _annotation_name(param.annotation, self.scope)
+            if annotation is None:
+                continue
+            for fw in self.frameworks:
+                # the context is the first parameter, except in Azure where it is any
+                if index > 0 and fw.context != "named":
+                    continue
+                if annotation in fw.context_types:
+                    return "workflow", fw, param.arg
+                if annotation in fw.activity_context_types:
+                    return "activity", fw, param.arg
+        return None
+
+    def _class(self, node: ast.ClassDef) -> None:
+        for decorator in node.decorator_list:
+            target = decorator.func if isinstance(decorator, ast.Call) else decorator
+            name = qualname(target, self.scope)
+            for fw in self.frameworks:
+                if name in fw.workflow_class_decorators:
+                    self._workflow_class(node, fw)
+                    return
+        for item in _definitions(node.body):
+            if not isinstance(item, ast.ClassDef):
+                self._function(item, node.name)
+
+    def _workflow_class(self, node: ast.ClassDef, fw: Framework) -> None:
+        methods = {item.name for item in node.body if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))}
+        for item in _definitions(node.body):
+            if isinstance(item, ast.ClassDef):
+                continue
+            kind = "method"
+            for decorator in item.decorator_list:
+                target = decorator.func if isinstance(decorator, ast.Call) else decorator
+                name = qualname(target, self.scope)
+                if name in fw.handler_decorators:
+                    kind = fw.handler_decorators[name]
+                elif (isinstance(target, ast.Attribute) and target.attr == "validator"
+                      and isinstance(target.value, ast.Name) and target.value.id in methods):
+                    kind = "validator"
+            self.units.append(WorkflowUnit(item, fw, f"{node.name}.{item.name}",
+                                           self._module_context(fw), kind, node.name))
+
+    def _module_context(self, fw: Framework) -> str:
+        """The local spelling of a module-style context (``workflow``, ``wf``, ``DBOS``)."""
+        for local, targets in self.scope.imports.items():
+            if fw.context_module in targets:
+                return local
+        return fw.default_context_name
+
+    def _add(self, node: FunctionNode, fw: Framework, class_name: str | None,
+             decorator: ast.expr | None, ctx_name: str | None = None) -> None:
+        if fw.context == "module":
+            ctx_name = self._module_context(fw)
+        elif ctx_name is None:
+            ctx_name = _context_param(node, fw, decorator, class_name is not None)
+        display = f"{class_name}.{node.name}" if class_name else node.name
+        self.units.append(WorkflowUnit(node, fw, display, ctx_name, "workflow", class_name))
+
+    # -- registration calls ----------------------------------------------------------------
+
+    def _registrations(self) -> None:
+        for call in _calls(self.module.tree):
+            func = call.func
+            attr = func.attr if isinstance(func, ast.Attribute) else None
+            name = None
+            for fw in self.frameworks:
+                for entry in fw.workflow_registrations:
+                    if self._is_call_to(entry, attr, func) and call.args:
+                        fn = self._function_arg(call.args[0])
+                        if fn is not None:
+                            self._add(fn, fw, None, None)
+                for entry in (*fw.activity_registrations, *fw.activity_invocations):
+                    if self._is_call_to(entry, attr, func):
+                        for arg in call.args[:2]:
+                            fn = self._function_arg(arg)
+                            if fn is not None:
+                                self.activities.add(fn)
+                if fw.name == "temporal":
+                    name = name or qualname(func, self.scope)
+                    if name == "temporalio.worker.Worker" or name == "temporalio.worker.Replayer":
+                        self._temporal_worker(call, fw)
+
+    def _is_call_to(self, entry: str, attr: str | None, func: ast.expr) -> bool:
+        if "." in entry:
+            return (attr is not None and entry.endswith("." + attr)
+                    and qualname(func, self.scope) == entry)
+        return attr == entry
+
+    def _function_arg(self, arg: ast.expr) -> FunctionNode | None:
+        if isinstance(arg, ast.Name):
+            return self.module_functions.get(arg.id)
+        return None
+
+    def _temporal_worker(self, call: ast.Call, fw: Framework) -> None:
+        for keyword in call.keywords:
+            if keyword.arg == "activities" and isinstance(keyword.value, (ast.List, ast.Tuple)):
+                for element in keyword.value.elts:
+                    fn = self._function_arg(element)
+                    if fn is not None:
+                        self.activities.add(fn)
+
+
+def _context_param(node: FunctionNode, fw: Framework, decorator: ast.expr | None,
+                   is_method: bool) -> str | None:
+    params = [*node.args.posonlyargs, *node.args.args]
+    if is_method and params and params[0].arg in ("self", "cls"):
+        params = params[1:]
+    if fw.context == "named" and isinstance(decorator, ast.Call):
+        for keyword in decorator.keywords:
+            if keyword.arg == "context_name" and isinstance(keyword.value, ast.Constant) \
+                    and isinstance(keyword.value.value, str):
+                return keyword.value.value
+    return params[0].arg if params else None
+
+
+def _annotation_name(annotation: ast.expr, scope: Scope) -> str | None:
+    if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+        try:
+            annotation = ast.parse(annotation.value, mode="eval").body
+        except SyntaxError:
+            return None
+    return qualname(annotation, scope)
+
+
+def _definitions(body: list[ast.stmt]):
+    """Function and class definitions of a block, including those under if/try/with."""
+    stack = list(reversed(body))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            yield node
+        elif isinstance(node, (ast.If, ast.Try, ast.With, ast.AsyncWith)) or \
+                type(node).__name__ == "TryStar":
+            for name in ("handlers", "finalbody", "orelse", "body"):
+                block = getattr(node, name, None)
+                if block:
+                    stack.extend(reversed(block))
+        elif isinstance(node, ast.ExceptHandler):
+            stack.extend(reversed(node.body))
+
+
+def _calls(tree: ast.AST):
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            yield node

@@ -1,0 +1,293 @@
+"""Qualified names after import resolution, with Python's scoping rules.
+
+Every banned call is matched by the qualified name of what it refers to, never
+by spelling: ``from datetime import datetime as dt; dt.now()`` resolves to
+``datetime.datetime.now``, while a parameter or local variable that happens to
+be called ``time`` resolves to nothing.
+
+A name bound only by assignments of the same constructor call carries that
+call's type: after ``log = logging.getLogger(__name__)``, ``log.info`` resolves
+to ``logging.getLogger().info``; after ``with httpx.Client() as c``, ``c.get``
+resolves to ``httpx.Client().get``. A name bound in any other way, or to
+different values, resolves to nothing: silence is preferred to a guess.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+
+BUILTIN_NAMES = frozenset(dir(builtins))
+
+_SCOPE_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+_BLOCK_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
+
+
+class Scope:
+    """The names one function (or the module) binds, and what they are bound to."""
+
+    __slots__ = ("node", "parent", "module", "params", "stores", "values", "imports",
+                 "functions", "classes", "globals", "nonlocals", "_types", "_resolving")
+
+    def __init__(self, node: ast.AST, parent: Scope | None, module: ModuleInfo) -> None:
+        self.node = node
+        self.parent = parent
+        self.module = module
+        self.params: set[str] = set()
+        self.stores: dict[str, int] = {}
+        self.values: dict[str, list[ast.expr]] = {}
+        self.imports: dict[str, list[str]] = {}
+        self.functions: dict[str, list[ast.FunctionDef | ast.AsyncFunctionDef]] = {}
+        self.classes: dict[str, list[ast.ClassDef]] = {}
+        self.globals: set[str] = set()
+        self.nonlocals: set[str] = set()
+        self._types: dict[str, str | None] = {}
+        self._resolving: set[str] = set()
+
+    @property
+    def is_module(self) -> bool:
+        return self.parent is None
+
+    def binds(self, name: str) -> bool:
+        return (name in self.params or name in self.stores or name in self.imports
+                or name in self.functions or name in self.classes)
+
+    def _binding_kinds(self, name: str) -> int:
+        return sum(1 for table in (self.params, self.stores, self.imports, self.functions, self.classes)
+                   if name in table)
+
+    def binding_qualname(self, name: str) -> str | None:
+        """The qualified name ``name`` stands for in this scope, if it is unambiguous."""
+        if self._binding_kinds(name) != 1:
+            return None
+        if name in self.imports:
+            targets = self.imports[name]
+            return targets[0] if all(t == targets[0] for t in targets) else None
+        if name in self.stores:
+            return self.value_type(name)
+        if self.is_module and (name in self.functions or name in self.classes):
+            defs = self.functions.get(name) or self.classes.get(name)
+            if defs and len(defs) == 1:
+                return f"{self.module.name}.{name}" if self.module.name else name
+        return None
+
+    def value_type(self, name: str) -> str | None:
+        """``callee()`` when every binding of ``name`` is the result of the same call."""
+        if name in self._types:
+            return self._types[name]
+        values = self.values.get(name, [])
+        result: str | None = None
+        if values and len(values) == self.stores.get(name, 0) and name not in self._resolving:
+            self._resolving.add(name)
+            try:
+                kinds = {self._type_of(value) for value in values}
+            finally:
+                self._resolving.discard(name)
+            if len(kinds) == 1:
+                result = kinds.pop()
+        self._types[name] = result
+        return result
+
+    def _type_of(self, value: ast.expr) -> str | None:
+        if isinstance(value, ast.Call):
+            callee = qualname(value.func, self)
+            return f"{callee}()" if callee else None
+        if isinstance(value, (ast.Name, ast.Attribute)):
+            return qualname(value, self)
+        return None
+
+
+class ModuleInfo:
+    """One parsed module: its tree, its module scope and the scopes of the functions walked."""
+
+    def __init__(self, tree: ast.Module, name: str, path: str, source: str) -> None:
+        self.tree = tree
+        self.name = name
+        self.path = path
+        self.source = source
+        self.package = name if path.endswith("__init__.py") else name.rpartition(".")[0]
+        self._scopes: dict[ast.AST, Scope] = {}
+        self.scope = Scope(tree, None, self)
+        _collect(self.scope, tree.body)
+        self._scopes[tree] = self.scope
+
+    @property
+    def imported(self) -> set[str]:
+        """Every qualified name imported at module level."""
+        return {target for targets in self.scope.imports.values() for target in targets}
+
+    def scope_of(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda,
+                 parent: Scope) -> Scope:
+        """The scope of a function, built on first use."""
+        scope = self._scopes.get(node)
+        if scope is None:
+            scope = Scope(node, parent, self)
+            args = node.args
+            for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs):
+                scope.params.add(arg.arg)
+            if args.vararg:
+                scope.params.add(args.vararg.arg)
+            if args.kwarg:
+                scope.params.add(args.kwarg.arg)
+            if isinstance(node, ast.Lambda):
+                _collect_expr(scope, node.body)
+            else:
+                _collect(scope, node.body)
+            self._scopes[node] = scope
+        return scope
+
+    def resolve_import(self, module: str | None, level: int) -> str:
+        """The absolute module of ``from <level dots><module> import ...``."""
+        if level == 0:
+            return module or ""
+        base = self.package
+        for _ in range(level - 1):
+            base = base.rpartition(".")[0]
+        if module:
+            return f"{base}.{module}" if base else module
+        return base
+
+
+def qualname(expr: ast.expr, scope: Scope) -> str | None:
+    """The qualified name an expression refers to; calls in a chain add ``()``."""
+    suffix: list[str] = []
+    node = expr
+    while True:
+        if isinstance(node, ast.Attribute):
+            suffix.append(node.attr)
+            node = node.value
+        elif isinstance(node, ast.Call):
+            suffix.append("()")
+            node = node.func
+        elif isinstance(node, ast.Name):
+            base = resolve_name(node.id, scope)
+            if base is None:
+                return None
+            for part in reversed(suffix):
+                base = base + part if part == "()" else f"{base}.{part}"
+            return base
+        else:
+            return None
+
+
+def resolve_name(name: str, scope: Scope) -> str | None:
+    current: Scope | None = scope
+    while current is not None and not current.is_module:
+        if name in current.globals:
+            break
+        if current.binds(name):
+            return current.binding_qualname(name)
+        current = current.parent
+    module = scope.module.scope
+    if module.binds(name):
+        return module.binding_qualname(name)
+    if name in BUILTIN_NAMES:
+        return f"builtins.{name}"
+    return None
+
+
+def resolve_function(name: str, scope: Scope) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+    """The module-level function ``name`` refers to from ``scope``, if that is certain."""
+    current: Scope | None = scope
+    while current is not None and not current.is_module:
+        if name in current.globals:
+            break
+        if current.binds(name):
+            return None
+        current = current.parent
+    module = scope.module.scope
+    defs = module.functions.get(name)
+    if defs and len(defs) == 1 and module._binding_kinds(name) == 1:
+        return defs[0]
+    return None
+
+
+def dotted_text(expr: ast.expr) -> str | None:
+    """``a.b.c`` for a plain attribute chain, as written."""
+    parts: list[str] = []
+    node = expr
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+        return ".".join(reversed(parts))
+    return None
+
+
+def _bind_value(scope: Scope, target: ast.expr, value: ast.expr | None) -> None:
+    if isinstance(target, ast.Name) and value is not None:
+        scope.values.setdefault(target.id, []).append(value)
+
+
+def _collect(scope: Scope, body: list[ast.stmt]) -> None:
+    """Record every binding a block makes in ``scope`` (not descending into nested scopes)."""
+    stack: list[ast.AST] = list(reversed(body))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            scope.functions.setdefault(node.name, []).append(node)
+            stack.extend(node.decorator_list)
+            stack.extend(d for d in node.args.defaults)
+            stack.extend(d for d in node.args.kw_defaults if d is not None)
+            continue
+        if isinstance(node, ast.ClassDef):
+            scope.classes.setdefault(node.name, []).append(node)
+            stack.extend(node.decorator_list)
+            stack.extend(node.bases)
+            continue
+        if isinstance(node, ast.Lambda):
+            stack.extend(node.args.defaults)
+            continue
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    scope.imports.setdefault(alias.asname, []).append(alias.name)
+                else:
+                    top = alias.name.partition(".")[0]
+                    scope.imports.setdefault(top, []).append(top)
+            continue
+        if isinstance(node, ast.ImportFrom):
+            base = scope.module.resolve_import(node.module, node.level)
+            for alias in node.names:
+                if alias.name == "*":
+                    continue
+                target = f"{base}.{alias.name}" if base else alias.name
+                scope.imports.setdefault(alias.asname or alias.name, []).append(target)
+            continue
+        if isinstance(node, ast.Global):
+            scope.globals.update(node.names)
+            continue
+        if isinstance(node, ast.Nonlocal):
+            scope.nonlocals.update(node.names)
+            continue
+        if isinstance(node, ast.Name):
+            if not isinstance(node.ctx, ast.Load):
+                scope.stores[node.id] = scope.stores.get(node.id, 0) + 1
+            continue
+        if isinstance(node, ast.Assign):
+            if len(node.targets) == 1:
+                _bind_value(scope, node.targets[0], node.value)
+        elif isinstance(node, ast.AnnAssign):
+            _bind_value(scope, node.target, node.value)
+        elif isinstance(node, (ast.With, ast.AsyncWith)):
+            for item in node.items:
+                if item.optional_vars is not None:
+                    _bind_value(scope, item.optional_vars, item.context_expr)
+        elif isinstance(node, ast.ExceptHandler):
+            if node.name:
+                scope.stores[node.name] = scope.stores.get(node.name, 0) + 1
+        elif isinstance(node, (ast.MatchAs, ast.MatchStar)):
+            if node.name:
+                scope.stores[node.name] = scope.stores.get(node.name, 0) + 1
+        elif isinstance(node, ast.MatchMapping):
+            if node.rest:
+                scope.stores[node.rest] = scope.stores.get(node.rest, 0) + 1
+        stack.extend(ast.iter_child_nodes(node))
+    for name in scope.nonlocals | scope.globals:
+        scope.stores.pop(name, None)
+        scope.values.pop(name, None)
+
+
+def _collect_expr(scope: Scope, expr: ast.expr) -> None:
+    _collect(scope, [ast.Expr(expr)])

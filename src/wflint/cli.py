@@ -1,0 +1,208 @@
+"""The ``wflint`` command: parse options, call the engine, print.
+
+Exit codes: 0 nothing to report, 1 findings remain, 2 usage, configuration or
+internal error (``--exit-zero`` never hides a 2).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections import Counter
+from pathlib import Path
+
+import click
+
+from wflint import __version__
+from wflint.codes import BY_CODE, CATALOG
+from wflint.output import FORMATS, TEXT_FORMATS
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def _split(values: tuple[str, ...]) -> tuple[str, ...]:
+    """Options given several times and/or comma-separated: ``--select WFL1,WFL2``."""
+    return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
+
+
+def _error(message: str) -> None:
+    click.echo(f"wflint: error: {message}", err=True)
+
+
+def _use_color(choice: str, stream) -> bool:
+    if choice == "always":
+        return True
+    if choice == "never":
+        return False
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR") or os.environ.get("CLICOLOR_FORCE"):
+        return True
+    if os.environ.get("TERM") == "dumb":
+        return False
+    return hasattr(stream, "isatty") and stream.isatty()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", "-V", prog_name="wflint", message="%(prog)s %(version)s")
+def main() -> None:
+    """wflint: find determinism hazards in durable-workflow code."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--select", multiple=True, help="Rule codes or prefixes to enable (e.g. WFL1,WFL30). Replaces the configured selection.")
+@click.option("--ignore", multiple=True, help="Rule codes or prefixes to disable.")
+@click.option("--extend-select", multiple=True, help="Rule codes or prefixes to enable in addition.")
+@click.option("--output-format", type=click.Choice(FORMATS), default="flake8", show_default=True,
+              envvar="WFLINT_OUTPUT_FORMAT", help="How findings are printed.")
+@click.option("-o", "--output-file", type=click.Path(dir_okay=False, writable=True),
+              help="Write the output to this file instead of stdout.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings remain (errors still exit 2).")
+@click.option("--statistics", is_flag=True, help="Print a count of findings per rule instead of the findings.")
+@click.option("-q", "--quiet", is_flag=True, help="Print findings only, no summary.")
+@click.option("-s", "--silent", is_flag=True, help="Print nothing; only the exit code tells.")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False),
+              help="Use this configuration file instead of searching for one.")
+@click.option("--framework", multiple=True,
+              help="Only recognise workflows of these frameworks (dapr, durabletask, azure, temporal, dbos).")
+@click.option("--exclude", multiple=True, help="Path patterns to exclude (replaces the configured 'exclude').")
+@click.option("--extend-exclude", multiple=True, help="Path patterns to exclude in addition.")
+@click.option("--force-exclude", is_flag=True, help="Apply the excludes to paths named on the command line too.")
+@click.option("--stdin-filename", "--stdin-display-name", "stdin_filename",
+              help="The name of the file read from stdin ('-'), for messages and configuration.")
+@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto",
+              help="Colour the output (auto: only on a terminal; honours NO_COLOR and FORCE_COLOR).")
+def check(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...],
+          extend_select: tuple[str, ...], output_format: str, output_file: str | None,
+          exit_zero: bool, statistics: bool, quiet: bool, silent: bool, config_file: str | None,
+          framework: tuple[str, ...], exclude: tuple[str, ...], extend_exclude: tuple[str, ...],
+          force_exclude: bool, stdin_filename: str | None, color: str) -> None:
+    """Check files and directories (default: the current directory; '-' reads stdin)."""
+    from wflint.config import ConfigError, find_config, load_config, resolve_settings
+    from wflint.engine import Checker
+
+    targets = list(paths) or ["."]
+    reads_stdin = targets == ["-"]
+    if "-" in targets and not reads_stdin:
+        _error("'-' (stdin) cannot be combined with other paths")
+        sys.exit(EXIT_ERROR)
+    try:
+        if config_file is not None:
+            file_config = load_config(Path(config_file))
+        else:
+            anchor = Path(stdin_filename).parent if reads_stdin and stdin_filename else (
+                Path.cwd() if reads_stdin else Path(targets[0]))
+            found = find_config(anchor if anchor.exists() else Path.cwd())
+            file_config = load_config(found) if found else None
+        settings = resolve_settings(
+            file_config,
+            select=_split(select) or None,
+            ignore=_split(ignore),
+            extend_select=_split(extend_select),
+            exclude=_split(exclude) or None,
+            extend_exclude=_split(extend_exclude),
+            frameworks=_split(framework) or None,
+        )
+    except ConfigError as exc:
+        _error(str(exc))
+        sys.exit(EXIT_ERROR)
+
+    checker = Checker(settings)
+    status = EXIT_CLEAN
+    outcomes = []
+    if reads_stdin:
+        display = stdin_filename or "stdin"
+        if not (force_exclude and stdin_filename and settings.excluder.excludes(stdin_filename)):
+            outcomes.append(checker.check_bytes(sys.stdin.buffer.read(), display))
+    else:
+        from wflint.files import collect_files
+
+        file_set = collect_files(targets, settings, force_exclude)
+        for missing in file_set.missing:
+            _error(f"{missing}: no such file or directory")
+            status = EXIT_ERROR
+        for path in file_set.files:
+            outcomes.append(checker.check_path(path))
+
+    diagnostics = []
+    for outcome in outcomes:
+        if outcome.error is not None:
+            _error(f"{outcome.path}: internal error: {outcome.error}")
+            status = EXIT_ERROR
+        diagnostics.extend(outcome.diagnostics)
+    diagnostics.sort(key=lambda d: d.sort_key)
+
+    if not silent:
+        _emit(diagnostics, output_format, output_file, statistics, quiet, color)
+    if status == EXIT_CLEAN and diagnostics and not exit_zero:
+        status = EXIT_FINDINGS
+    sys.exit(status)
+
+
+def _emit(diagnostics, output_format: str, output_file: str | None, statistics: bool,
+          quiet: bool, color: str) -> None:
+    from wflint.output import render
+
+    stream = open(output_file, "w", encoding="utf-8") if output_file else sys.stdout
+    try:
+        use_color = output_file is None and _use_color(color, stream)
+        if statistics:
+            counts = Counter(d.code for d in diagnostics)
+            for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+                stream.write(f"{count}\t{code}\t[ ] {BY_CODE[code].name}\n")
+        else:
+            stream.write(render(diagnostics, output_format, use_color))
+        if output_format in TEXT_FORMATS and not quiet:
+            if diagnostics:
+                count = len(diagnostics)
+                stream.write(f"Found {count} error{'s' if count != 1 else ''}.\n")
+            else:
+                stream.write("All checks passed!\n")
+        stream.flush()
+    finally:
+        if output_file:
+            stream.close()
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table",
+              show_default=True)
+def rules(fmt: str) -> None:
+    """List every rule of the catalog."""
+    if fmt == "json":
+        data = [{"code": e.code, "name": e.name, "severity": e.severity, "summary": e.summary}
+                for e in CATALOG]
+        click.echo(json.dumps(data, indent=2))
+    elif fmt == "markdown":
+        from wflint.codes import markdown_table
+        click.echo(markdown_table())
+    else:
+        width = max(len(e.name) for e in CATALOG)
+        for e in CATALOG:
+            click.echo(f"{e.code}  {e.name:<{width}}  {e.severity:<7}  {e.summary}")
+
+
+@main.command()
+@click.argument("code")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def rule(code: str, fmt: str) -> None:
+    """Explain a rule: what it flags, why, an example, and what to use per framework."""
+    from wflint.docs import per_framework, rule_markdown
+
+    code = code.upper()
+    if code not in BY_CODE:
+        _error(f"unknown rule code '{code}'; see 'wflint rules'")
+        sys.exit(EXIT_ERROR)
+    if fmt == "json":
+        entry = BY_CODE[code]
+        from wflint.docs import rule_docstring
+        click.echo(json.dumps({
+            "code": code, "name": entry.name, "severity": entry.severity, "summary": entry.summary,
+            "explanation": rule_docstring(code),
+            "frameworks": [{"framework": t, "instead": s} for t, s in per_framework(code)]
+            if code not in ("WFL001", "WFL002") else [],
+        }, indent=2))
+    else:
+        click.echo(rule_markdown(code), nl=False)

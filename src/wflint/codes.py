@@ -1,0 +1,112 @@
+"""The rule catalog: every code wflint can report, in one reviewable table.
+
+A code is never reused or renumbered. The catalog is read without importing any
+rule module, so ``--select`` resolution and ``wflint rules`` stay cheap; the rule
+class named in ``rule`` is imported only when its documentation or checks are
+needed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class CodeEntry:
+    code: str
+    name: str
+    severity: str
+    summary: str
+    rule: str  # "module:Class" under wflint.rules
+
+    @property
+    def category(self) -> str:
+        return self.rule.split(".")[0]
+
+
+CATALOG: tuple[CodeEntry, ...] = (
+    CodeEntry("WFL001", "syntax-error", ERROR,
+              "The file cannot be parsed.", "file.syntax_error:SyntaxErrorRule"),
+    CodeEntry("WFL002", "unreadable-file", ERROR,
+              "The file cannot be read or decoded.", "file.unreadable_file:UnreadableFile"),
+    CodeEntry("WFL101", "wall-clock", ERROR,
+              "Reads the wall clock in workflow code.", "time.wall_clock:WallClock"),
+    CodeEntry("WFL102", "blocking-sleep", ERROR,
+              "Sleeps with a non-durable sleep in workflow code.",
+              "time.blocking_sleep:BlockingSleep"),
+    CodeEntry("WFL201", "random", ERROR,
+              "Draws unseeded random numbers in workflow code.", "randomness.random_call:RandomCall"),
+    CodeEntry("WFL202", "random-uuid", ERROR,
+              "Generates a random or time-based UUID in workflow code.",
+              "randomness.random_uuid:RandomUuid"),
+    CodeEntry("WFL301", "file-io", ERROR,
+              "Touches the file system in workflow code.", "io.file_io:FileIO"),
+    CodeEntry("WFL302", "network-io", ERROR,
+              "Does network I/O or creates a network client in workflow code.",
+              "io.network_io:NetworkIO"),
+    CodeEntry("WFL303", "subprocess", ERROR,
+              "Starts or controls processes in workflow code.", "io.subprocess_call:SubprocessCall"),
+    CodeEntry("WFL304", "database", ERROR,
+              "Connects to a database in workflow code.", "io.database:Database"),
+    CodeEntry("WFL305", "console-input", ERROR,
+              "Reads from the console in workflow code.", "io.console_input:ConsoleInput"),
+    CodeEntry("WFL401", "environment", ERROR,
+              "Reads or changes environment variables in workflow code.",
+              "host.environment:Environment"),
+    CodeEntry("WFL402", "host-state", ERROR,
+              "Depends on the host (name, platform, cwd, time zone, argv...) in workflow code.",
+              "host.host_state:HostState"),
+    CodeEntry("WFL501", "unguarded-logging", WARNING,
+              "Logs without a replay guard in workflow code.",
+              "output.unguarded_logging:UnguardedLogging"),
+    CodeEntry("WFL502", "unguarded-print", WARNING,
+              "Prints without a replay guard in workflow code.",
+              "output.unguarded_print:UnguardedPrint"),
+    CodeEntry("WFL601", "unbounded-loop", WARNING,
+              "Loops forever over durable operations without continue-as-new.",
+              "control.unbounded_loop:UnboundedLoop"),
+    CodeEntry("WFL701", "threads-and-tasks", ERROR,
+              "Starts threads, processes or non-replayable asyncio tasks in workflow code.",
+              "concurrency.threads_and_tasks:ThreadsAndTasks"),
+    CodeEntry("WFL903", "async-workflow", ERROR,
+              "Declares an async workflow in a framework that only runs generators.",
+              "framework.async_workflow:AsyncWorkflow"),
+)
+
+BY_CODE: dict[str, CodeEntry] = {entry.code: entry for entry in CATALOG}
+ALL_CODES: tuple[str, ...] = tuple(entry.code for entry in CATALOG)
+
+
+class UnknownSelector(ValueError):
+    """A --select/--ignore value that matches no code."""
+
+
+def expand_selector(selector: str) -> set[str]:
+    """Codes matched by a selector: a full code, a prefix such as ``WFL1``, or ``ALL``."""
+    token = selector.strip().upper()
+    if token == "ALL":
+        return set(ALL_CODES)
+    matched = {code for code in ALL_CODES if code.startswith(token)}
+    if not token or not matched:
+        raise UnknownSelector(selector)
+    return matched
+
+
+def rule_class(code: str):
+    """Import and return the rule class for ``code``."""
+    import importlib
+
+    module_name, _, class_name = BY_CODE[code].rule.partition(":")
+    module = importlib.import_module(f"wflint.rules.{module_name}")
+    return getattr(module, class_name)
+
+
+def markdown_table() -> str:
+    """The rule table the README carries (a test keeps the two in step)."""
+    lines = ["| Code | Name | Severity | What it flags |", "|---|---|---|---|"]
+    for entry in CATALOG:
+        lines.append(f"| {entry.code} | {entry.name} | {entry.severity} | {entry.summary} |")
+    return "\n".join(lines)

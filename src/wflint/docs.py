@@ -1,0 +1,48 @@
+"""Rule documentation, rendered from the catalog, the rule's docstring and the framework tables."""
+
+from __future__ import annotations
+
+import inspect
+import re
+
+from wflint.codes import BY_CODE, rule_class
+from wflint.frameworks import FRAMEWORKS
+
+_CODE_BLOCK = re.compile(r"```python\n(.*?)```", re.S)
+
+
+def rule_docstring(code: str) -> str:
+    return inspect.cleandoc(rule_class(code).__doc__ or "")
+
+
+def doc_examples(code: str) -> tuple[str, str]:
+    """The ``## Example`` and ``## Use instead`` code blocks of a rule's documentation."""
+    doc = rule_docstring(code)
+    example = doc.split("## Example", 1)[1].split("## Use instead", 1)[0]
+    instead = doc.split("## Use instead", 1)[1].split("\n## ", 1)[0]
+    return _CODE_BLOCK.search(example).group(1), _CODE_BLOCK.search(instead).group(1)
+
+
+def per_framework(code: str) -> list[tuple[str, str]]:
+    """(framework title, what to do instead) for every framework the rule applies to."""
+    rule = rule_class(code)
+    rows = []
+    for fw in FRAMEWORKS.values():
+        if fw.name == "generic" or fw.name not in rule.frameworks:
+            continue
+        ctx = fw.default_context_name
+        rows.append((fw.title, fw.alternative(code, None, ctx)))
+        for (alt_code, name), _ in fw.call_alternatives.items():
+            if alt_code == code:
+                rows.append((f"{fw.title}: {name}()", fw.alternative(code, name, ctx)))
+    return rows
+
+
+def rule_markdown(code: str) -> str:
+    entry = BY_CODE[code]
+    parts = [f"# {entry.name} ({code})", "", f"Severity: {entry.severity}. {entry.summary}", "",
+             rule_docstring(code)]
+    if code not in ("WFL001", "WFL002"):
+        parts += ["", "## Per framework", "", "| Framework | Instead |", "|---|---|"]
+        parts += [f"| {title} | {text} |" for title, text in per_framework(code)]
+    return "\n".join(parts) + "\n"

@@ -1,0 +1,54 @@
+"""Azure Durable Functions (azure.durable_functions): generator orchestrators on a function app."""
+
+from wflint.frameworks import Framework
+
+_APPS = (
+    "azure.durable_functions.DFApp",
+    "azure.durable_functions.Blueprint",
+    "azure.durable_functions.decorators.durable_app.DFApp",
+    "azure.durable_functions.decorators.durable_app.Blueprint",
+    "azure.functions.FunctionApp",
+    "azure.functions.Blueprint",
+)
+_ACTIVITY = "move it into an activity and call it with yield {ctx}.call_activity(...)"
+
+FRAMEWORK = Framework(
+    name="azure",
+    title="Azure Durable Functions",
+    modules=("azure.durable_functions", "azure.functions"),
+    markers=(b"durable_functions",),
+    style="generator",
+    context="named",
+    default_context_name="context",
+    context_types=(
+        "azure.durable_functions.DurableOrchestrationContext",
+        "azure.durable_functions.models.DurableOrchestrationContext",
+        "azure.durable_functions.models.DurableOrchestrationContext.DurableOrchestrationContext",
+    ),
+    registry_types=_APPS,
+    workflow_decorator_attrs=("orchestration_trigger", "durable_openai_agent_orchestrator"),
+    activity_decorator_attrs=("activity_trigger",),
+    workflow_registrations=("azure.durable_functions.Orchestrator.create",),
+    activity_invocations=("call_activity", "call_activity_with_retry"),
+    alternatives={
+        "*": _ACTIVITY,
+        "WFL101": "use {ctx}.current_utc_datetime (aware UTC, replayed from history)",
+        "WFL102": "use yield {ctx}.create_timer({ctx}.current_utc_datetime + timedelta(seconds=...))",
+        "WFL201": _ACTIVITY + ", or seed a generator with random.Random({ctx}.new_uuid())",
+        "WFL202": "use {ctx}.new_uuid() (str) or {ctx}.new_guid() (uuid.UUID), both deterministic",
+        "WFL302": _ACTIVITY + ", or use yield {ctx}.call_http(method, url) for plain HTTP",
+        "WFL501": "guard it with if not {ctx}.is_replaying:",
+        "WFL502": "guard it with if not {ctx}.is_replaying:",
+        "WFL601": "run one iteration per instance, then call {ctx}.continue_as_new(state)",
+        "WFL701": "schedule activities and combine the yielded tasks with"
+                  " {ctx}.task_all([...]) / {ctx}.task_any([...])",
+        "WFL903": "write it as a generator: def with yield {ctx}.call_activity(...)",
+    },
+    call_alternatives={
+        ("WFL101", "datetime.datetime.utcnow"):
+            "use {ctx}.current_utc_datetime.replace(tzinfo=None)",
+        ("WFL101", "time.time"): "use {ctx}.current_utc_datetime.timestamp()",
+        ("WFL101", "time.time_ns"): "use int({ctx}.current_utc_datetime.timestamp() * 1e9)",
+        ("WFL101", "datetime.date.today"): "use {ctx}.current_utc_datetime.date() (UTC date)",
+    },
+)

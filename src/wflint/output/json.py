@@ -1,0 +1,26 @@
+"""A JSON array of findings (the shape of ruff's ``--output-format json``)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from wflint.codes import BY_CODE
+from wflint.diagnostics import Diagnostic
+
+
+def as_dict(d: Diagnostic) -> dict:
+    return {
+        "code": d.code,
+        "name": BY_CODE[d.code].name if d.code in BY_CODE else None,
+        "message": d.message,
+        "severity": d.severity,
+        "filename": d.path,
+        "location": {"row": d.line, "column": d.col},
+        "end_location": {"row": d.end_line or d.line, "column": d.end_col or d.col},
+        "fix": None,
+    }
+
+
+def render(diagnostics: Sequence[Diagnostic]) -> str:
+    return json.dumps([as_dict(d) for d in diagnostics], indent=2) + "\n"

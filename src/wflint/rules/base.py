@@ -1,0 +1,178 @@
+"""The rule base class and the index that matches calls against every enabled rule.
+
+Most rules are tables: the qualified names they ban (``calls``), whole APIs they
+ban (``prefixes``), values whose mere reading is the hazard (``references``) and
+methods banned on any receiver (``methods``). A condition may narrow an entry
+(``time.localtime()`` only without an argument, ``asyncio.sleep`` only outside
+Temporal). Rules that look at shapes rather than names (loops, ``async def``)
+override the hooks instead. The rule's docstring is its documentation.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, ClassVar
+
+from wflint.codes import BY_CODE
+
+if TYPE_CHECKING:
+    from wflint.analysis.discovery import WorkflowUnit
+    from wflint.analysis.scope import Scope
+    from wflint.analysis.walker import Walker
+
+#: ``condition(call, framework)``: whether a table entry applies to this call
+Condition = Callable[[ast.Call, str], bool]
+
+ALL_FRAMEWORKS = frozenset({"dapr", "durabletask", "azure", "temporal", "dbos", "generic"})
+
+
+class Rule:
+    code: ClassVar[str]
+    #: what the finding says, from ``{call}``, ``{where}`` and ``{alternative}``
+    message: ClassVar[str] = "{call} in {where}; {alternative}"
+    frameworks: ClassVar[frozenset[str]] = ALL_FRAMEWORKS
+    calls: ClassVar[Mapping[str, Condition | None]] = {}
+    prefixes: ClassVar[Mapping[str, tuple[str, ...]]] = {}
+    references: ClassVar[frozenset[str]] = frozenset()
+    methods: ClassVar[Mapping[str, Condition | None]] = {}
+    #: a replay guard (``if not ctx.is_replaying:``) makes the hazard harmless
+    replay_guardable: ClassVar[bool] = False
+    #: the hazard matters inside helpers too (reported at the workflow's call site)
+    follows_helpers: ClassVar[bool] = True
+
+    @property
+    def name(self) -> str:
+        return BY_CODE[self.code].name
+
+    @property
+    def severity(self) -> str:
+        return BY_CODE[self.code].severity
+
+    def applies_to(self, unit: WorkflowUnit) -> bool:
+        return unit.framework.name in self.frameworks
+
+    def check_unit(self, unit: WorkflowUnit, walker: Walker) -> None:
+        """Called once for each function that is workflow code in place."""
+
+    def check_loop(self, loop: ast.While | ast.For | ast.AsyncFor, unit: WorkflowUnit,
+                   walker: Walker, scope: Scope) -> None:
+        """Called for each loop in workflow code."""
+
+
+class Match:
+    __slots__ = ("rule", "qualname")
+
+    def __init__(self, rule: Rule, qualname: str) -> None:
+        self.rule = rule
+        self.qualname = qualname
+
+
+class HazardIndex:
+    """All enabled rules' tables merged, so each call is looked up once."""
+
+    def __init__(self, rules: Iterable[Rule], extra_calls: Mapping[str, str] | None = None,
+                 deterministic: Iterable[str] = ()) -> None:
+        self.rules = list(rules)
+        by_code = {rule.code: rule for rule in self.rules}
+        self.exact: dict[str, list[tuple[Rule, Condition | None]]] = {}
+        self.prefixes: dict[str, list[tuple[Rule, tuple[str, ...]]]] = {}
+        self.references: dict[str, Rule] = {}
+        self.methods: dict[str, list[tuple[Rule, Condition | None]]] = {}
+        for rule in self.rules:
+            for name, condition in rule.calls.items():
+                self.exact.setdefault(name, []).append((rule, condition))
+            for prefix, excluded in rule.prefixes.items():
+                self.prefixes.setdefault(prefix, []).append((rule, excluded))
+            for name in rule.references:
+                self.references[name] = rule
+            for method, condition in rule.methods.items():
+                self.methods.setdefault(method, []).append((rule, condition))
+        for name, code in (extra_calls or {}).items():
+            if code in by_code:
+                self.exact.setdefault(name, []).insert(0, (by_code[code], None))
+        self.deterministic = tuple(deterministic)
+        #: last segments of reference names: only these attribute/name nodes are resolved
+        self.reference_tails = frozenset(name.rpartition(".")[2] for name in self.references)
+        self.loop_rules = [r for r in self.rules if type(r).check_loop is not Rule.check_loop]
+        self.unit_rules = [r for r in self.rules if type(r).check_unit is not Rule.check_unit]
+
+    def is_deterministic(self, qualname: str) -> bool:
+        return any(qualname == name or qualname.startswith(name + ".") for name in self.deterministic)
+
+    def match_call(self, qualname: str | None, call: ast.Call, framework: str) -> Match | None:
+        if qualname is not None:
+            if self.deterministic and self.is_deterministic(qualname):
+                return None
+            for rule, condition in self.exact.get(qualname, ()):
+                if condition is None or condition(call, framework):
+                    return Match(rule, qualname)
+            prefix = qualname
+            while True:
+                for rule, excluded in self.prefixes.get(prefix, ()):
+                    if not any(qualname == e or qualname.startswith(e + ".") or qualname.startswith(e + "()")
+                               for e in excluded):
+                        return Match(rule, prefix)
+                cut = max(prefix.rfind("."), prefix.rfind("()") if prefix.endswith("()") else -1)
+                if cut <= 0:
+                    break
+                prefix = prefix[:cut]
+        func = call.func
+        if isinstance(func, ast.Attribute) and func.attr in self.methods:
+            for rule, condition in self.methods[func.attr]:
+                if condition is None or condition(call, framework):
+                    return Match(rule, f".{func.attr}")
+        return None
+
+    def match_reference(self, qualname: str | None) -> Match | None:
+        if qualname is None:
+            return None
+        rule = self.references.get(qualname)
+        if rule is None or (self.deterministic and self.is_deterministic(qualname)):
+            return None
+        return Match(rule, qualname)
+
+
+# Conditions shared by several rules ------------------------------------------------
+
+def no_args(call: ast.Call, framework: str) -> bool:
+    return not call.args and not call.keywords
+
+
+def one_arg(call: ast.Call, framework: str) -> bool:
+    return len(call.args) + len(call.keywords) <= 1
+
+
+def has_args(call: ast.Call, framework: str) -> bool:
+    return bool(call.args or call.keywords)
+
+
+def without_tz(call: ast.Call, framework: str, position: int = 1) -> bool:
+    """No time zone given: no ``tz=`` keyword and fewer than ``position + 1`` arguments."""
+    if any(kw.arg in ("tz", "tzinfo") for kw in call.keywords):
+        return False
+    return len(call.args) <= position and not any(kw.arg is None for kw in call.keywords)
+
+
+def outside(*frameworks: str) -> Condition:
+    excluded = frozenset(frameworks)
+
+    def condition(call: ast.Call, framework: str) -> bool:
+        return framework not in excluded
+
+    return condition
+
+
+def only_in(*frameworks: str) -> Condition:
+    included = frozenset(frameworks)
+
+    def condition(call: ast.Call, framework: str) -> bool:
+        return framework in included
+
+    return condition
+
+
+def names(prefix: str, members: Iterable[str], condition: Condition | None = None
+          ) -> dict[str, Condition | None]:
+    """``{prefix.member: condition}`` for a table entry list."""
+    return {f"{prefix}.{member}": condition for member in members}

@@ -1,0 +1,1 @@
+"""WFL7xx: concurrency — threads, processes and asyncio tasks."""

@@ -1,0 +1,75 @@
+from wflint.rules.base import Rule, names, only_in
+
+#: asyncio task APIs that the generator-based frameworks cannot replay
+_ASYNCIO_TASKS = ("create_task", "gather", "ensure_future", "run", "wait_for", "get_event_loop",
+                  "get_running_loop", "new_event_loop", "shield", "TaskGroup", "Runner", "timeout")
+
+
+class ThreadsAndTasks(Rule):
+    """
+    ## What it does
+    Flags concurrency that replay cannot reproduce. In every framework: `threading` (threads,
+    timers and the rest of the module), `concurrent.futures` executors, `multiprocessing`,
+    `sched`, `asyncio.to_thread`, `loop.run_in_executor`, `asyncio.wait` and
+    `asyncio.as_completed`. In Dapr, durabletask and Azure Durable Functions, which drive
+    generators, also every `asyncio` task API (`create_task`, `gather`, `ensure_future`,
+    `run`, `wait_for`, `get_event_loop`, ...).
+
+    In Temporal and DBOS `asyncio.gather` is fine: the framework's event loop is deterministic.
+
+    ## Why is this bad?
+    Work on another thread or process is invisible to the framework: it is not recorded,
+    it runs again on replay, and the order in which it finishes differs between runs.
+    `asyncio.wait` and `asyncio.as_completed` return results in completion order, which a
+    replay does not reproduce.
+
+    ## Example
+    ```python
+    import asyncio
+    from datetime import timedelta
+    from temporalio import activity, workflow
+
+    @activity.defn
+    async def price(source: str) -> float:
+        return 1.0
+
+    @workflow.defn
+    class BestPrice:
+        @workflow.run
+        async def run(self, sources: list[str]) -> float:
+            tasks = [workflow.start_activity(price, s, start_to_close_timeout=timedelta(seconds=5))
+                     for s in sources]
+            done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+            return done.pop().result()
+    ```
+
+    ## Use instead
+    ```python
+    import asyncio
+    from datetime import timedelta
+    from temporalio import activity, workflow
+
+    @activity.defn
+    async def price(source: str) -> float:
+        return 1.0
+
+    @workflow.defn
+    class BestPrice:
+        @workflow.run
+        async def run(self, sources: list[str]) -> float:
+            tasks = [workflow.start_activity(price, s, start_to_close_timeout=timedelta(seconds=5))
+                     for s in sources]
+            done, _ = await workflow.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+            return done.pop().result()
+    ```
+    """
+
+    code = "WFL701"
+    message = "{call} runs work that replay cannot reproduce in {where}; {alternative}"
+    calls = {
+        **names("asyncio", ("to_thread", "run_coroutine_threadsafe", "wait", "as_completed")),
+        **names("asyncio", _ASYNCIO_TASKS, only_in("dapr", "durabletask", "azure")),
+    }
+    prefixes = {"threading": (), "_thread": (), "concurrent.futures": (), "multiprocessing": (),
+                "sched": ()}
+    methods = {"run_in_executor": None}

@@ -1,0 +1,1 @@
+"""WFL6xx: control flow — loops that grow history without bound."""

@@ -1,0 +1,1 @@
+"""WFL0xx: files wflint cannot analyse."""

@@ -1,0 +1,40 @@
+from wflint.rules.base import Rule
+
+
+class SyntaxErrorRule(Rule):
+    """
+    ## What it does
+    Reports a file that may contain workflow code but cannot be parsed by the running Python.
+
+    ## Why is this bad?
+    wflint cannot check a file it cannot parse, so its hazards would go unnoticed. The
+    finding sits at the line and column of the syntax error; the other files of the run are
+    still checked.
+
+    Files that mention no workflow framework are never parsed (see the prefilter), so their
+    syntax errors are left to your other tools.
+
+    ## Example
+    ```python
+    from temporalio import workflow
+
+    @workflow.defn
+    class Broken:
+        @workflow.run
+        async def run(self) -> None
+            pass
+    ```
+
+    ## Use instead
+    ```python
+    from temporalio import workflow
+
+    @workflow.defn
+    class Fixed:
+        @workflow.run
+        async def run(self) -> None:
+            pass
+    ```
+    """
+
+    code = "WFL001"

@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING
+
+from wflint.rules.base import Rule
+
+if TYPE_CHECKING:
+    from wflint.analysis.discovery import WorkflowUnit
+    from wflint.analysis.walker import Walker
+
+_EFFECT = {
+    "dapr": "Dapr Workflow only drives generators, so the instance never completes",
+    "durabletask": "Durable Task only drives generators, so the orchestration fails",
+    "azure": "Azure Durable Functions only drives generators, so the orchestration fails",
+}
+
+
+class AsyncWorkflow(Rule):
+    """
+    ## What it does
+    Flags an `async def` workflow in Dapr, durabletask or Azure Durable Functions. One finding,
+    on the `def` line.
+
+    ## Why is this bad?
+    These frameworks run a workflow by driving a generator: each `yield` hands a durable task
+    to the engine. An `async def` function returns a coroutine instead. Dapr emits no action
+    and the instance hangs forever; durabletask and Azure fail the orchestration because the
+    coroutine cannot be serialised. (Temporal workflows are `async`, and DBOS accepts both.)
+
+    ## Example
+    ```python
+    import dapr.ext.workflow as wf
+
+    wfr = wf.WorkflowRuntime()
+
+    @wfr.workflow
+    async def order_wf(ctx: wf.DaprWorkflowContext, order):
+        return await ctx.call_activity(save, input=order)
+
+    @wfr.activity
+    def save(ctx, order):
+        return order
+    ```
+
+    ## Use instead
+    ```python
+    import dapr.ext.workflow as wf
+
+    wfr = wf.WorkflowRuntime()
+
+    @wfr.workflow
+    def order_wf(ctx: wf.DaprWorkflowContext, order):
+        return (yield ctx.call_activity(save, input=order))
+
+    @wfr.activity
+    def save(ctx, order):
+        return order
+    ```
+    """
+
+    code = "WFL903"
+    message = "async def {where}: {effect}; {alternative}"
+    frameworks = frozenset(_EFFECT)
+    follows_helpers = False
+
+    def check_unit(self, unit: WorkflowUnit, walker: Walker) -> None:
+        if unit.kind == "workflow" and isinstance(unit.node, ast.AsyncFunctionDef):
+            walker.report(self, unit.node, self.message.format(
+                where=walker.where(unit), effect=_EFFECT[unit.framework.name],
+                alternative=walker.alternative(unit, self.code)))

@@ -1,0 +1,1 @@
+"""WFL4xx: the host — environment variables and host-dependent values."""

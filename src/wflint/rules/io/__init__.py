@@ -1,0 +1,1 @@
+"""WFL3xx: I/O — files, network, processes, databases and the console."""

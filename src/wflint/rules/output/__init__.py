@@ -1,0 +1,1 @@
+"""WFL5xx: output — logging and printing that repeats on every replay."""

@@ -1,0 +1,72 @@
+from wflint.rules.base import ALL_FRAMEWORKS, Rule
+
+LEVELS = ("debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log")
+#: objects that are loggers, as qualified names of what they are bound to
+LOGGERS = (
+    "logging", "logging.root", "logging.getLogger()", "logging.Logger()",
+    "structlog.get_logger()", "structlog.getLogger()", "structlog.stdlib.get_logger()",
+    "structlog.get_logger().bind()", "loguru.logger",
+)
+
+
+class UnguardedLogging(Rule):
+    """
+    ## What it does
+    Flags logging in workflow code that is not replay-safe: the `logging.info()`-style module
+    functions, methods of loggers from `logging.getLogger(...)` (created at module level or
+    locally), `structlog` loggers and `loguru`'s `logger`.
+
+    Not flagged: calls under `if not ctx.is_replaying:` (or after an early
+    `if ctx.is_replaying: return`), loggers made by durabletask's
+    `ctx.create_replay_safe_logger(...)`, and Temporal's `workflow.logger`. DBOS is exempt: it
+    re-executes a workflow only to recover from a crash.
+
+    ## Why is this bad?
+    Every replay runs the workflow code again from the start, so every log line is written
+    again each time the workflow wakes up: logs fill with duplicates that look like repeated
+    work. It does not change decisions, hence a warning.
+
+    ## Example
+    ```python
+    import logging
+    import dapr.ext.workflow as wf
+
+    log = logging.getLogger(__name__)
+    wfr = wf.WorkflowRuntime()
+
+    @wfr.workflow
+    def ship(ctx: wf.DaprWorkflowContext, order):
+        log.info("shipping %s", order)
+        yield ctx.call_activity(send, input=order)
+
+    @wfr.activity
+    def send(ctx, order):
+        return order
+    ```
+
+    ## Use instead
+    ```python
+    import logging
+    import dapr.ext.workflow as wf
+
+    log = logging.getLogger(__name__)
+    wfr = wf.WorkflowRuntime()
+
+    @wfr.workflow
+    def ship(ctx: wf.DaprWorkflowContext, order):
+        if not ctx.is_replaying:
+            log.info("shipping %s", order)
+        yield ctx.call_activity(send, input=order)
+
+    @wfr.activity
+    def send(ctx, order):
+        return order
+    ```
+    """
+
+    code = "WFL501"
+    message = "{call} logs again on every replay of {where}; {alternative}"
+    frameworks = ALL_FRAMEWORKS - {"dbos"}
+    replay_guardable = True
+    calls = {f"{logger}.{level}": None for logger in LOGGERS for level in LEVELS}
+    calls.update({f"loguru.logger.{level}": None for level in ("trace", "success")})

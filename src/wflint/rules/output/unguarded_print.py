@@ -1,0 +1,68 @@
+from wflint.rules.base import ALL_FRAMEWORKS, Rule
+
+_RICH_CONSOLE_METHODS = ("print", "log", "print_json", "rule", "out")
+
+
+class UnguardedPrint(Rule):
+    """
+    ## What it does
+    Flags console output in workflow code that is not replay-safe: `print()`,
+    `sys.stdout.write()` / `sys.stderr.write()`, `pprint.pprint()`, `rich` printing and
+    `click.echo()`.
+
+    Not flagged: output under `if not ctx.is_replaying:` (or after an early
+    `if ctx.is_replaying: return`). DBOS is exempt: it re-executes a workflow only to recover
+    from a crash.
+
+    ## Why is this bad?
+    Every replay runs the workflow code again, so the output is repeated each time the
+    workflow wakes up. It does not change decisions, hence a warning.
+
+    ## Example
+    ```python
+    from durabletask import task
+
+    def greet(ctx: task.OrchestrationContext, name):
+        print("starting", ctx.instance_id)
+        return (yield ctx.call_activity(hello, input=name))
+
+    def hello(ctx, name):
+        return f"hello {name}"
+    ```
+
+    ## Use instead
+    ```python
+    from durabletask import task
+
+    def greet(ctx: task.OrchestrationContext, name):
+        if not ctx.is_replaying:
+            print("starting", ctx.instance_id)
+        return (yield ctx.call_activity(hello, input=name))
+
+    def hello(ctx, name):
+        return f"hello {name}"
+    ```
+    """
+
+    code = "WFL502"
+    message = "{call} prints again on every replay of {where}; {alternative}"
+    frameworks = ALL_FRAMEWORKS - {"dbos"}
+    replay_guardable = True
+    calls = {
+        "builtins.print": None,
+        "sys.stdout.write": None,
+        "sys.stdout.writelines": None,
+        "sys.stderr.write": None,
+        "sys.stderr.writelines": None,
+        "pprint.pprint": None,
+        "pprint.pp": None,
+        "rich.print": None,
+        "rich.print_json": None,
+        "rich.inspect": None,
+        "click.echo": None,
+        "click.secho": None,
+        "typer.echo": None,
+        **{f"{console}.{method}": None
+           for console in ("rich.console.Console()", "rich.get_console()")
+           for method in _RICH_CONSOLE_METHODS},
+    }

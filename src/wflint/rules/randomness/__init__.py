@@ -1,0 +1,1 @@
+"""WFL2xx: randomness — random numbers and random UUIDs."""

@@ -1,0 +1,1 @@
+"""WFL1xx: time — wall-clock reads and blocking sleeps."""

@@ -1,0 +1,55 @@
+from wflint.rules.base import Rule, outside
+
+
+class BlockingSleep(Rule):
+    """
+    ## What it does
+    Flags sleeps that are not durable timers: `time.sleep()`, `asyncio.sleep()` outside
+    Temporal, and waits on `threading.Event` / `threading.Condition` objects.
+
+    ## Why is this bad?
+    A blocking sleep holds the worker thread, is not recorded in history and is repeated on
+    every replay; a long one trips deadlock detection (Temporal) or stalls the orchestrator.
+    A durable timer is recorded once and survives worker restarts.
+
+    In Temporal, `asyncio.sleep()` is itself a durable timer and is not flagged.
+
+    ## Example
+    ```python
+    import time
+    from durabletask import task
+
+    def retry_wf(ctx: task.OrchestrationContext, order):
+        yield ctx.call_activity(charge, input=order)
+        time.sleep(30)
+        yield ctx.call_activity(charge, input=order)
+
+    def charge(ctx, order):
+        return order
+    ```
+
+    ## Use instead
+    ```python
+    from datetime import timedelta
+    from durabletask import task
+
+    def retry_wf(ctx: task.OrchestrationContext, order):
+        yield ctx.call_activity(charge, input=order)
+        yield ctx.create_timer(timedelta(seconds=30))
+        yield ctx.call_activity(charge, input=order)
+
+    def charge(ctx, order):
+        return order
+    ```
+
+    """
+
+    code = "WFL102"
+    message = "{call} sleeps without a durable timer in {where}; {alternative}"
+    calls = {
+        "time.sleep": None,
+        "asyncio.sleep": outside("temporal"),
+        "threading.Event().wait": None,
+        "threading.Condition().wait": None,
+        "threading.Condition().wait_for": None,
+    }

@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from wflint.rules.base import Rule, names, no_args, one_arg
+
+if TYPE_CHECKING:
+    from wflint.analysis.discovery import WorkflowUnit
+
+
+class WallClock(Rule):
+    """
+    ## What it does
+    Flags reads of the wall clock in workflow code: `datetime.now()`, `datetime.utcnow()`,
+    `datetime.today()`, `date.today()`, `time.time()` and the other `time` clocks,
+    `time.localtime()`/`gmtime()`/`ctime()`/`asctime()` without an argument,
+    `time.strftime(fmt)` without a time tuple, `pendulum.now()` and `arrow.now()`.
+
+    ## Why is this bad?
+    A workflow is recovered by replaying its code against recorded history. The clock returns
+    a different value on replay than on the first run, so every decision made from it (a
+    deadline, a branch, an activity input) can come out differently and the instance fails
+    or silently diverges. Each framework replays a deterministic clock instead.
+
+    Reading the clock in a Temporal query handler or update validator is fine: those do not
+    run on replay.
+
+    ## Example
+    ```python
+    from datetime import datetime
+    import dapr.ext.workflow as wf
+
+    wfr = wf.WorkflowRuntime()
+
+    @wfr.workflow
+    def order_wf(ctx: wf.DaprWorkflowContext, order):
+        placed_at = datetime.utcnow()
+        yield ctx.call_activity(save, input={"order": order, "at": placed_at.isoformat()})
+
+    @wfr.activity
+    def save(ctx, data):
+        return data
+    ```
+
+    ## Use instead
+    ```python
+    import dapr.ext.workflow as wf
+
+    wfr = wf.WorkflowRuntime()
+
+    @wfr.workflow
+    def order_wf(ctx: wf.DaprWorkflowContext, order):
+        placed_at = ctx.current_utc_datetime
+        yield ctx.call_activity(save, input={"order": order, "at": placed_at.isoformat()})
+
+    @wfr.activity
+    def save(ctx, data):
+        return data
+    ```
+
+    """
+
+    code = "WFL101"
+    message = "{call} reads the wall clock in {where}; {alternative}"
+    calls = {
+        **names("datetime.datetime", ("now", "utcnow", "today")),
+        "datetime.date.today": None,
+        **names("time", ("time", "time_ns", "monotonic", "monotonic_ns", "perf_counter",
+                         "perf_counter_ns", "process_time", "process_time_ns", "thread_time",
+                         "thread_time_ns")),
+        **names("time", ("localtime", "gmtime", "ctime", "asctime"), no_args),
+        "time.strftime": one_arg,
+        **names("pendulum", ("now", "today", "yesterday", "tomorrow")),
+        **names("pendulum.DateTime", ("now", "today")),
+        **names("arrow", ("now", "utcnow")),
+        **names("arrow.Arrow", ("now", "utcnow")),
+        **names("pandas.Timestamp", ("now", "utcnow", "today")),
+    }
+
+    def applies_to(self, unit: WorkflowUnit) -> bool:
+        # queries and update validators never run on replay: reading the clock there is fine
+        return unit.kind not in ("query", "validator")
