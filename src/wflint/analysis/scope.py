@@ -89,6 +89,8 @@ class Scope:
         return result
 
     def _type_of(self, value: ast.expr) -> str | None:
+        if isinstance(value, ast.Await):  # ``conn = await asyncpg.connect(...)``
+            value = value.value
         if isinstance(value, ast.Call):
             callee = qualname(value.func, self)
             return f"{callee}()" if callee else None
@@ -183,6 +185,21 @@ def resolve_name(name: str, scope: Scope) -> str | None:
         return module.binding_qualname(name)
     if name in BUILTIN_NAMES:
         return f"builtins.{name}"
+    return None
+
+
+def imported_name(name: str, scope: Scope) -> str | None:
+    """The qualified name of ``name`` when it is bound by an import (module or local)."""
+    current: Scope | None = scope
+    while current is not None and not current.is_module:
+        if name in current.globals:
+            break
+        if current.binds(name):
+            return current.binding_qualname(name) if name in current.imports else None
+        current = current.parent
+    module = scope.module.scope
+    if name in module.imports:
+        return module.binding_qualname(name)
     return None
 
 

@@ -14,7 +14,7 @@ import ast
 from dataclasses import dataclass
 
 from wflint.analysis.discovery import Discovery, WorkflowUnit
-from wflint.analysis.scope import ModuleInfo, Scope, qualname, resolve_function
+from wflint.analysis.scope import ModuleInfo, Scope, imported_name, qualname, resolve_function
 from wflint.diagnostics import Diagnostic
 from wflint.frameworks import Framework
 from wflint.rules.base import HazardIndex, Match, Rule
@@ -161,7 +161,10 @@ class Walker:
             if (isinstance(node.ctx, ast.Load) and id(node) not in frame.suppressed
                     and (tail in self.index.reference_tails or isinstance(node, ast.Name))
                     and self.index.references):
-                match = self.index.match_reference(qualname(node, scope))
+                # a name read on its own is a hazard only when it is imported (``from os import
+                # environ``), not when it holds a value copied earlier (``c = os.name``)
+                name = qualname(node, scope) if isinstance(node, ast.Attribute) else imported_name(node.id, scope)
+                match = self.index.match_reference(name)
                 if match is not None:
                     self._found(match, node, frame, guarded, _text(node))
                     self._suppress_chain(node, frame)

@@ -30,7 +30,8 @@ FRAMEWORK = Framework(
     activity_invocations=("call_activity",),
     alternatives={
         "*": _ACTIVITY,
-        "WFL101": "use {ctx}.current_utc_datetime (naive UTC, replayed from history)",
+        "WFL101": "use {ctx}.current_utc_datetime (naive UTC, replayed from history;"
+                  " .replace(tzinfo=timezone.utc) makes it aware)",
         "WFL102": "use yield {ctx}.create_timer(timedelta(seconds=...))",
         "WFL201": _ACTIVITY + " (Dapr has no public deterministic random API)",
         "WFL202": "create the id in an activity and call it with yield {ctx}.call_activity(...)"

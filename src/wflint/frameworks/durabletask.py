@@ -22,7 +22,8 @@ FRAMEWORK = Framework(
     activity_invocations=("call_activity",),
     alternatives={
         "*": _ACTIVITY,
-        "WFL101": "use {ctx}.current_utc_datetime (naive UTC, replayed from history)",
+        "WFL101": "use {ctx}.current_utc_datetime (naive UTC, replayed from history;"
+                  " .replace(tzinfo=timezone.utc) makes it aware)",
         "WFL102": "use yield {ctx}.create_timer(timedelta(seconds=...))",
         "WFL201": _ACTIVITY + ", or seed a generator with random.Random({ctx}.new_uuid())",
         "WFL202": "use {ctx}.new_uuid() (a deterministic uuid5 string)",
