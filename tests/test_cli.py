@@ -1,0 +1,431 @@
+"""The command line: exit codes, stdin, every detection option, configuration and suppression."""
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+from click.testing import CliRunner
+
+from wflint import __version__
+from wflint.cli import main
+from wflint.codes import ALL_CODES
+
+WORKFLOW = textwrap.dedent("""\
+    import time
+    import uuid
+    import dapr.ext.workflow as wf
+
+    wfr = wf.WorkflowRuntime()
+
+    @wfr.workflow
+    def order_wf(ctx, order):
+        started = time.time()
+        key = uuid.uuid4()
+        print(key)
+        yield ctx.call_activity(save, input=[started, key])
+
+    @wfr.activity
+    def save(ctx, data):
+        return data
+""")
+CLEAN = textwrap.dedent("""\
+    import dapr.ext.workflow as wf
+
+    wfr = wf.WorkflowRuntime()
+
+    @wfr.workflow
+    def order_wf(ctx, order):
+        yield ctx.call_activity(save, input=ctx.current_utc_datetime)
+
+    @wfr.activity
+    def save(ctx, data):
+        return data
+""")
+
+
+def run(*args, input=None, env=None):
+    return CliRunner().invoke(main, list(args), input=input, env=env)
+
+
+def codes_in(output):
+    return [line.split(": ", 1)[1].split(" ", 1)[0] for line in output.splitlines() if ": WFL" in line]
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "orders.py").write_text(WORKFLOW)
+    (tmp_path / "app" / "clean.py").write_text(CLEAN)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+# -- exit codes -------------------------------------------------------------------------------
+
+def test_exit_0_when_clean(project):
+    result = run("check", "app/clean.py")
+    assert result.exit_code == 0
+    assert result.output == "All checks passed!\n"
+
+
+def test_exit_1_with_findings_and_flake8_lines(project):
+    result = run("check", "app")
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert lines[0] == ("app/orders.py:9:15: WFL101 time.time() reads the wall clock in workflow "
+                        "'order_wf'; use ctx.current_utc_datetime.replace(tzinfo=timezone.utc).timestamp()")
+    assert codes_in(result.output) == ["WFL101", "WFL202", "WFL502"]
+    assert lines[-1] == "Found 3 errors."
+
+
+def test_default_path_is_the_current_directory(project):
+    result = run("check")
+    assert result.exit_code == 1
+    assert "app/orders.py:9:15: WFL101" in result.output
+
+
+def test_exit_zero_keeps_findings_but_exits_0(project):
+    result = run("check", "--exit-zero", "app")
+    assert result.exit_code == 0
+    assert "WFL101" in result.output
+
+
+def test_exit_2_for_unknown_option():
+    assert run("check", "--no-such-option").exit_code == 2
+
+
+def test_exit_2_for_missing_path_but_other_files_are_checked(project):
+    result = run("check", "missing.py", "app/orders.py")
+    assert result.exit_code == 2
+    assert "missing.py: no such file or directory" in result.output
+    assert "WFL101" in result.output
+
+
+def test_exit_zero_does_not_hide_errors(project):
+    assert run("check", "--exit-zero", "nope.py").exit_code == 2
+
+
+def test_syntax_error_among_good_files(project):
+    (project / "app" / "broken.py").write_text("import temporalio\ndef f(:\n    pass\n")
+    result = run("check", "app")
+    assert result.exit_code == 1
+    assert "app/broken.py:2:7: WFL001 cannot parse" in result.output
+    assert "app/orders.py:9:15: WFL101" in result.output
+
+
+def test_unreadable_encoding_is_wfl002(project):
+    (project / "app" / "bad.py").write_bytes(b"import dapr\nx = '\xff'\n")
+    result = run("check", "app/bad.py")
+    assert result.exit_code == 1
+    assert "app/bad.py:1:1: WFL002 cannot decode file" in result.output
+
+
+def test_directory_named_like_a_file_is_walked(project):
+    (project / "pkg.py").mkdir()
+    (project / "pkg.py" / "inner.py").write_text(WORKFLOW)
+    result = run("check", "pkg.py")
+    assert result.exit_code == 1
+    assert "pkg.py/inner.py:9:15: WFL101" in result.output
+
+
+# -- stdin ------------------------------------------------------------------------------------
+
+def test_stdin_is_reported_as_stdin():
+    result = run("check", "-", input=WORKFLOW)
+    assert result.exit_code == 1
+    assert result.output.startswith("stdin:9:15: WFL101")
+
+
+def test_stdin_filename_names_the_file(project):
+    result = run("check", "--stdin-filename", "app/orders.py", "-", input=WORKFLOW)
+    assert "app/orders.py:9:15: WFL101" in result.output
+
+
+def test_stdin_display_name_alias():
+    result = run("check", "--stdin-display-name", "x.py", "-", input=WORKFLOW)
+    assert result.output.startswith("x.py:9:15: WFL101")
+
+
+def test_stdin_cannot_mix_with_paths(project):
+    assert run("check", "-", "app").exit_code == 2
+
+
+# -- selection --------------------------------------------------------------------------------
+
+def test_select_prefix(project):
+    result = run("check", "--select", "WFL1", "app")
+    assert codes_in(result.output) == ["WFL101"]
+
+
+def test_select_comma_separated_and_repeated(project):
+    result = run("check", "--select", "WFL101,WFL202", "--select", "WFL5", "app")
+    assert codes_in(result.output) == ["WFL101", "WFL202", "WFL502"]
+
+
+def test_ignore_prefix(project):
+    result = run("check", "--ignore", "WFL2", "--ignore", "WFL50", "app")
+    assert codes_in(result.output) == ["WFL101"]
+
+
+def test_extend_select_adds_to_config(project):
+    (project / "pyproject.toml").write_text('[tool.wflint]\nselect = ["WFL1"]\n')
+    result = run("check", "--extend-select", "WFL202", "app")
+    assert codes_in(result.output) == ["WFL101", "WFL202"]
+
+
+def test_unknown_code_in_select_is_exit_2(project):
+    result = run("check", "--select", "WFL999", "app")
+    assert result.exit_code == 2
+    assert "unknown rule code or prefix 'WFL999'" in result.output
+
+
+def test_all_selects_everything(project):
+    assert codes_in(run("check", "--select", "ALL", "app").output) == ["WFL101", "WFL202", "WFL502"]
+
+
+# -- output ------------------------------------------------------------------------------------
+
+def test_json_output_has_no_summary(project):
+    result = run("check", "--output-format", "json", "app")
+    data = json.loads(result.output)
+    assert [d["code"] for d in data] == ["WFL101", "WFL202", "WFL502"]
+    first = data[0]
+    assert first["filename"] == "app/orders.py"
+    assert first["location"] == {"row": 9, "column": 15}
+    assert first["end_location"] == {"row": 9, "column": 26}
+    assert first["name"] == "wall-clock" and first["severity"] == "error"
+    assert data[2]["severity"] == "warning"
+
+
+def test_output_format_from_environment(project):
+    result = run("check", "app", env={"WFLINT_OUTPUT_FORMAT": "json"})
+    assert json.loads(result.output)[0]["code"] == "WFL101"
+
+
+def test_output_file(project):
+    result = run("check", "-o", "out.txt", "app")
+    assert result.exit_code == 1
+    assert result.output == ""
+    written = (project / "out.txt").read_text()
+    assert "WFL101" in written and written.endswith("Found 3 errors.\n")
+
+
+def test_statistics(project):
+    result = run("check", "--statistics", "app")
+    assert result.output.splitlines() == [
+        "1\tWFL101\t[ ] wall-clock", "1\tWFL202\t[ ] random-uuid", "1\tWFL502\t[ ] unguarded-print",
+        "Found 3 errors."]
+
+
+def test_quiet_prints_findings_only(project):
+    result = run("check", "-q", "app")
+    assert result.exit_code == 1
+    assert "Found" not in result.output and "WFL101" in result.output
+    assert run("check", "-q", "app/clean.py").output == ""
+
+
+def test_silent_prints_nothing(project):
+    result = run("check", "-s", "app")
+    assert result.exit_code == 1 and result.output == ""
+
+
+def test_color_only_when_asked(project):
+    plain = run("check", "app").output
+    assert "\x1b[" not in plain
+    assert "\x1b[" in run("check", "app", env={"FORCE_COLOR": "1"}).output
+    assert "\x1b[" not in run("check", "app", env={"FORCE_COLOR": "1", "NO_COLOR": "1"}).output
+    assert "\x1b[" in run("check", "--color", "always", "app").output
+
+
+# -- frameworks and excludes ---------------------------------------------------------------------
+
+def test_framework_option_limits_detection(project):
+    assert run("check", "--framework", "temporal", "app").exit_code == 0
+    assert run("check", "--framework", "dapr", "app").exit_code == 1
+
+
+def test_unknown_framework_is_exit_2(project):
+    result = run("check", "--framework", "airflow", "app")
+    assert result.exit_code == 2 and "unknown framework 'airflow'" in result.output
+
+
+def test_default_excludes_skip_virtualenvs(project):
+    (project / ".venv").mkdir()
+    (project / ".venv" / "lib.py").write_text(WORKFLOW)
+    assert ".venv" not in run("check", ".").output
+
+
+def test_exclude_and_extend_exclude(project):
+    (project / "gen").mkdir()
+    (project / "gen" / "wf.py").write_text(WORKFLOW)
+    assert "gen/wf.py" in run("check", ".").output
+    assert "gen/wf.py" not in run("check", "--exclude", "gen", ".").output
+    assert "gen/wf.py" not in run("check", "--extend-exclude", "gen/*.py", ".").output
+
+
+def test_explicit_files_are_checked_unless_force_exclude(project):
+    (project / "pyproject.toml").write_text('[tool.wflint]\nexclude = ["app/orders.py"]\n')
+    assert "WFL101" not in run("check", ".").output
+    assert "WFL101" in run("check", "app/orders.py").output
+    result = run("check", "--force-exclude", "app/orders.py")
+    assert result.exit_code == 0 and "WFL101" not in result.output
+
+
+def test_force_exclude_applies_to_stdin_filename(project):
+    (project / "pyproject.toml").write_text('[tool.wflint]\nexclude = ["app"]\n')
+    result = run("check", "--force-exclude", "--stdin-filename", "app/x.py", "-", input=WORKFLOW)
+    assert result.exit_code == 0
+
+
+# -- configuration ---------------------------------------------------------------------------------
+
+def test_pyproject_configuration(project):
+    (project / "pyproject.toml").write_text(
+        '[tool.wflint]\nignore = ["WFL502"]\nper-file-ignores = { "app/orders.py" = ["WFL2"] }\n')
+    assert codes_in(run("check", "app").output) == ["WFL101"]
+
+
+def test_wflint_toml_beats_pyproject_in_the_same_directory(project):
+    (project / "pyproject.toml").write_text('[tool.wflint]\nselect = ["WFL5"]\n')
+    (project / "wflint.toml").write_text('select = ["WFL2"]\n')
+    assert codes_in(run("check", "app").output) == ["WFL202"]
+
+
+def test_nearest_config_above_the_first_path(project):
+    (project / "pyproject.toml").write_text('[tool.wflint]\nselect = ["WFL5"]\n')
+    (project / "app" / ".wflint.toml").write_text('select = ["WFL1"]\n')
+    assert codes_in(run("check", "app").output) == ["WFL101"]
+
+
+def test_explicit_config_file(project):
+    (project / "custom.toml").write_text('select = ["WFL202"]\n')
+    assert codes_in(run("check", "--config", "custom.toml", "app").output) == ["WFL202"]
+
+
+def test_cli_select_overrides_config_select(project):
+    (project / "wflint.toml").write_text('select = ["WFL5"]\n')
+    assert codes_in(run("check", "--select", "WFL1", "app").output) == ["WFL101"]
+
+
+@pytest.mark.parametrize("content, expected", [
+    ('selct = ["WFL1"]\n', "wflint.toml:1: unknown key 'selct' in the top level; allowed keys: select"),
+    ('select = ["WFL1", "WFL999"]\n', "wflint.toml:1: unknown rule code or prefix 'WFL999' in 'select'"),
+    ('ignore = "WFL1"\n', "wflint.toml:1: 'ignore' must be a list of strings, got a string"),
+    ('frameworks = ["airflow"]\n', "unknown framework 'airflow' in 'frameworks'; allowed: dapr, durabletask"),
+    ('select = [\n', "wflint.toml: invalid TOML"),
+    ('nondeterministic = { "myco.now" = "WFL001" }\n', "'myco.now' maps to 'WFL001'; allowed codes: WFL101"),
+    ('per-file-ignores = ["x"]\n', "'per-file-ignores' must be a table"),
+    ('x = 1\n\nworkflow-decorators = ["not a name"]\n', "unknown key 'x'"),
+    ('workflow-decorators = ["not a name"]\n', "wflint.toml:1: 'not a name' in 'workflow-decorators' is not a dotted name"),
+])
+def test_bad_configuration_is_exit_2_with_file_and_key(project, content, expected):
+    (project / "wflint.toml").write_text(content)
+    result = run("check", "app")
+    assert result.exit_code == 2
+    assert expected in result.output
+    assert "Traceback" not in result.output
+
+
+def test_bad_pyproject_section_names_tool_wflint(project):
+    (project / "pyproject.toml").write_text('[project]\nname = "x"\n\n[tool.wflint]\nbogus = 1\n')
+    result = run("check", "app")
+    assert result.exit_code == 2
+    assert "pyproject.toml:5: unknown key 'bogus' in [tool.wflint]" in result.output
+
+
+def test_invalid_toml_line_is_reported(project):
+    (project / "pyproject.toml").write_text('[tool.wflint]\nselect = = ["WFL1"]\n')
+    result = run("check", "app")
+    assert result.exit_code == 2 and "line 2" in result.output
+
+
+def test_nondeterministic_and_deterministic_names(project):
+    (project / "app" / "custom.py").write_text(textwrap.dedent("""\
+        import dapr.ext.workflow as wf
+        from myco.clock import now
+        from myco.ids import stable_id
+        from app.orders import helper
+
+        wfr = wf.WorkflowRuntime()
+
+        @wfr.workflow
+        def w(ctx):
+            a = now()
+            b = stable_id()
+            yield ctx.call_activity(x, input=[a, b])
+        """))
+    (project / "wflint.toml").write_text(
+        'nondeterministic = { "myco.clock.now" = "WFL101", "myco.ids.stable_id" = "WFL202" }\n'
+        'deterministic = ["myco.ids"]\n')
+    result = run("check", "app/custom.py")
+    assert codes_in(result.output) == ["WFL101"]
+    assert "app/custom.py:10:9: WFL101 now() reads the wall clock" in result.output
+
+
+# -- suppression ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("comment, remaining", [
+    ("  # noqa", []),
+    ("  # noqa: WFL101", []),
+    ("  # noqa: WFL1", []),
+    ("  # NOQA:WFL202", ["WFL101"]),
+    ("  # noqa : WFL202", []),
+    ("  # wflint: ignore[WFL101] the timestamp only reaches a log line", []),
+    ("  # wflint: ignore[WFL202, WFL502]", ["WFL101"]),
+])
+def test_inline_suppression(comment, remaining):
+    source = WORKFLOW.replace("started = time.time()", "started = time.time()" + comment)
+    result = run("check", "--select", "WFL1,WFL2", "-", input=source)
+    assert codes_in(result.output) == remaining + ["WFL202"]
+
+
+def test_ignore_comment_on_the_line_above():
+    source = WORKFLOW.replace("    started = time.time()",
+                              "    # wflint: ignore[WFL101] measured on purpose\n    started = time.time()")
+    assert codes_in(run("check", "-", input=source).output) == ["WFL202", "WFL502"]
+
+
+def test_skip_file():
+    result = run("check", "-", input="# wflint: skip-file\n" + WORKFLOW)
+    assert result.exit_code == 0
+
+
+# -- other commands -------------------------------------------------------------------------------
+
+def test_version():
+    result = run("--version")
+    assert result.exit_code == 0 and result.output == f"wflint {__version__}\n"
+
+
+def test_rules_lists_the_catalog():
+    result = run("rules")
+    assert [line.split()[0] for line in result.output.splitlines()] == list(ALL_CODES)
+    data = json.loads(run("rules", "--format", "json").output)
+    assert [d["code"] for d in data] == list(ALL_CODES)
+
+
+def test_rule_explains_one_rule():
+    result = run("rule", "wfl101")
+    assert result.exit_code == 0
+    assert result.output.startswith("# wall-clock (WFL101)")
+    assert "| Temporal | use workflow.now()" in result.output
+    data = json.loads(run("rule", "WFL102", "--format", "json").output)
+    assert data["name"] == "blocking-sleep" and data["frameworks"]
+
+
+def test_rule_unknown_code_is_exit_2():
+    result = run("rule", "WFL999")
+    assert result.exit_code == 2 and "unknown rule code 'WFL999'" in result.output
+
+
+def test_python_dash_m_and_console_script(tmp_path):
+    path = tmp_path / "wf.py"
+    path.write_text(WORKFLOW)
+    for command in ([sys.executable, "-m", "wflint"], ["wflint"]):
+        proc = subprocess.run([*command, "check", str(path)], capture_output=True, text=True,
+                              env={**os.environ, "NO_COLOR": "1"})
+        assert proc.returncode == 1, proc.stderr
+        assert f"{path}:9:15: WFL101" in proc.stdout
