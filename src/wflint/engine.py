@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import ast
 import codecs
+import contextlib
 import io
 import os
 import re
+import sys
 import tokenize
 from dataclasses import dataclass, field
 
@@ -28,6 +30,10 @@ from wflint.rules.base import HazardIndex
 from wflint.suppression import filter_suppressed, skips_file
 
 _COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=]", re.M)
+#: the line breaks Python's tokenizer knows (``str.splitlines`` knows more, and would shift lines)
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+_PARSE_RECURSION_LIMIT = 10_000
+_WALK_RECURSION_LIMIT = 50_000
 
 
 @dataclass
@@ -85,7 +91,8 @@ class Checker:
             return self._outcome(path, [_syntax_error(path, exc)])
         except (RecursionError, MemoryError):
             return self._outcome(path, [self._file_error(path, "WFL001", "code is nested too deeply to parse")])
-        diagnostics = self.analyse(tree, source, path)
+        with _deep_recursion(_WALK_RECURSION_LIMIT):
+            diagnostics = self.analyse(tree, source, path)
         return self._outcome(path, diagnostics, source)
 
     def analyse(self, tree: ast.Module, source: str, path: str) -> list[Diagnostic]:
@@ -105,13 +112,30 @@ class Checker:
         ignored = self.settings.ignored_codes_for(path)
         kept = [d for d in diagnostics if d.code in self.settings.codes and d.code not in ignored]
         if kept and source is not None:
-            kept = filter_suppressed(kept, source.splitlines())
+            kept = filter_suppressed(kept, _NEWLINE.split(source))
         kept = sorted(set(kept), key=lambda d: d.sort_key + (d.message,))
         return FileOutcome(path, kept)
 
     @staticmethod
     def _file_error(path: str, code: str, message: str, line: int = 1, col: int = 1) -> Diagnostic:
         return Diagnostic(path, line, col, code, message, BY_CODE[code].severity, line, col)
+
+
+@contextlib.contextmanager
+def _deep_recursion(limit: int):
+    """Let parsing and the walker follow very deep expressions (a 3,000-term ``a + b + ...``).
+
+    The parser's tree conversion uses small C frames, so a limit of 10,000 is safe there. From
+    Python 3.11 on, Python-to-Python calls do not consume the C stack, so the walker may go
+    deeper; before that the default limit stays and such code is reported as WFL001.
+    """
+    previous = sys.getrecursionlimit()
+    if limit > previous and (limit <= _PARSE_RECURSION_LIMIT or sys.version_info >= (3, 11)):
+        sys.setrecursionlimit(limit)
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(previous)
 
 
 def decode(data: bytes) -> str:
@@ -132,7 +156,8 @@ def _second_line_end(data: bytes) -> int:
 
 
 def _parse(source: str, path: str) -> ast.Module:
-    return ast.parse(source, filename=path)
+    with _deep_recursion(_PARSE_RECURSION_LIMIT):
+        return ast.parse(source, filename=path)
 
 
 def _syntax_error(path: str, exc: SyntaxError) -> Diagnostic:

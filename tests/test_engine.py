@@ -1,0 +1,85 @@
+"""Engine behaviour that is not a rule: decoding, the prefilter, what detection imports."""
+
+import subprocess
+import sys
+import textwrap
+
+from wflint.config import Settings
+from wflint.engine import Checker, decode, module_name
+
+WF = textwrap.dedent("""\
+    import time
+    from temporalio import workflow
+
+    @workflow.defn
+    class W:
+        @workflow.run
+        async def run(self) -> float:
+            return time.time()
+""")
+
+
+def check(source: bytes, path="wf.py"):
+    return Checker(Settings()).check_bytes(source, path)
+
+
+def test_detection_imports_neither_libcst_nor_astroid(tmp_path):
+    path = tmp_path / "wf.py"
+    path.write_text(WF)
+    code = ("import sys\nfrom wflint.cli import main\nsys.argv = ['wflint', 'check', %r]\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('libcst', 'astroid')))") % str(path)
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.stdout.splitlines()[-1] == "[]", proc.stdout + proc.stderr
+    assert "WFL101" in proc.stdout
+
+
+def test_files_without_framework_markers_are_not_parsed():
+    # a syntax error that would be WFL001 if the file were parsed
+    assert check(b"def broken(:\n    time.time()\n").diagnostics == []
+
+
+def test_form_feed_does_not_shift_noqa_lines():
+    source = WF.replace("import time\n", "import time\n\x0c\n").replace(
+        "return time.time()", "return time.time()  # noqa: WFL101")
+    assert check(source.encode()).diagnostics == []
+
+
+def test_crlf_and_bom_are_read():
+    data = b"\xef\xbb\xbf" + WF.replace("\n", "\r\n").encode()
+    found = check(data).diagnostics
+    assert [(d.line, d.code) for d in found] == [(8, "WFL101")]
+
+
+def test_decode_honours_the_coding_cookie():
+    assert decode("# -*- coding: latin-1 -*-\nx = 'é'\n".encode("latin-1")).endswith("x = 'é'\n")
+    assert decode(b"\xef\xbb\xbfx = 1\n") == "x = 1\n"
+
+
+def test_columns_count_utf8_bytes_like_flake8():
+    source = WF.replace("return time.time()", "é = 1; return time.time()")
+    [finding] = check(source.encode()).diagnostics
+    assert finding.col == len("        é = 1; return ".encode()) + 1
+
+
+def test_module_name_follows_packages(tmp_path):
+    pkg = tmp_path / "app" / "flows"
+    pkg.mkdir(parents=True)
+    (tmp_path / "app" / "__init__.py").write_text("")
+    (pkg / "__init__.py").write_text("")
+    assert module_name(str(pkg / "orders.py")) == "app.flows.orders"
+    assert module_name(str(pkg / "__init__.py")) == "app.flows"
+    assert module_name(str(tmp_path / "script.py")) == "script"
+
+
+def test_deep_nesting_is_reported_not_raised():
+    expression = "(" * 150 + "1" + ")" * 150
+    body = "x = " + " + ".join(["time.time()"] * 3000)
+    source = WF.replace("return time.time()", f"y = {expression}\n        {body}\n        return 0")
+    outcome = check(source.encode())
+    assert outcome.error is None
+    codes = {d.code for d in outcome.diagnostics}
+    if sys.version_info >= (3, 11):
+        assert [d.code for d in outcome.diagnostics] == ["WFL101"] * 3000
+    else:
+        assert codes <= {"WFL001", "WFL101"}
