@@ -34,6 +34,8 @@ class Rule:
     frameworks: ClassVar[frozenset[str]] = ALL_FRAMEWORKS
     calls: ClassVar[Mapping[str, Condition | None]] = {}
     prefixes: ClassVar[Mapping[str, tuple[str, ...]]] = {}
+    #: constructors whose objects are hazards to use: every method call on one is reported
+    clients: ClassVar[frozenset[str]] = frozenset()
     references: ClassVar[frozenset[str]] = frozenset()
     methods: ClassVar[Mapping[str, Condition | None]] = {}
     #: a replay guard (``if not ctx.is_replaying:``) makes the hazard harmless
@@ -78,6 +80,7 @@ class HazardIndex:
         self.exact: dict[str, list[tuple[Rule, Condition | None]]] = {}
         self.prefixes: dict[str, list[tuple[Rule, tuple[str, ...]]]] = {}
         self.references: dict[str, Rule] = {}
+        self.clients: dict[str, Rule] = {}
         self.methods: dict[str, list[tuple[Rule, Condition | None]]] = {}
         for rule in self.rules:
             for name, condition in rule.calls.items():
@@ -86,6 +89,8 @@ class HazardIndex:
                 self.prefixes.setdefault(prefix, []).append((rule, excluded))
             for name in rule.references:
                 self.references[name] = rule
+            for name in rule.clients:
+                self.clients[name] = rule
             for method, condition in rule.methods.items():
                 self.methods.setdefault(method, []).append((rule, condition))
         for name, code in (extra_calls or {}).items():
@@ -107,16 +112,21 @@ class HazardIndex:
             for rule, condition in self.exact.get(qualname, ()):
                 if condition is None or condition(call, framework):
                     return Match(rule, qualname)
-            prefix = qualname
-            while True:
-                for rule, excluded in self.prefixes.get(prefix, ()):
-                    if not any(qualname == e or qualname.startswith(e + ".") or qualname.startswith(e + "()")
-                               for e in excluded):
-                        return Match(rule, prefix)
-                cut = max(prefix.rfind("."), prefix.rfind("()") if prefix.endswith("()") else -1)
-                if cut <= 0:
-                    break
-                prefix = prefix[:cut]
+            call_at = qualname.find("()")
+            if call_at >= 0:
+                # a method of an object some call returned: a hazard only on a known client
+                constructor = qualname[:call_at]
+                client_rule = self.clients.get(constructor)
+                if client_rule is not None:
+                    return Match(client_rule, constructor)
+            else:
+                prefix = qualname
+                while prefix:
+                    for rule, excluded in self.prefixes.get(prefix, ()):
+                        if not any(qualname == e or qualname.startswith(e + ".") for e in excluded) \
+                                and not _is_exception_class(qualname):
+                            return Match(rule, prefix)
+                    prefix = prefix.rpartition(".")[0]
         func = call.func
         if isinstance(func, ast.Attribute) and func.attr in self.methods:
             for rule, condition in self.methods[func.attr]:
@@ -131,6 +141,11 @@ class HazardIndex:
         if rule is None or (self.deterministic and self.is_deterministic(qualname)):
             return None
         return Match(rule, qualname)
+
+
+def _is_exception_class(qualname: str) -> bool:
+    """Building an exception does no I/O: ``raise requests.HTTPError(...)`` is not a request."""
+    return qualname.endswith(("Error", "Exception", "Warning"))
 
 
 # Conditions shared by several rules ------------------------------------------------

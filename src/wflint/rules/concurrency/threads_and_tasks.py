@@ -72,4 +72,6 @@ class ThreadsAndTasks(Rule):
     }
     prefixes = {"threading": (), "_thread": (), "concurrent.futures": (), "multiprocessing": (),
                 "sched": ()}
+    clients = frozenset({"concurrent.futures.ThreadPoolExecutor", "concurrent.futures.ProcessPoolExecutor",
+                         "multiprocessing.Pool", "multiprocessing.pool.ThreadPool"})
     methods = {"run_in_executor": None}

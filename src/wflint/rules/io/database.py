@@ -62,3 +62,4 @@ class Database(Rule):
     code = "WFL304"
     message = "{call} connects to a database in {where}; {alternative}"
     prefixes = {name: () for name in CONNECTORS}
+    clients = frozenset(CONNECTORS)

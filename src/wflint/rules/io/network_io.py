@@ -65,10 +65,25 @@ class NetworkIO(Rule):
         "asyncio.start_server": None,
         "asyncio.start_unix_server": None,
     }
+    clients = frozenset({
+        "requests.Session", "requests.session", "requests.sessions.Session", "httpx.Client",
+        "httpx.AsyncClient", "urllib3.PoolManager", "urllib3.HTTPConnectionPool",
+        "http.client.HTTPConnection", "http.client.HTTPSConnection", "socket.socket",
+        "socket.create_connection", "aiohttp.ClientSession", "smtplib.SMTP", "smtplib.SMTP_SSL",
+        "ftplib.FTP", "ftplib.FTP_TLS", "imaplib.IMAP4", "imaplib.IMAP4_SSL", "poplib.POP3",
+        "poplib.POP3_SSL", "xmlrpc.client.ServerProxy", "websockets.connect",
+        "grpc.insecure_channel", "grpc.secure_channel", "grpc.aio.insecure_channel",
+        "grpc.aio.secure_channel", "dapr.clients.DaprClient", "dapr.aio.clients.DaprClient",
+        "boto3.client", "boto3.resource", "boto3.Session", "boto3.session.Session",
+        "openai.OpenAI", "openai.AsyncOpenAI", "openai.AzureOpenAI", "openai.AsyncAzureOpenAI",
+        "anthropic.Anthropic", "anthropic.AsyncAnthropic",
+    })
     prefixes = {
         "requests": ("requests.exceptions", "requests.codes", "requests.status_codes",
                      "requests.structures", "requests.utils", "requests.auth", "requests.Request",
-                     "requests.PreparedRequest", "requests.adapters"),
+                     "requests.PreparedRequest", "requests.adapters", "requests.compat",
+                     "requests.cookies", "requests.models", "requests.hooks", "requests.help",
+                     "requests.packages", "requests.certs"),
         "httpx": _HTTPX_VALUES,
         "urllib.request": ("urllib.request.Request", "urllib.request.pathname2url",
                            "urllib.request.url2pathname"),
