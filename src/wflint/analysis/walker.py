@@ -13,7 +13,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
-from wflint.analysis.discovery import Discovery, WorkflowUnit
+from wflint.analysis.discovery import Discovery, FunctionNode, WorkflowUnit
 from wflint.analysis.scope import ModuleInfo, Scope, imported_name, qualname, resolve_function
 from wflint.diagnostics import Diagnostic
 from wflint.frameworks import Framework
@@ -39,18 +39,21 @@ class Hazard:
     end_line: int
     end_col: int
     chain: tuple[str, ...] = ()
+    #: where the hazard itself is, inside the innermost helper
+    origin_path: str = ""
     origin_line: int = 0
 
 
 class _Frame:
-    """What is being walked: a workflow unit (report) or a helper (collect)."""
+    """What is being walked: a workflow unit (report) or a helper (collect), and in which module."""
 
-    __slots__ = ("unit", "framework", "collect", "suppressed", "cut")
+    __slots__ = ("unit", "framework", "module", "collect", "suppressed", "cut")
 
-    def __init__(self, unit: WorkflowUnit | None, framework: Framework,
+    def __init__(self, unit: WorkflowUnit | None, framework: Framework, module: ModuleInfo,
                  collect: list[Hazard] | None) -> None:
         self.unit = unit
         self.framework = framework
+        self.module = module
         self.collect = collect
         self.suppressed: set[int] = set()
         self.cut: set[tuple[int, str]] = set()
@@ -78,13 +81,10 @@ class Walker:
             for rule in self.index.unit_rules:
                 if rule.applies_to(unit):
                     rule.check_unit(unit, self)
-            frame = _Frame(unit, unit.framework, None)
-            scope = self.module.scope_of(unit.node, self._enclosing_scope(unit))
+            frame = _Frame(unit, unit.framework, self.module, None)
+            scope = self.module.scope_of(unit.node, self.module.scope)
             self._block(unit.node.body, frame, scope, False)
         return self.diagnostics
-
-    def _enclosing_scope(self, unit: WorkflowUnit) -> Scope:
-        return self.module.scope
 
     def report(self, rule: Rule, node: ast.AST, message: str) -> None:
         """Emit a finding at ``node`` (used by shape rules such as WFL601 and WFL903)."""
@@ -114,7 +114,7 @@ class Walker:
                 self._expr(expr, frame, scope, guarded)
             if id(stmt) in self._unit_nodes or id(stmt) in self._activity_nodes:
                 return
-            self._block(stmt.body, frame, self.module.scope_of(stmt, scope), guarded)
+            self._block(stmt.body, frame, frame.module.scope_of(stmt, scope), guarded)
             return
         if isinstance(stmt, ast.If):
             self._expr(stmt.test, frame, scope, guarded)
@@ -174,7 +174,7 @@ class Walker:
         if isinstance(node, ast.Lambda):
             for default in node.args.defaults:
                 self._expr(default, frame, scope, guarded)
-            self._expr(node.body, frame, self.module.scope_of(node, scope), guarded)
+            self._expr(node.body, frame, frame.module.scope_of(node, scope), guarded)
             return
         self._children(node, frame, scope, guarded)
 
@@ -188,7 +188,7 @@ class Walker:
             elif isinstance(node.func, ast.Name):
                 helper = self._helper(node.func.id, scope)
                 if helper is not None:
-                    self._helper_call(helper, node, frame, guarded)
+                    self._helper_call(helper[0], helper[1], node, frame, guarded)
         self._expr(node.func, frame, scope, guarded)
         for arg in node.args:
             self._expr(arg, frame, scope, guarded)
@@ -217,7 +217,8 @@ class Walker:
             if rule.follows_helpers:
                 frame.collect.append(Hazard(rule, match.qualname, text, node.lineno, node.col_offset,
                                             node.end_lineno or node.lineno,
-                                            node.end_col_offset or node.col_offset))
+                                            node.end_col_offset or node.col_offset,
+                                            (), frame.module.path, node.lineno))
             return
         unit = frame.unit
         assert unit is not None
@@ -229,39 +230,46 @@ class Walker:
 
     # -- helpers -------------------------------------------------------------------------
 
-    def _helper(self, name: str, scope: Scope) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+    def _helper(self, name: str, scope: Scope) -> tuple[ModuleInfo, FunctionNode] | None:
+        """The helper a call in workflow code reaches, and the module it lives in.
+
+        Helpers are functions of the same module; activities, workflow units and names listed
+        as ``deterministic`` are never followed. (Helpers in other project modules resolve
+        through the same interface once the project graph is available.)"""
         fn = resolve_function(name, scope)
         if fn is None or id(fn) in self._unit_nodes or id(fn) in self._activity_nodes:
             return None
-        if self.index.deterministic and self.index.is_deterministic(f"{self.module.name}.{fn.name}"):
+        module = scope.module
+        if self.index.deterministic and self.index.is_deterministic(f"{module.name}.{fn.name}"):
             return None
-        return fn
+        return module, fn
 
-    def _helper_call(self, helper: ast.FunctionDef | ast.AsyncFunctionDef, call: ast.Call,
+    def _helper_call(self, module: ModuleInfo, helper: FunctionNode, call: ast.Call,
                      frame: _Frame, guarded: bool) -> None:
-        hazards = self._summary(helper, frame)
+        hazards = self._summary(module, helper, frame)
         for hazard in hazards:
             rule = hazard.rule
             if guarded and rule.replay_guardable:
                 continue
             chain = (helper.name, *hazard.chain)
-            origin = hazard.origin_line or hazard.line
             if frame.collect is not None:
                 frame.collect.append(Hazard(rule, hazard.qualname, hazard.text, call.lineno,
                                             call.col_offset, call.end_lineno or call.lineno,
-                                            call.end_col_offset or call.col_offset, chain, origin))
+                                            call.end_col_offset or call.col_offset, chain,
+                                            hazard.origin_path, hazard.origin_line))
                 continue
             unit = frame.unit
             assert unit is not None
             if not rule.applies_to(unit):
                 continue
             via = " -> ".join(f"{name}()" for name in chain)
-            where = f"{self.where(unit)} via {via} at {self.display_path}:{origin}"
+            where = f"{self.where(unit)} via {via} at {hazard.origin_path}:{hazard.origin_line}"
             message = rule.message.format(call=hazard.text, where=where,
                                           alternative=self.alternative(unit, rule.code, hazard.qualname))
             self.report(rule, call, message)
 
-    def _summary(self, helper: ast.FunctionDef | ast.AsyncFunctionDef, caller: _Frame) -> list[Hazard]:
+    def _summary(self, module: ModuleInfo, helper: FunctionNode, caller: _Frame) -> list[Hazard]:
+        """The hazards a helper reaches (its own and its helpers'), once per framework."""
         key = (id(helper), caller.framework.name)
         cached = self._summaries.get(key)
         if cached is not None:
@@ -270,9 +278,9 @@ class Walker:
             caller.cut.add(key)
             return []
         self._active.add(key)
-        frame = _Frame(None, caller.framework, [])
+        frame = _Frame(None, caller.framework, module, [])
         try:
-            scope = self.module.scope_of(helper, self.module.scope)
+            scope = module.scope_of(helper, module.scope)
             self._block(helper.body, frame, scope, False)
         finally:
             self._active.discard(key)
