@@ -52,13 +52,13 @@ class Scope:
         return (name in self.params or name in self.stores or name in self.imports
                 or name in self.functions or name in self.classes)
 
-    def _binding_kinds(self, name: str) -> int:
+    def binding_kinds(self, name: str) -> int:
         return sum(1 for table in (self.params, self.stores, self.imports, self.functions, self.classes)
                    if name in table)
 
     def binding_qualname(self, name: str) -> str | None:
         """The qualified name ``name`` stands for in this scope, if it is unambiguous."""
-        if self._binding_kinds(name) != 1:
+        if self.binding_kinds(name) != 1:
             return None
         if name in self.imports:
             targets = self.imports[name]
@@ -172,63 +172,45 @@ def qualname(expr: ast.expr, scope: Scope) -> str | None:
             return None
 
 
-def resolve_name(name: str, scope: Scope) -> str | None:
+def binding_scope(name: str, scope: Scope) -> Scope | None:
+    """The scope whose binding ``name`` refers to from ``scope`` (None: a builtin or unbound).
+
+    Enclosing function scopes are searched first, then the module; class scopes are never
+    on the chain, as in Python."""
     current: Scope | None = scope
     while current is not None and not current.is_module:
         if name in current.globals:
             break
         if current.binds(name):
-            return current.binding_qualname(name)
+            return current
         current = current.parent
     module = scope.module.scope
-    if module.binds(name):
-        return module.binding_qualname(name)
-    if name in BUILTIN_NAMES:
-        return f"builtins.{name}"
-    return None
+    return module if module.binds(name) else None
+
+
+def resolve_name(name: str, scope: Scope) -> str | None:
+    owner = binding_scope(name, scope)
+    if owner is not None:
+        return owner.binding_qualname(name)
+    return f"builtins.{name}" if name in BUILTIN_NAMES else None
 
 
 def imported_name(name: str, scope: Scope) -> str | None:
     """The qualified name of ``name`` when it is bound by an import (module or local)."""
-    current: Scope | None = scope
-    while current is not None and not current.is_module:
-        if name in current.globals:
-            break
-        if current.binds(name):
-            return current.binding_qualname(name) if name in current.imports else None
-        current = current.parent
-    module = scope.module.scope
-    if name in module.imports:
-        return module.binding_qualname(name)
+    owner = binding_scope(name, scope)
+    if owner is not None and name in owner.imports:
+        return owner.binding_qualname(name)
     return None
 
 
 def resolve_function(name: str, scope: Scope) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
     """The module-level function ``name`` refers to from ``scope``, if that is certain."""
-    current: Scope | None = scope
-    while current is not None and not current.is_module:
-        if name in current.globals:
-            break
-        if current.binds(name):
-            return None
-        current = current.parent
-    module = scope.module.scope
-    defs = module.functions.get(name)
-    if defs and len(defs) == 1 and module._binding_kinds(name) == 1:
+    owner = binding_scope(name, scope)
+    if owner is None or not owner.is_module:
+        return None
+    defs = owner.functions.get(name)
+    if defs and len(defs) == 1 and owner.binding_kinds(name) == 1:
         return defs[0]
-    return None
-
-
-def dotted_text(expr: ast.expr) -> str | None:
-    """``a.b.c`` for a plain attribute chain, as written."""
-    parts: list[str] = []
-    node = expr
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if isinstance(node, ast.Name):
-        parts.append(node.id)
-        return ".".join(reversed(parts))
     return None
 
 
