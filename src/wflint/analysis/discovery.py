@@ -37,6 +37,8 @@ class WorkflowUnit:
 class Discovery:
     units: list[WorkflowUnit] = field(default_factory=list)
     activities: set[FunctionNode] = field(default_factory=set)
+    #: lambdas run as activities/steps (``DBOS.run_step(None, lambda: ...)``)
+    lambda_activities: set[ast.Lambda] = field(default_factory=set)
     frameworks: tuple[Framework, ...] = ()
 
     def unit_for(self, node: ast.AST) -> WorkflowUnit | None:
@@ -74,6 +76,7 @@ def discover(module: ModuleInfo, frameworks: tuple[Framework, ...],
     finder.run()
     activities = finder.activities
     result.activities = activities
+    result.lambda_activities = finder.lambda_activities
     seen: set[ast.AST] = set()
     for unit in finder.units:
         if unit.node in activities or unit.node in seen:
@@ -101,6 +104,8 @@ class _Finder:
         self.activity_decorators = frozenset(activity_decorators)
         self.units: list[WorkflowUnit] = []
         self.activities: set[FunctionNode] = set()
+        self.lambda_activities: set[ast.Lambda] = set()
+        self.nested_defs: dict[str, list[FunctionNode]] = {}
         self.module_functions = {name: defs[0] for name, defs in module.scope.functions.items()
                                  if len(defs) == 1}
         self.module_classes = {name: defs[0] for name, defs in module.scope.classes.items()
@@ -240,7 +245,15 @@ class _Finder:
     # -- registration calls ----------------------------------------------------------------
 
     def _registrations(self) -> None:
-        for call in _calls(self.module.tree):
+        calls = []
+        nested_defs: dict[str, list[FunctionNode]] = {}
+        for node in ast.walk(self.module.tree):
+            if isinstance(node, ast.Call):
+                calls.append(node)
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                nested_defs.setdefault(node.name, []).append(node)
+        self.nested_defs = nested_defs
+        for call in calls:
             func = call.func
             attr = func.attr if isinstance(func, ast.Attribute) else None
             name = None
@@ -250,16 +263,32 @@ class _Finder:
                         fn = self._function_arg(call.args[0])
                         if fn is not None:
                             self._add(fn, fw, None, None)
-                for entry in (*fw.activity_registrations, *fw.activity_invocations):
+                for entry in fw.activity_registrations:
                     if self._is_call_to(entry, attr, func):
                         for arg in call.args[:2]:
                             fn = self._function_arg(arg)
                             if fn is not None:
                                 self.activities.add(fn)
+                for entry in fw.activity_invocations:
+                    if self._is_call_to(entry, attr, func):
+                        self._invoked(call)
                 if fw.name == "temporal":
                     name = name or qualname(func, self.scope)
                     if name == "temporalio.worker.Worker" or name == "temporalio.worker.Replayer":
                         self._temporal_worker(call, fw)
+
+    def _invoked(self, call: ast.Call) -> None:
+        """What ``call_activity`` / ``execute_activity`` / ``DBOS.run_step`` runs is an activity,
+        including a function defined inside the workflow or a lambda."""
+        for arg in call.args[:2]:
+            if isinstance(arg, ast.Lambda):
+                self.lambda_activities.add(arg)
+            elif isinstance(arg, ast.Name):
+                fn = self._function_arg(arg)
+                if fn is not None:
+                    self.activities.add(fn)
+                for nested in self.nested_defs.get(arg.id, ()):
+                    self.activities.add(nested)
 
     def _is_call_to(self, entry: str, attr: str | None, func: ast.expr) -> bool:
         if "." in entry:
@@ -320,7 +349,3 @@ def _definitions(body: list[ast.stmt]):
             stack.extend(reversed(node.body))
 
 
-def _calls(tree: ast.AST):
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call):
-            yield node

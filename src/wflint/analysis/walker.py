@@ -69,6 +69,7 @@ class Walker:
         self.diagnostics: list[Diagnostic] = []
         self._unit_nodes = {id(unit.node): unit for unit in discovery.units}
         self._activity_nodes = {id(node) for node in discovery.activities}
+        self._activity_nodes.update(id(node) for node in discovery.lambda_activities)
         self._summaries: dict[tuple[int, str], list[Hazard]] = {}
         self._active: set[tuple[int, str]] = set()
         self._current: WorkflowUnit | None = None
@@ -174,6 +175,8 @@ class Walker:
         if isinstance(node, ast.Lambda):
             for default in node.args.defaults:
                 self._expr(default, frame, scope, guarded)
+            if id(node) in self._activity_nodes:
+                return  # run as an activity or step
             self._expr(node.body, frame, frame.module.scope_of(node, scope), guarded)
             return
         self._children(node, frame, scope, guarded)
