@@ -76,6 +76,7 @@ class HostState(Rule):
         "time.mktime": None,
         "time.tzset": None,
         "time.get_clock_info": None,
+        "time.pthread_getcpuclockid": None,
         "datetime.datetime.fromtimestamp": _fromtimestamp_without_tz,
         "datetime.date.fromtimestamp": None,
         **names("zoneinfo.ZoneInfo", ("clear_cache", "from_file", "reset_tzpath")),

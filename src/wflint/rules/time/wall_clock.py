@@ -67,7 +67,7 @@ class WallClock(Rule):
         "datetime.date.today": None,
         **names("time", ("time", "time_ns", "monotonic", "monotonic_ns", "perf_counter",
                          "perf_counter_ns", "process_time", "process_time_ns", "thread_time",
-                         "thread_time_ns")),
+                         "thread_time_ns", "clock_gettime", "clock_gettime_ns")),
         **names("time", ("localtime", "gmtime", "ctime", "asctime"), no_args),
         "time.strftime": one_arg,
         **names("pendulum", ("now", "today", "yesterday", "tomorrow")),
