@@ -37,7 +37,7 @@ def test_check_examples_reports_every_planted_hazard():
     lines = [line for line in result.output.splitlines() if ": WFL" in line]
     assert len(lines) == planted
     assert not any("_clean.py" in line for line in lines)
-    assert result.output.rstrip().endswith(f"Found {planted} errors.")
+    assert f"\nFound {planted} errors.\n" in result.output
 
 
 def test_readme_sample_output_is_real():

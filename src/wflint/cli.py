@@ -55,6 +55,10 @@ def main() -> None:
 @click.option("--select", multiple=True, help="Rule codes or prefixes to enable (e.g. WFL1,WFL30). Replaces the configured selection.")
 @click.option("--ignore", multiple=True, help="Rule codes or prefixes to disable.")
 @click.option("--extend-select", multiple=True, help="Rule codes or prefixes to enable in addition.")
+@click.option("--fix", "fix", is_flag=True, help="Apply safe fixes.")
+@click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff, also apply unsafe fixes; otherwise mark them fixable.")
+@click.option("--diff", is_flag=True, help="Print the fixes as a unified diff instead of writing them (exit 1 if any).")
+@click.option("--show-fixes", is_flag=True, help="Show each finding's fix (including display-only suggestions) and what --fix fixed.")
 @click.option("--output-format", type=click.Choice(FORMATS), default="flake8", show_default=True,
               envvar="WFLINT_OUTPUT_FORMAT", help="How findings are printed.")
 @click.option("-o", "--output-file", type=click.Path(dir_okay=False, writable=True),
@@ -75,13 +79,14 @@ def main() -> None:
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto",
               help="Colour the output (auto: only on a terminal; honours NO_COLOR and FORCE_COLOR).")
 def check(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...],
-          extend_select: tuple[str, ...], output_format: str, output_file: str | None,
+          extend_select: tuple[str, ...], fix: bool, unsafe_fixes: bool, diff: bool,
+          show_fixes: bool, output_format: str, output_file: str | None,
           exit_zero: bool, statistics: bool, quiet: bool, silent: bool, config_file: str | None,
           framework: tuple[str, ...], exclude: tuple[str, ...], extend_exclude: tuple[str, ...],
           force_exclude: bool, stdin_filename: str | None, color: str) -> None:
     """Check files and directories (default: the current directory; '-' reads stdin)."""
     from wflint.config import ConfigError, find_config, load_config, resolve_settings
-    from wflint.engine import Checker
+    from wflint.engine import Checker, FixMode
 
     targets = list(paths) or ["."]
     reads_stdin = targets == ["-"]
@@ -110,12 +115,18 @@ def check(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ..
         sys.exit(EXIT_ERROR)
 
     checker = Checker(settings)
+    fix_mode = FixMode(unsafe=unsafe_fixes, write=not diff) if (fix or diff) else None
     status = EXIT_CLEAN
     outcomes = []
+    stdin_outcome = None
     if reads_stdin:
         display = stdin_filename or "stdin"
+        data = sys.stdin.buffer.read()
         if not (force_exclude and stdin_filename and settings.excluder.excludes(stdin_filename)):
-            outcomes.append(checker.check_bytes(sys.stdin.buffer.read(), display))
+            stdin_outcome = checker.check_bytes(data, display, fix_mode)
+            outcomes.append(stdin_outcome)
+        elif fix and not diff:
+            sys.stdout.buffer.write(data)
     else:
         from wflint.files import collect_files
 
@@ -124,46 +135,137 @@ def check(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ..
             _error(f"{missing}: no such file or directory")
             status = EXIT_ERROR
         for path in file_set.files:
-            outcomes.append(checker.check_path(path))
+            outcomes.append(checker.check_path(path, fix_mode))
 
-    diagnostics = []
+    diagnostics, fixed = [], []
     for outcome in outcomes:
         if outcome.error is not None:
-            _error(f"{outcome.path}: internal error: {outcome.error}")
+            _error(f"{outcome.path}: {outcome.error}")
             status = EXIT_ERROR
         diagnostics.extend(outcome.diagnostics)
+        fixed.extend(outcome.fixed)
     diagnostics.sort(key=lambda d: d.sort_key)
+    fixed.sort(key=lambda d: d.sort_key)
 
-    if not silent:
-        _emit(diagnostics, output_format, output_file, statistics, quiet, color)
+    if diff:
+        changed = [o for o in outcomes if o.changed]
+        if not silent:
+            _emit_diff(changed, fixed, diagnostics, unsafe_fixes)
+        sys.exit(EXIT_ERROR if status == EXIT_ERROR else EXIT_FINDINGS if changed else EXIT_CLEAN)
+
+    report = Report(diagnostics, fixed, fix, unsafe_fixes, show_fixes)
+    if stdin_outcome is not None and fix:
+        # the fixed source is the output; findings and the summary go to stderr
+        source = stdin_outcome.fixed_source if stdin_outcome.fixed_source is not None else None
+        if source is not None:
+            sys.stdout.write(source)
+        else:
+            sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        if not silent:
+            report.emit(output_format, None, statistics, quiet, color, sys.stderr)
+    elif not silent:
+        report.emit(output_format, output_file, statistics, quiet, color, sys.stdout)
     if status == EXIT_CLEAN and diagnostics and not exit_zero:
         status = EXIT_FINDINGS
     sys.exit(status)
 
 
-def _emit(diagnostics, output_format: str, output_file: str | None, statistics: bool,
-          quiet: bool, color: str) -> None:
-    from wflint.output import render
+def _plural(count: int, word: str, plural: str | None = None) -> str:
+    return f"{count} {word if count == 1 else (plural or word + 's')}"
 
-    stream = open(output_file, "w", encoding="utf-8") if output_file else sys.stdout
-    try:
-        use_color = output_file is None and _use_color(color, stream)
-        if statistics:
-            counts = Counter(d.code for d in diagnostics)
-            for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
-                stream.write(f"{count}\t{code}\t[ ] {BY_CODE[code].name}\n")
+
+class Report:
+    """The findings of a run, and ruff's summary wording for them."""
+
+    def __init__(self, diagnostics, fixed, fixing: bool, unsafe_fixes: bool, show_fixes: bool) -> None:
+        self.diagnostics = diagnostics
+        self.fixed = fixed
+        self.fixing = fixing
+        self.unsafe_fixes = unsafe_fixes
+        self.show_fixes = show_fixes
+
+    def _counts(self) -> tuple[int, int]:
+        """(fixable with the current flags, unsafe fixes hidden without --unsafe-fixes)."""
+        fixable = hidden = 0
+        for d in self.diagnostics:
+            if d.fix is None or not d.fix.edits:
+                continue
+            if d.fix.applicability.allowed(self.unsafe_fixes):
+                fixable += 1
+            elif d.fix.applicability.value == "unsafe":
+                hidden += 1
+        return fixable, hidden
+
+    def summary(self) -> list[str]:
+        lines: list[str] = []
+        remaining = len(self.diagnostics)
+        fixed = len(self.fixed)
+        fixable, hidden = self._counts()
+        if self.fixing and self.show_fixes and self.fixed:
+            lines += ["", f"Fixed {_plural(fixed, 'error')}:"]
+            by_path: dict[str, Counter] = {}
+            for d in self.fixed:
+                by_path.setdefault(d.path, Counter())[d.code] += 1
+            for path in sorted(by_path):
+                lines.append(f"- {path}:")
+                for code, count in sorted(by_path[path].items()):
+                    lines.append(f"    {count} × {code} ({BY_CODE[code].name})")
+            lines.append("")
+        if remaining == 0 and fixed == 0:
+            return lines + ["All checks passed!"]
+        if self.fixing:
+            total = remaining + fixed
+            lines.append(f"Found {_plural(total, 'error')} ({fixed} fixed, {remaining} remaining).")
         else:
-            stream.write(render(diagnostics, output_format, use_color))
-        if output_format in TEXT_FORMATS and not quiet:
-            if diagnostics:
-                count = len(diagnostics)
-                stream.write(f"Found {count} error{'s' if count != 1 else ''}.\n")
+            lines.append(f"Found {_plural(remaining, 'error')}.")
+        hint = _plural(hidden, "unsafe fix", "unsafe fixes") + " available with `--fix --unsafe-fixes`"
+        if fixable and not self.fixing:
+            lines.append(f"[*] {fixable} fixable with `--fix`" + (f" ({hint})." if hidden else "."))
+        elif hidden:
+            lines.append(f"{hint}.")
+        return lines
+
+    def emit(self, output_format: str, output_file: str | None, statistics: bool, quiet: bool,
+             color: str, stream) -> None:
+        from wflint.output import render
+
+        out = open(output_file, "w", encoding="utf-8") if output_file else stream
+        try:
+            use_color = output_file is None and _use_color(color, out)
+            if statistics:
+                counts = Counter(d.code for d in self.diagnostics)
+                fixable_codes = {d.code for d in self.diagnostics if d.fix is not None and d.fix.edits
+                                 and d.fix.applicability.allowed(self.unsafe_fixes)}
+                for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+                    mark = "[*]" if code in fixable_codes else "[ ]"
+                    out.write(f"{count}\t{code}\t{mark} {BY_CODE[code].name}\n")
             else:
-                stream.write("All checks passed!\n")
-        stream.flush()
-    finally:
-        if output_file:
-            stream.close()
+                out.write(render(self.diagnostics, output_format, use_color, self.unsafe_fixes,
+                                 self.show_fixes))
+            if output_format in TEXT_FORMATS and not quiet:
+                out.write("".join(line + "\n" for line in self.summary()))
+            out.flush()
+        finally:
+            if output_file:
+                out.close()
+
+
+def _emit_diff(changed, fixed, diagnostics, unsafe_fixes: bool) -> None:
+    import difflib
+
+    for outcome in sorted(changed, key=lambda o: o.path):
+        before = (outcome.original or "").splitlines(keepends=True)
+        after = (outcome.fixed_source or "").splitlines(keepends=True)
+        sys.stdout.writelines(difflib.unified_diff(before, after, outcome.path, outcome.path))
+    hidden = 0 if unsafe_fixes else sum(
+        1 for d in diagnostics if d.fix is not None and d.fix.edits and d.fix.applicability.value == "unsafe")
+    extra = f" ({_plural(hidden, 'additional fix', 'additional fixes')} available with `--unsafe-fixes`)" \
+        if hidden else ""
+    if fixed:
+        sys.stdout.write(f"\nWould fix {_plural(len(fixed), 'error')}{extra}.\n")
+    else:
+        sys.stdout.write(f"No errors would be fixed{extra}.\n")
 
 
 @main.command()

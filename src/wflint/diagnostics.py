@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from wflint.fixes.model import Fix
 
 
 @dataclass(frozen=True, order=True)
@@ -18,9 +22,11 @@ class Diagnostic:
     severity: str = "error"
     end_line: int = 0
     end_col: int = 0
+    fix: Fix | None = field(default=None, compare=False)
 
     @classmethod
-    def at(cls, path: str, code: str, severity: str, message: str, node: ast.AST) -> Diagnostic:
+    def at(cls, path: str, code: str, severity: str, message: str, node: ast.AST,
+           fix: Fix | None = None) -> Diagnostic:
         line = getattr(node, "lineno", 1)
         col = getattr(node, "col_offset", 0) + 1
         end_line = getattr(node, "end_lineno", None) or line
@@ -29,7 +35,7 @@ class Diagnostic:
                              ast.While, ast.For, ast.AsyncFor)):
             # a compound statement is reported on its header line only
             end_line, end_col = line, col
-        return cls(path, line, col, code, message, severity, end_line, end_col)
+        return cls(path, line, col, code, message, severity, end_line, end_col, fix)
 
     @property
     def sort_key(self) -> tuple[str, int, int, str]:

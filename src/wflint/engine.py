@@ -24,6 +24,7 @@ from wflint.analysis.walker import Walker
 from wflint.codes import BY_CODE
 from wflint.config import Settings
 from wflint.diagnostics import Diagnostic
+from wflint.fixes.writer import write_atomic
 from wflint.prefilter import markers_for, may_contain_workflows
 from wflint.rules import load_rules
 from wflint.rules.base import HazardIndex
@@ -42,6 +43,26 @@ class FileOutcome:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     #: an internal error: reported on stderr, and the run exits 2
     error: str | None = None
+    #: with fixing: the findings fixed, and the source before and after
+    fixed: list[Diagnostic] = field(default_factory=list)
+    original: str | None = None
+    fixed_source: str | None = None
+
+    @property
+    def changed(self) -> bool:
+        return self.fixed_source is not None and self.fixed_source != self.original
+
+
+@dataclass(frozen=True)
+class FixMode:
+    """How to fix: which applicability levels, and whether to write the files."""
+
+    unsafe: bool = False
+    write: bool = True
+
+
+#: the fix loop stops after this many rounds even if fixes keep applying
+MAX_FIX_ROUNDS = 10
 
 
 class Checker:
@@ -55,7 +76,7 @@ class Checker:
 
     # -- files -----------------------------------------------------------------------------
 
-    def check_path(self, path: str) -> FileOutcome:
+    def check_path(self, path: str, fix: FixMode | None = None) -> FileOutcome:
         try:
             with open(path, "rb") as handle:
                 data = handle.read()
@@ -64,12 +85,23 @@ class Checker:
             if os.path.isdir(path):
                 reason = "is a directory"
             return self._outcome(path, [self._file_error(path, "WFL002", f"cannot read file: {reason}")])
-        return self.check_bytes(data, path)
+        outcome = self.check_bytes(data, path, fix)
+        if fix is not None and fix.write and outcome.changed and outcome.error is None:
+            try:
+                _, encoding, bom = decode_with_encoding(data)
+                write_atomic(path, outcome.fixed_source or "", encoding, bom)
+            except (OSError, UnicodeError) as exc:
+                outcome.error = f"cannot write the fixed file: {exc}"
+        return outcome
 
-    def check_bytes(self, data: bytes, path: str) -> FileOutcome:
-        """Check one file's content; ``path`` is what findings are reported under."""
+    def check_bytes(self, data: bytes, path: str, fix: FixMode | None = None) -> FileOutcome:
+        """Check one file's content; ``path`` is what findings are reported under.
+        With ``fix``, also run the fix loop (writing nothing: see ``check_path``)."""
         try:
-            return self._check(data, path)
+            outcome = self._check(data, path)
+            if fix is not None and outcome.original is not None:
+                return self._fix(outcome, path, fix)
+            return outcome
         except RecursionError:
             return self._outcome(path, [self._file_error(
                 path, "WFL001", "code is nested too deeply to analyse")])
@@ -93,7 +125,46 @@ class Checker:
             return self._outcome(path, [self._file_error(path, "WFL001", "code is nested too deeply to parse")])
         with _deep_recursion(_WALK_RECURSION_LIMIT):
             diagnostics = self.analyse(tree, source, path)
-        return self._outcome(path, diagnostics, source)
+        outcome = self._outcome(path, diagnostics, source)
+        outcome.original = source
+        return outcome
+
+    def _diagnose(self, source: str, path: str) -> list[Diagnostic] | None:
+        """Findings for a source text, or None when it does not parse."""
+        try:
+            tree = _parse(source, path)
+        except (SyntaxError, RecursionError, MemoryError):
+            return None
+        with _deep_recursion(_WALK_RECURSION_LIMIT):
+            diagnostics = self.analyse(tree, source, path)
+        return self._outcome(path, diagnostics, source).diagnostics
+
+    def _fix(self, outcome: FileOutcome, path: str, mode: FixMode) -> FileOutcome:
+        """The fix loop: apply what applies, re-check, until nothing more does (bounded)."""
+        from wflint.fixes.apply import apply_fixes
+
+        source = outcome.original or ""
+        current = outcome.diagnostics
+        fixed: list[Diagnostic] = []
+        for _ in range(MAX_FIX_ROUNDS):
+            fixes = [d.fix for d in current
+                     if d.fix is not None and d.fix.edits and d.fix.applicability.allowed(mode.unsafe)]
+            if not fixes:
+                break
+            new_source, applied = apply_fixes(source, fixes)
+            if not applied or new_source == source:
+                break
+            rechecked = self._diagnose(new_source, path)
+            if rechecked is None:  # never hand back code that does not parse
+                outcome.error = "a fix produced code that does not parse; the file was left unchanged"
+                return outcome
+            applied_ids = {id(f) for f in applied}
+            fixed.extend(d for d in current if d.fix is not None and id(d.fix) in applied_ids)
+            source, current = new_source, rechecked
+        outcome.diagnostics = current
+        outcome.fixed = fixed
+        outcome.fixed_source = source
+        return outcome
 
     def analyse(self, tree: ast.Module, source: str, path: str) -> list[Diagnostic]:
         settings = self.settings
@@ -140,11 +211,19 @@ def _deep_recursion(limit: int):
 
 def decode(data: bytes) -> str:
     """Decode Python source as the interpreter would: BOM, coding cookie, else UTF-8."""
-    if data.startswith(codecs.BOM_UTF8) or _COOKIE.search(data, 0, _second_line_end(data)):
+    return decode_with_encoding(data)[0]
+
+
+def decode_with_encoding(data: bytes) -> tuple[str, str, bool]:
+    """The text, the encoding to write it back with, and whether it had a UTF-8 BOM."""
+    bom = data.startswith(codecs.BOM_UTF8)
+    if bom or _COOKIE.search(data, 0, _second_line_end(data)):
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-        text = data.decode(encoding)
-        return text[1:] if text.startswith("\ufeff") else text
-    return data.decode("utf-8")
+        if encoding == "utf-8-sig":
+            encoding = "utf-8"
+        text = data[3:].decode(encoding) if bom else data.decode(encoding)
+        return text, encoding, bom
+    return data.decode("utf-8"), "utf-8", False
 
 
 def _second_line_end(data: bytes) -> int:

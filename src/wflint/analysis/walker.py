@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from wflint.analysis.discovery import Discovery, FunctionNode, WorkflowUnit
 from wflint.analysis.scope import ModuleInfo, Scope, imported_name, qualname, resolve_function
 from wflint.diagnostics import Diagnostic
+from wflint.fixes.model import Fix, display_only
+from wflint.fixes.site import FixSite
 from wflint.frameworks import Framework
 from wflint.rules.base import HazardIndex, Match, Rule
 
@@ -25,6 +27,7 @@ REPLAY_FLAG_CALLS = frozenset({
 })
 _EXITS = (ast.Return, ast.Raise, ast.Continue, ast.Break)
 _DEFS = (ast.FunctionDef, ast.AsyncFunctionDef)
+_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 
 
 @dataclass(frozen=True)
@@ -47,7 +50,8 @@ class Hazard:
 class _Frame:
     """What is being walked: a workflow unit (report) or a helper (collect), and in which module."""
 
-    __slots__ = ("unit", "framework", "module", "collect", "suppressed", "cut")
+    __slots__ = ("unit", "framework", "module", "collect", "suppressed", "cut", "statement",
+                 "comprehensions")
 
     def __init__(self, unit: WorkflowUnit | None, framework: Framework, module: ModuleInfo,
                  collect: list[Hazard] | None) -> None:
@@ -57,6 +61,9 @@ class _Frame:
         self.collect = collect
         self.suppressed: set[int] = set()
         self.cut: set[tuple[int, str]] = set()
+        #: the statement being walked, and how many comprehensions enclose the current node
+        self.statement: ast.stmt | None = None
+        self.comprehensions = 0
 
 
 class Walker:
@@ -87,10 +94,10 @@ class Walker:
             self._block(unit.node.body, frame, scope, False)
         return self.diagnostics
 
-    def report(self, rule: Rule, node: ast.AST, message: str) -> None:
+    def report(self, rule: Rule, node: ast.AST, message: str, fix: Fix | None = None) -> None:
         """Emit a finding at ``node`` (used by shape rules such as WFL601 and WFL903)."""
         self.diagnostics.append(Diagnostic.at(self.display_path, rule.code, rule.severity,
-                                              message, node))
+                                              message, node, fix))
 
     def where(self, unit: WorkflowUnit) -> str:
         return f"workflow '{unit.display}'"
@@ -109,6 +116,7 @@ class Walker:
                 guarded = True  # an early ``if ctx.is_replaying: return``
 
     def _stmt(self, stmt: ast.stmt, frame: _Frame, scope: Scope, guarded: bool) -> None:
+        frame.statement = stmt
         if isinstance(stmt, _DEFS):
             for expr in (*stmt.decorator_list, *stmt.args.defaults,
                          *(d for d in stmt.args.kw_defaults if d is not None)):
@@ -167,10 +175,17 @@ class Walker:
                 name = qualname(node, scope) if isinstance(node, ast.Attribute) else imported_name(node.id, scope)
                 match = self.index.match_reference(name)
                 if match is not None:
-                    self._found(match, node, frame, guarded, _text(node))
+                    self._found(match, node, frame, scope, guarded, _text(node))
                     self._suppress_chain(node, frame)
             if isinstance(node, ast.Attribute):
                 self._expr(node.value, frame, scope, guarded)
+            return
+        if isinstance(node, _COMPREHENSIONS):
+            frame.comprehensions += 1
+            try:
+                self._children(node, frame, scope, guarded)
+            finally:
+                frame.comprehensions -= 1
             return
         if isinstance(node, ast.Lambda):
             for default in node.args.defaults:
@@ -186,7 +201,7 @@ class Walker:
             name = qualname(node.func, scope)
             match = self.index.match_call(name, node, frame.framework.name)
             if match is not None:
-                self._found(match, node, frame, guarded, _text(node))
+                self._found(match, node, frame, scope, guarded, _text(node))
                 self._suppress_chain(node.func, frame)
             elif isinstance(node.func, ast.Name):
                 helper = self._helper(node.func.id, scope)
@@ -212,7 +227,8 @@ class Walker:
 
     # -- findings ------------------------------------------------------------------------
 
-    def _found(self, match: Match, node: ast.expr, frame: _Frame, guarded: bool, text: str) -> None:
+    def _found(self, match: Match, node: ast.expr, frame: _Frame, scope: Scope, guarded: bool,
+               text: str) -> None:
         rule = match.rule
         if guarded and rule.replay_guardable:
             return
@@ -229,7 +245,8 @@ class Walker:
             return
         message = rule.message.format(call=text, where=self.where(unit),
                                       alternative=self.alternative(unit, rule.code, match.qualname))
-        self.report(rule, node, message)
+        site = FixSite(node, unit, scope, frame.module, frame.statement, frame.comprehensions > 0)
+        self.report(rule, node, message, rule.fix(site, match.qualname))
 
     # -- helpers -------------------------------------------------------------------------
 
@@ -269,7 +286,9 @@ class Walker:
             where = f"{self.where(unit)} via {via} at {hazard.origin_path}:{hazard.origin_line}"
             message = rule.message.format(call=hazard.text, where=where,
                                           alternative=self.alternative(unit, rule.code, hazard.qualname))
-            self.report(rule, call, message)
+            fix = display_only(f"Move {hazard.text} out of {helper.name}() (or pass its value in)",
+                               f"the hazard is inside the helper at {hazard.origin_path}:{hazard.origin_line}")
+            self.report(rule, call, message, fix)
 
     def _summary(self, module: ModuleInfo, helper: FunctionNode, caller: _Frame) -> list[Hazard]:
         """The hazards a helper reaches (its own and its helpers'), once per framework."""

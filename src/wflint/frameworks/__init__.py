@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from wflint.fixes.model import Rewrite
+
 
 @dataclass(frozen=True)
 class Framework:
@@ -58,6 +60,15 @@ class Framework:
     alternatives: dict[str, str] = field(default_factory=dict)
     #: replacement per (code, qualified name of the hazard) where it differs
     call_alternatives: dict[tuple[str, str], str] = field(default_factory=dict)
+    #: fixes: "CODE:qualname:shape", "CODE:qualname" or "CODE:*" -> rewrite template
+    rewrites: dict[str, Rewrite] = field(default_factory=dict)
+
+    def rewrite_for(self, code: str, qualname: str | None, shape: str = "") -> Rewrite | None:
+        keys = [f"{code}:{qualname}:{shape}", f"{code}:{qualname}"] if qualname else []
+        for key in (*keys, f"{code}:*"):
+            if key in self.rewrites:
+                return self.rewrites[key]
+        return None
 
     def alternative(self, code: str, qualname: str | None, ctx: str) -> str:
         template = None

@@ -1,6 +1,7 @@
 """Azure Durable Functions (azure.durable_functions): generator orchestrators on a function app."""
 
 from wflint.frameworks import Framework
+from wflint.frameworks._fixes import UNSAFE, UUID5, replay_guard, rewrite, timer, workflow_clock
 
 _APPS = (
     "azure.durable_functions.DFApp",
@@ -50,5 +51,18 @@ FRAMEWORK = Framework(
         ("WFL101", "time.time"): "use {ctx}.current_utc_datetime.timestamp()",
         ("WFL101", "time.time_ns"): "use int({ctx}.current_utc_datetime.timestamp() * 1e9)",
         ("WFL101", "datetime.date.today"): "use {ctx}.current_utc_datetime.date() (UTC date)",
+    },
+    rewrites={
+        **workflow_clock(
+            "{ctx}.current_utc_datetime.replace(tzinfo=None)",
+            "{ctx}.current_utc_datetime",
+            "{ctx}.current_utc_datetime.astimezone({tz})",
+            "{ctx}.current_utc_datetime.timestamp()"),
+        **replay_guard(),
+        **timer("yield {ctx}.create_timer({ctx}.current_utc_datetime + {timedelta}(seconds={arg0}))"),
+        **{f"WFL202:uuid.{fn}": rewrite("{ctx}.new_guid()", UNSAFE, "ctx", note=UUID5)
+           for fn in ("uuid1", "uuid4", "uuid6", "uuid7")},
+        **{f"WFL202:uuid.{fn}:str": rewrite("{ctx}.new_uuid()", UNSAFE, "ctx", note=UUID5, target="str")
+           for fn in ("uuid1", "uuid4", "uuid6", "uuid7")},
     },
 )

@@ -1,6 +1,7 @@
 """Dapr Workflow (dapr.ext.workflow): generator workflows on a WorkflowRuntime."""
 
 from wflint.frameworks import Framework
+from wflint.frameworks._fixes import workflow_clock, replay_guard, timer
 
 _RUNTIMES = ("dapr.ext.workflow.WorkflowRuntime", "dapr.ext.workflow.workflow_runtime.WorkflowRuntime")
 _ACTIVITY = "move it into an activity and call it with yield {ctx}.call_activity(...)"
@@ -49,5 +50,14 @@ FRAMEWORK = Framework(
         ("WFL101", "time.time_ns"):
             "use int({ctx}.current_utc_datetime.replace(tzinfo=timezone.utc).timestamp() * 1e9)",
         ("WFL101", "datetime.date.today"): "use {ctx}.current_utc_datetime.date() (UTC date)",
+    },
+    rewrites={
+        **workflow_clock(
+            "{ctx}.current_utc_datetime",
+            "{ctx}.current_utc_datetime.replace(tzinfo={timezone}.utc)",
+            "{ctx}.current_utc_datetime.replace(tzinfo={timezone}.utc).astimezone({tz})",
+            "{ctx}.current_utc_datetime.replace(tzinfo={timezone}.utc).timestamp()"),
+        **replay_guard(),
+        **timer("yield {ctx}.create_timer({timedelta}(seconds={arg0}))"),
     },
 )

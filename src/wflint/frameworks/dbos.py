@@ -1,6 +1,12 @@
 """DBOS (dbos): @DBOS.workflow() functions whose steps are checkpointed."""
 
 from wflint.frameworks import Framework
+from wflint.frameworks._fixes import DISPLAY, SAFE, UNSAFE, rewrite
+from wflint.fixes.model import VERSION_GATE_NOTE
+
+_STEP_NOTE = "adds a checkpointed step: " + VERSION_GATE_NOTE
+_RUN_STEP = rewrite('{DBOS}.run_step({"name": "{name}"}, {func}{rest})', UNSAFE, note=_STEP_NOTE,
+                    async_template='await {DBOS}.run_step_async({"name": "{name}"}, {func}{rest})')
 
 _STEP = "move it into a @DBOS.step() function or wrap it in DBOS.run_step({\"name\": ...}, fn, ...)"
 
@@ -26,5 +32,19 @@ FRAMEWORK = Framework(
     call_alternatives={
         ("WFL701", "asyncio.wait"): "use {ctx}.asyncio_wait(...), which checkpoints the order",
         ("WFL701", "asyncio.as_completed"): "use {ctx}.asyncio_wait(...), which checkpoints the order",
+    },
+    rewrites={
+        "WFL101:*": _RUN_STEP,
+        "WFL201:*": _RUN_STEP,
+        "WFL201:random.shuffle": rewrite("", DISPLAY, title="Shuffle in a step",
+                                         note="an in-place shuffle is not checkpointed: use "
+                                              "DBOS.run_step({\"name\": \"sample\"}, random.sample, x, len(x))"),
+        "WFL202:*": _RUN_STEP,
+        "WFL401:*": _RUN_STEP,
+        "WFL402:*": _RUN_STEP,
+        "WFL102:time.sleep": rewrite("{DBOS}.sleep({arg0})", UNSAFE, "statement", note=VERSION_GATE_NOTE,
+                                     async_template="await {DBOS}.sleep_async({arg0})"),
+        "WFL102:asyncio.sleep": rewrite("{DBOS}.sleep_async({arg0})", UNSAFE, note=VERSION_GATE_NOTE),
+        "WFL701:asyncio.wait": rewrite("{DBOS}.asyncio_wait({args})", SAFE),
     },
 )

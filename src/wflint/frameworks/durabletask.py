@@ -1,6 +1,7 @@
 """Microsoft Durable Task (durabletask): generator orchestrators added to a worker."""
 
 from wflint.frameworks import Framework
+from wflint.frameworks._fixes import UNSAFE, UUID5, replay_guard, rewrite, timer, workflow_clock
 
 _ACTIVITY = "move it into an activity and call it with yield {ctx}.call_activity(...)"
 
@@ -41,5 +42,18 @@ FRAMEWORK = Framework(
         ("WFL101", "time.time_ns"):
             "use int({ctx}.current_utc_datetime.replace(tzinfo=timezone.utc).timestamp() * 1e9)",
         ("WFL101", "datetime.date.today"): "use {ctx}.current_utc_datetime.date() (UTC date)",
+    },
+    rewrites={
+        **workflow_clock(
+            "{ctx}.current_utc_datetime",
+            "{ctx}.current_utc_datetime.replace(tzinfo={timezone}.utc)",
+            "{ctx}.current_utc_datetime.replace(tzinfo={timezone}.utc).astimezone({tz})",
+            "{ctx}.current_utc_datetime.replace(tzinfo={timezone}.utc).timestamp()"),
+        **replay_guard(),
+        **timer("yield {ctx}.create_timer({timedelta}(seconds={arg0}))"),
+        **{f"WFL202:uuid.{fn}": rewrite("{uuid}.UUID({ctx}.new_uuid())", UNSAFE, "ctx", note=UUID5)
+           for fn in ("uuid1", "uuid4", "uuid6", "uuid7")},
+        **{f"WFL202:uuid.{fn}:str": rewrite("{ctx}.new_uuid()", UNSAFE, "ctx", note=UUID5, target="str")
+           for fn in ("uuid1", "uuid4", "uuid6", "uuid7")},
     },
 )

@@ -1,6 +1,11 @@
 """Temporal (temporalio): async methods of a @workflow.defn class."""
 
 from wflint.frameworks import Framework
+from wflint.frameworks._fixes import DISPLAY, SAFE, UNSAFE, rewrite, workflow_clock
+from wflint.fixes.model import VERSION_GATE_NOTE
+from wflint.rules.randomness.random_call import RANDOM_FUNCTIONS
+
+_NOT_MONOTONIC = "workflow time replaces a monotonic clock"
 
 _ACTIVITY = ("move it into an activity and call it with"
              " await {ctx}.execute_activity(..., start_to_close_timeout=...)")
@@ -52,5 +57,33 @@ FRAMEWORK = Framework(
         ("WFL202", "uuid.uuid1"): "use {ctx}.uuid7() or {ctx}.uuid4() (deterministic)",
         ("WFL701", "asyncio.wait"): "use {ctx}.wait(...), which keeps a replayable order",
         ("WFL701", "asyncio.as_completed"): "use {ctx}.as_completed(...), which keeps a replayable order",
+    },
+    rewrites={
+        **workflow_clock("{workflow}.now().replace(tzinfo=None)", "{workflow}.now()",
+                         "{workflow}.now().astimezone({tz})", "{workflow}.time()"),
+        "WFL101:time.time_ns": rewrite("{workflow}.time_ns()", SAFE),
+        **{f"WFL101:time.{fn}": rewrite("{workflow}.time()", UNSAFE, note=_NOT_MONOTONIC)
+           for fn in ("monotonic", "perf_counter", "process_time", "thread_time")},
+        **{f"WFL101:time.{fn}_ns": rewrite("{workflow}.time_ns()", UNSAFE, note=_NOT_MONOTONIC)
+           for fn in ("monotonic", "perf_counter", "process_time", "thread_time")},
+        "WFL102:time.sleep": rewrite("await {workflow}.sleep({arg0})", UNSAFE, "await", "statement",
+                                     note=VERSION_GATE_NOTE),
+        **{f"WFL201:random.{fn}": rewrite("{workflow}.random().{name}({args})", SAFE)
+           for fn in RANDOM_FUNCTIONS if fn not in ("seed", "getstate", "setstate")},
+        "WFL201:random.Random": rewrite("{workflow}.new_random()", SAFE),
+        "WFL201:random.SystemRandom": rewrite("{workflow}.new_random()", UNSAFE,
+                                              note="a deterministic generator replaces the system's"),
+        "WFL202:uuid.uuid4": rewrite("{workflow}.uuid4()", SAFE),
+        "WFL202:uuid.uuid7": rewrite("{workflow}.uuid7()", SAFE),
+        **{f"WFL202:uuid.{fn}": rewrite("{workflow}.uuid7()", UNSAFE,
+                                        note="a deterministic uuid7 replaces a host-based uuid")
+           for fn in ("uuid1", "uuid6")},
+        "WFL501:*": rewrite("{workflow}.logger.{method}({args})", SAFE,
+                            title="Log through `{workflow}.logger`"),
+        "WFL502:*": rewrite("{workflow}.logger.info(...)", DISPLAY,
+                            note="print output is not a log record: rewrite it as a logger call by hand",
+                            title="Log through `{workflow}.logger`"),
+        "WFL701:asyncio.wait": rewrite("{workflow}.wait({args})", SAFE),
+        "WFL701:asyncio.as_completed": rewrite("{workflow}.as_completed({args})", SAFE),
     },
 )

@@ -10,10 +10,11 @@ FORMATS = ("flake8", "json")
 TEXT_FORMATS = frozenset({"flake8"})
 
 
-def render(diagnostics: Sequence[Diagnostic], fmt: str, color: bool = False) -> str:
+def render(diagnostics: Sequence[Diagnostic], fmt: str, color: bool = False,
+           unsafe_fixes: bool = False, show_fixes: bool = False) -> str:
     if fmt == "flake8":
         from wflint.output.flake8 import render as render_flake8
-        return render_flake8(diagnostics, color)
+        return render_flake8(diagnostics, color, unsafe_fixes, show_fixes)
     if fmt == "json":
         from wflint.output.json import render as render_json
         return render_json(diagnostics)

@@ -12,13 +12,21 @@ _RED = "\x1b[31m"
 _RESET = "\x1b[0m"
 
 
-def render(diagnostics: Sequence[Diagnostic], color: bool = False) -> str:
+def render(diagnostics: Sequence[Diagnostic], color: bool = False, unsafe_fixes: bool = False,
+           show_fixes: bool = False) -> str:
+    """One line per finding; ``[*]`` marks a fix that ``--fix`` (with the current flags) applies."""
     lines = []
     for d in diagnostics:
+        fixable = d.fix is not None and bool(d.fix.edits) and d.fix.applicability.allowed(unsafe_fixes)
+        mark = ("[*] " if not color else f"[{_CYAN}*{_RESET}] ") if fixable else ""
         if color:
             sep = f"{_CYAN}:{_RESET}"
             lines.append(f"{_BOLD}{d.path}{_RESET}{sep}{d.line}{sep}{d.col}{sep} "
-                         f"{_BOLD}{_RED}{d.code}{_RESET} {d.message}")
+                         f"{_BOLD}{_RED}{d.code}{_RESET} {mark}{d.message}")
         else:
-            lines.append(f"{d.path}:{d.line}:{d.col}: {d.code} {d.message}")
+            lines.append(f"{d.path}:{d.line}:{d.col}: {d.code} {mark}{d.message}")
+        if show_fixes and d.fix is not None:
+            lines.append(f"    = fix ({d.fix.applicability.value}): {d.fix.message}")
+            for suggestion_line in d.fix.suggestion.splitlines() if not d.fix.edits else ():
+                lines.append(f"    |   {suggestion_line}")
     return "".join(line + "\n" for line in lines)

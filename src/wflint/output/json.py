@@ -18,7 +18,22 @@ def as_dict(d: Diagnostic) -> dict:
         "filename": d.path,
         "location": {"row": d.line, "column": d.col},
         "end_location": {"row": d.end_line or d.line, "column": d.end_col or d.col},
-        "fix": None,
+        "fix": fix_dict(d),
+    }
+
+
+def fix_dict(d: Diagnostic) -> dict | None:
+    fix = d.fix
+    if fix is None:
+        return None
+    return {
+        "applicability": fix.applicability.value,
+        "message": fix.message,
+        "edits": [{"kind": e.kind, "content": e.content,
+                   "location": {"row": e.start[0], "column": e.start[1] + 1},
+                   "end_location": {"row": e.end[0], "column": e.end[1] + 1}} for e in fix.edits],
+        "imports": [{"module": i.module, "name": i.name, "alias": i.alias} for i in fix.imports],
+        "suggestion": fix.suggestion or None,
     }
 
 

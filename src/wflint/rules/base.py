@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from wflint.analysis.discovery import WorkflowUnit
     from wflint.analysis.scope import Scope
     from wflint.analysis.walker import Walker
+    from wflint.fixes.model import Fix
+    from wflint.fixes.site import FixSite
 
 #: ``condition(call, framework)``: whether a table entry applies to this call
 Condition = Callable[[ast.Call, str], bool]
@@ -53,6 +55,17 @@ class Rule:
 
     def applies_to(self, unit: WorkflowUnit) -> bool:
         return unit.framework.name in self.frameworks
+
+    def shape(self, site: FixSite) -> str:
+        """A refinement of the hazard that selects the fix (``utc``, ``local``, ``str`` ...)."""
+        return ""
+
+    def fix(self, site: FixSite, qualname: str | None) -> Fix | None:
+        """The fix for a finding at ``site``, from the framework's table."""
+        entry = site.unit.framework.rewrite_for(self.code, qualname, self.shape(site))
+        if entry is None:
+            return None
+        return site.build(entry)
 
     def check_unit(self, unit: WorkflowUnit, walker: Walker) -> None:
         """Called once for each function that is workflow code in place."""

@@ -4,6 +4,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from wflint.analysis.scope import Scope, qualname, resolve_function
+from wflint.fixes.model import display_only
 from wflint.rules.base import Rule
 
 if TYPE_CHECKING:
@@ -12,6 +13,23 @@ if TYPE_CHECKING:
 
 _ENDLESS_ITERATORS = frozenset({"itertools.count", "itertools.cycle", "itertools.repeat"})
 _NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+_GENERATOR_SHAPE = """\
+# one iteration per instance; the state travels in the input
+result = yield {ctx}.call_activity(step, input=state)
+yield {ctx}.create_timer(...)
+{ctx}.continue_as_new(new_state)
+return"""
+#: what the loop becomes, per framework (shown, never applied: the loop state must become input)
+CONTINUE_AS_NEW = {
+    "dapr": _GENERATOR_SHAPE,
+    "durabletask": _GENERATOR_SHAPE,
+    "azure": _GENERATOR_SHAPE,
+    "temporal": """\
+while True:
+    ...
+    if workflow.info().is_continue_as_new_suggested():
+        workflow.continue_as_new(state)""",
+}
 
 
 class UnboundedLoop(Rule):
@@ -85,8 +103,11 @@ class UnboundedLoop(Rule):
             if not durable and self._is_durable(node, unit, walker, scope):
                 durable = True
         if durable:
+            alternative = walker.alternative(unit, self.code)
+            fix = display_only("Run one iteration per instance, then continue as new", alternative,
+                               suggestion=CONTINUE_AS_NEW.get(unit.framework.name, ""))
             walker.report(self, loop, self.message.format(
-                call=header, where=walker.where(unit), alternative=walker.alternative(unit, self.code)))
+                call=header, where=walker.where(unit), alternative=alternative), fix)
 
     def _endless_header(self, loop: ast.While | ast.For | ast.AsyncFor, scope: Scope) -> str | None:
         if isinstance(loop, ast.While):

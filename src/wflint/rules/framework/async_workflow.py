@@ -3,6 +3,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
+from wflint.fixes.model import display_only
 from wflint.rules.base import Rule
 
 if TYPE_CHECKING:
@@ -66,6 +67,7 @@ class AsyncWorkflow(Rule):
 
     def check_unit(self, unit: WorkflowUnit, walker: Walker) -> None:
         if unit.kind == "workflow" and isinstance(unit.node, ast.AsyncFunctionDef):
+            alternative = walker.alternative(unit, self.code)
             walker.report(self, unit.node, self.message.format(
-                where=walker.where(unit), effect=_EFFECT[unit.framework.name],
-                alternative=walker.alternative(unit, self.code)))
+                where=walker.where(unit), effect=_EFFECT[unit.framework.name], alternative=alternative),
+                display_only("Rewrite the workflow as a generator", alternative))

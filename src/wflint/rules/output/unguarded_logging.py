@@ -1,4 +1,16 @@
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING
+
+from wflint.fixes.model import Fix, display_only
 from wflint.rules.base import ALL_FRAMEWORKS, Rule
+
+if TYPE_CHECKING:
+    from wflint.fixes.site import FixSite
+
+#: the methods Temporal's workflow.logger (a logging.LoggerAdapter) has
+ADAPTER_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "log"})
 
 LEVELS = ("debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log")
 #: objects that are loggers, as qualified names of what they are bound to
@@ -70,3 +82,11 @@ class UnguardedLogging(Rule):
     replay_guardable = True
     calls = {f"{logger}.{level}": None for logger in LOGGERS for level in LEVELS}
     calls.update({f"loguru.logger.{level}": None for level in ("trace", "success")})
+
+    def fix(self, site: FixSite, qualname: str | None) -> Fix | None:
+        call = site.node
+        if site.framework == "temporal" and isinstance(call, ast.Call) and \
+                isinstance(call.func, ast.Attribute) and call.func.attr not in ADAPTER_METHODS:
+            return display_only("Log through workflow.logger",
+                                f"workflow.logger has no '{call.func.attr}' method")
+        return super().fix(site, qualname)

@@ -4,7 +4,7 @@ import ast
 
 from wflint.rules.base import Rule, names
 
-_RANDOM_FUNCTIONS = (
+RANDOM_FUNCTIONS = (
     "betavariate", "binomialvariate", "choice", "choices", "expovariate", "gammavariate", "gauss",
     "getrandbits", "getstate", "lognormvariate", "normalvariate", "paretovariate", "randbytes",
     "randint", "random", "randrange", "sample", "seed", "setstate", "shuffle", "triangular",
@@ -67,7 +67,7 @@ class RandomCall(Rule):
     code = "WFL201"
     message = "{call} draws unseeded random numbers in {where}; {alternative}"
     calls = {
-        **names("random", _RANDOM_FUNCTIONS),
+        **names("random", RANDOM_FUNCTIONS),
         "random.Random": unseeded,
         "random.SystemRandom": None,
         "os.urandom": None,

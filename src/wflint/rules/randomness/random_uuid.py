@@ -1,4 +1,11 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from wflint.rules.base import Rule, names
+
+if TYPE_CHECKING:
+    from wflint.fixes.site import FixSite
 
 
 class RandomUuid(Rule):
@@ -42,3 +49,6 @@ class RandomUuid(Rule):
     code = "WFL202"
     message = "{call} creates a random UUID in {where}; {alternative}"
     calls = names("uuid", ("uuid1", "uuid4", "uuid6", "uuid7"))
+
+    def shape(self, site: FixSite) -> str:
+        return "str" if site.parent_str_call() is not None else ""

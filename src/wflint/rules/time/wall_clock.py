@@ -2,10 +2,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import ast
+
+from wflint.analysis.scope import qualname
+from wflint.fixes.model import Fix
 from wflint.rules.base import Rule, names, no_args, one_arg
 
 if TYPE_CHECKING:
     from wflint.analysis.discovery import WorkflowUnit
+    from wflint.fixes.site import FixSite
+
+#: expressions that stand for UTC
+UTC = frozenset({"datetime.timezone.utc", "datetime.UTC", "pytz.utc", "pytz.UTC", "dateutil.tz.UTC",
+                 "dateutil.tz.tzutc()"})
 
 
 class WallClock(Rule):
@@ -77,6 +86,31 @@ class WallClock(Rule):
         **names("pandas.Timestamp", ("now", "utcnow", "today")),
     }
 
+    def shape(self, site: FixSite) -> str:
+        """``local`` (no time zone), ``utc``, or ``tz`` (another zone) for ``datetime.now()``."""
+        call = site.node
+        if not isinstance(call, ast.Call):
+            return ""
+        zone = _zone_argument(call)
+        if zone is None:
+            return "local" if not call.args and not call.keywords else ""
+        return "utc" if qualname(zone, site.scope) in UTC else "tz"
+
+    def fix(self, site: FixSite, name: str | None) -> Fix | None:
+        entry = site.unit.framework.rewrite_for(self.code, name, self.shape(site))
+        if entry is None:
+            return None
+        zone = _zone_argument(site.node) if isinstance(site.node, ast.Call) else None
+        return site.build(entry, tz=site.text(zone) if zone is not None else "")
+
     def applies_to(self, unit: WorkflowUnit) -> bool:
         # queries and update validators never run on replay: reading the clock there is fine
         return unit.kind not in ("query", "validator")
+
+
+def _zone_argument(call: ast.Call) -> ast.expr | None:
+    if len(call.args) == 1 and not call.keywords:
+        return call.args[0]
+    if not call.args and len(call.keywords) == 1 and call.keywords[0].arg == "tz":
+        return call.keywords[0].value
+    return None

@@ -1,0 +1,129 @@
+"""The one engine that applies fixes: node edits on a libcst tree, then the import requests.
+
+Editing the concrete tree (rather than text) keeps every comment and all formatting around
+the rewritten nodes. Imports a fix needs are requested, not written: LibCST's
+``AddImportsVisitor`` adds each once, after all edits, merging into an existing
+``from module import ...`` where there is one.
+
+Fixes whose spans overlap are resolved deterministically: in source order, the first wins
+and the others wait for the next round of the fix loop.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import libcst as cst
+from libcst.codemod import CodemodContext
+from libcst.codemod.visitors import AddImportsVisitor
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from wflint.fixes.model import INSERT_AFTER, INSERT_BEFORE, REPLACE, WRAP, Edit, Fix
+
+
+def select_non_overlapping(fixes: Iterable[Fix]) -> list[Fix]:
+    chosen: list[Fix] = []
+    for fix in sorted(fixes, key=lambda f: (f.span(), f.title)):
+        start, end = fix.span()
+        if any(start < other_end and other_start < end or (start, end) == (other_start, other_end)
+               for other_start, other_end in (c.span() for c in chosen)):
+            continue
+        chosen.append(fix)
+    return chosen
+
+
+def apply_fixes(source: str, fixes: Sequence[Fix]) -> tuple[str, list[Fix]]:
+    """Apply the fixes that do not overlap; returns the new source and the fixes applied.
+
+    A fix is applied whole or not at all: if any of its edits does not land on a node of the
+    expected kind, the fix is left out.
+    """
+    candidates = [fix for fix in select_non_overlapping(fixes) if fix.edits]
+    if not candidates:
+        return source, []
+    module = cst.parse_module(source)
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+    positions = wrapper.resolve(PositionProvider)
+    by_range: dict[tuple[tuple[int, int], tuple[int, int]], list[cst.CSTNode]] = {}
+    for node, where in positions.items():
+        key = ((where.start.line, where.start.column), (where.end.line, where.end.column))
+        by_range.setdefault(key, []).append(node)
+
+    targets: dict[int, Edit] = {}
+    applied: list[Fix] = []
+    for fix in candidates:
+        found = []
+        for edit in fix.edits:
+            node = _target(by_range.get((edit.start, edit.end), ()), edit.kind)
+            if node is None or id(node) in targets:
+                break
+            found.append((node, edit))
+        else:
+            for node, edit in found:
+                targets[id(node)] = edit
+            applied.append(fix)
+    if not applied:
+        return source, []
+    new_module = wrapper.module.visit(_Applier(targets))
+    imports = [request for fix in applied for request in fix.imports]
+    if imports:
+        context = CodemodContext()
+        for request in imports:
+            if request.name is None:
+                AddImportsVisitor.add_needed_import(context, request.module, asname=request.alias)
+            else:
+                AddImportsVisitor.add_needed_import(context, request.module, request.name, request.alias)
+        new_module = AddImportsVisitor(context).transform_module(new_module)
+    return new_module.code, applied
+
+
+def _target(nodes: Iterable[cst.CSTNode], kind: str) -> cst.CSTNode | None:
+    wanted: tuple[type, ...]
+    if kind == REPLACE:
+        wanted = (cst.BaseExpression,)
+    elif kind == WRAP:
+        wanted = (cst.SimpleStatementLine,)
+    else:
+        wanted = (cst.SimpleStatementLine, cst.BaseCompoundStatement)
+    matches = [node for node in nodes if isinstance(node, wanted)]
+    return matches[0] if matches else None
+
+
+def parse_expression(code: str) -> cst.BaseExpression:
+    """An expression, including the ``yield``/``await`` forms ``parse_expression`` refuses."""
+    try:
+        return cst.parse_expression(code)
+    except cst.ParserSyntaxError:
+        statement = cst.parse_statement(f"def _():\n    {code}\n")
+        assert isinstance(statement, cst.FunctionDef)
+        body = statement.body.body[0]
+        assert isinstance(body, cst.SimpleStatementLine) and isinstance(body.body[0], cst.Expr)
+        return body.body[0].value
+
+
+class _Applier(cst.CSTTransformer):
+    def __init__(self, targets: dict[int, Edit]) -> None:
+        super().__init__()
+        self.targets = targets
+
+    def on_leave(self, original_node, updated_node):
+        edit = self.targets.get(id(original_node))
+        if edit is None:
+            return updated_node
+        if edit.kind == REPLACE:
+            new = parse_expression(edit.content)
+            lpar = getattr(updated_node, "lpar", ())
+            if lpar and hasattr(new, "lpar"):
+                new = new.with_changes(lpar=lpar, rpar=updated_node.rpar)
+            return new
+        if edit.kind == WRAP:
+            header = cst.parse_statement(f"{edit.content}\n    pass\n")
+            inner = updated_node.with_changes(leading_lines=())
+            return header.with_changes(body=cst.IndentedBlock(body=[inner]),
+                                       leading_lines=updated_node.leading_lines)
+        statements = list(cst.parse_module(edit.content).body)
+        if edit.kind == INSERT_AFTER:
+            return cst.FlattenSentinel([updated_node, *statements])
+        if edit.kind == INSERT_BEFORE:
+            return cst.FlattenSentinel([*statements, updated_node])
+        return updated_node

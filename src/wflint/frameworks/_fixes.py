@@ -1,0 +1,40 @@
+"""Fix tables shared by several frameworks (each framework module picks what applies to it)."""
+
+from wflint.fixes.model import VERSION_GATE_NOTE, WRAP, Applicability, Rewrite, rewrite
+
+SAFE, UNSAFE, DISPLAY = Applicability.SAFE, Applicability.UNSAFE, Applicability.DISPLAY_ONLY
+LOCAL_TO_UTC = "the local time becomes UTC on hosts outside UTC"
+UTC_DATE = "the date is taken in UTC, not in the host's time zone"
+UUID5 = "a deterministic uuid5 replaces a random uuid4"
+NS_PRECISION = "workflow time has microsecond precision"
+EPISODE = ("elapsed time inside one workflow episode is always 0: "
+           "measure durations with workflow time across yields, or in an activity")
+
+
+def workflow_clock(now: str, aware: str, tz_now: str, timestamp: str) -> dict[str, Rewrite]:
+    """Rewrites of the clock from a workflow clock: naive UTC (``now``), aware UTC (``aware``),
+    in another zone (``tz_now``, with ``{tz}``) and as a POSIX timestamp (``timestamp``)."""
+    return {
+        "WFL101:time.time": rewrite(timestamp, SAFE, "ctx"),
+        "WFL101:time.time_ns": rewrite(f"int({timestamp} * 1_000_000) * 1000", UNSAFE, "ctx",
+                                       note=NS_PRECISION),
+        "WFL101:datetime.datetime.utcnow": rewrite(now, SAFE, "ctx"),
+        "WFL101:datetime.datetime.now:utc": rewrite(aware, SAFE, "ctx"),
+        "WFL101:datetime.datetime.now:tz": rewrite(tz_now, SAFE, "ctx"),
+        "WFL101:datetime.datetime.now:local": rewrite(now, UNSAFE, "ctx", note=LOCAL_TO_UTC),
+        "WFL101:datetime.datetime.today:local": rewrite(now, UNSAFE, "ctx", note=LOCAL_TO_UTC),
+        "WFL101:datetime.date.today": rewrite(f"{now}.date()", UNSAFE, "ctx", note=UTC_DATE),
+        "WFL101:time.monotonic": rewrite("", DISPLAY, note=EPISODE, title="Measure time with the workflow clock"),
+        "WFL101:time.perf_counter": rewrite("", DISPLAY, note=EPISODE, title="Measure time with the workflow clock"),
+    }
+
+
+def replay_guard() -> dict[str, Rewrite]:
+    return {code: rewrite("if not {ctx}.is_replaying:", SAFE, "ctx", "statement", kind=WRAP,
+                          title="Guard with `if not {ctx}.is_replaying:`")
+            for code in ("WFL501:*", "WFL502:*")}
+
+
+def timer(template: str) -> dict[str, Rewrite]:
+    return {"WFL102:time.sleep": rewrite(template, UNSAFE, "ctx", "yield", "statement",
+                                         note=VERSION_GATE_NOTE)}
