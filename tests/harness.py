@@ -5,6 +5,8 @@ Annotations (one convention for every fixture and example):
 - ``code()  # expect: WFL101`` — this line must produce WFL101 (several: ``WFL101, WFL202``;
   a column: ``WFL101@9``, 1-based as printed);
 - ``# expect-next-line: WFL101`` alone on a line — for the line below it;
+- ``code()  # expect: WFL101 (unsafe)`` — ...and its fix has that applicability (``safe``,
+  ``unsafe``, ``display-only`` or ``no-fix``);
 - ``code()  # ok: reason`` — this line must produce nothing;
 - ``# wflint-config: key = value`` lines at the top — configuration (TOML) for this file.
 
@@ -29,10 +31,10 @@ else:
     import tomli as tomllib
 
 FIXTURES = Path(__file__).parent / "fixtures"
-_EXPECT = re.compile(r"#\s*expect(?P<next>-next-line)?:\s*(?P<codes>[A-Z0-9@,\s]+)")
+_EXPECT = re.compile(r"#\s*expect(?P<next>-next-line)?:\s*(?P<codes>WFL.*)$")
 _OK = re.compile(r"#\s*ok:\s*\S")
 _CONFIG = re.compile(r"^#\s*wflint-config:\s*(?P<toml>.*)$")
-_CODE = re.compile(r"(WFL\d{3})(?:@(\d+))?")
+_CODE = re.compile(r"(WFL\d{3})(?:@(\d+))?(?:\s*\((safe|unsafe|display-only|no-fix)\))?")
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,7 @@ class Expectation:
     line: int
     code: str
     col: int | None = None
+    fix: str | None = None
 
 
 def parse_annotations(text: str) -> tuple[list[Expectation], set[int], str]:
@@ -53,8 +56,8 @@ def parse_annotations(text: str) -> tuple[list[Expectation], set[int], str]:
         match = _EXPECT.search(line)
         if match:
             target = number + 1 if match.group("next") else number
-            for code, col in _CODE.findall(match.group("codes")):
-                expectations.append(Expectation(target, code, int(col) if col else None))
+            for code, col, fix in _CODE.findall(match.group("codes")):
+                expectations.append(Expectation(target, code, int(col) if col else None, fix or None))
         if _OK.search(line):
             ok_lines.add(number)
     return expectations, ok_lines, "\n".join(config_lines)
@@ -87,6 +90,13 @@ def check_fixture(path: Path) -> list[str]:
         if e.col is not None and not any(d.line == e.line and d.code == e.code and d.col == e.col
                                          for d in outcome.diagnostics):
             problems.append(f"wrong column: line {e.line}: {e.code} expected at column {e.col}")
+    for e in expectations:
+        if e.fix is None:
+            continue
+        levels = {(d.fix.applicability.value if d.fix else "no-fix") for d in outcome.diagnostics
+                  if d.line == e.line and d.code == e.code}
+        if e.fix not in levels:
+            problems.append(f"wrong fix: line {e.line}: {e.code} expected a {e.fix} fix, got {sorted(levels)}")
     for line in sorted(ok_lines):
         if any(d.line == line for d in outcome.diagnostics):
             problems.append(f"ok line {line} produced a finding")
@@ -94,4 +104,5 @@ def check_fixture(path: Path) -> list[str]:
 
 
 def fixture_files() -> list[Path]:
-    return sorted(p for p in FIXTURES.rglob("*.py"))
+    """The fixtures (expected fix outputs, ``*.fixed.py``, are not fixtures themselves)."""
+    return sorted(p for p in FIXTURES.rglob("*.py") if not p.name.endswith(".fixed.py"))

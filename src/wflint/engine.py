@@ -62,7 +62,7 @@ class FixMode:
 
 
 #: the fix loop stops after this many rounds even if fixes keep applying
-MAX_FIX_ROUNDS = 10
+MAX_FIX_ROUNDS = 100
 
 
 class Checker:
@@ -152,12 +152,12 @@ class Checker:
             if not fixes:
                 break
             new_source, applied = apply_fixes(source, fixes)
-            if not applied or new_source == source:
+            rechecked = self._diagnose(new_source, path) if applied and new_source != source else None
+            if applied and new_source != source and rechecked is None:
+                # some fix breaks the code: keep, one by one, those that do not
+                new_source, applied, rechecked = self._apply_one_by_one(source, fixes, path)
+            if not applied or rechecked is None or new_source == source:
                 break
-            rechecked = self._diagnose(new_source, path)
-            if rechecked is None:  # never hand back code that does not parse
-                outcome.error = "a fix produced code that does not parse; the file was left unchanged"
-                return outcome
             applied_ids = {id(f) for f in applied}
             fixed.extend(d for d in current if d.fix is not None and id(d.fix) in applied_ids)
             source, current = new_source, rechecked
@@ -165,6 +165,20 @@ class Checker:
         outcome.fixed = fixed
         outcome.fixed_source = source
         return outcome
+
+    def _apply_one_by_one(self, source: str, fixes: list, path: str):
+        from wflint.fixes.apply import apply_fixes, select_non_overlapping
+
+        for fix in select_non_overlapping(fixes):
+            candidate, applied = apply_fixes(source, [fix])
+            if not applied:
+                continue
+            result = self._diagnose(candidate, path)
+            if result is None:
+                continue  # never hand back code that does not parse
+            # positions of the remaining fixes moved: re-derive them on the next round
+            return candidate, applied, result
+        return source, [], None
 
     def analyse(self, tree: ast.Module, source: str, path: str) -> list[Diagnostic]:
         settings = self.settings

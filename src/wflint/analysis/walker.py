@@ -51,7 +51,7 @@ class _Frame:
     """What is being walked: a workflow unit (report) or a helper (collect), and in which module."""
 
     __slots__ = ("unit", "framework", "module", "collect", "suppressed", "cut", "statement",
-                 "comprehensions")
+                 "comprehensions", "fstrings")
 
     def __init__(self, unit: WorkflowUnit | None, framework: Framework, module: ModuleInfo,
                  collect: list[Hazard] | None) -> None:
@@ -64,6 +64,7 @@ class _Frame:
         #: the statement being walked, and how many comprehensions enclose the current node
         self.statement: ast.stmt | None = None
         self.comprehensions = 0
+        self.fstrings = 0
 
 
 class Walker:
@@ -187,6 +188,13 @@ class Walker:
             finally:
                 frame.comprehensions -= 1
             return
+        if isinstance(node, ast.JoinedStr):
+            frame.fstrings += 1
+            try:
+                self._children(node, frame, scope, guarded)
+            finally:
+                frame.fstrings -= 1
+            return
         if isinstance(node, ast.Lambda):
             for default in node.args.defaults:
                 self._expr(default, frame, scope, guarded)
@@ -245,7 +253,8 @@ class Walker:
             return
         message = rule.message.format(call=text, where=self.where(unit),
                                       alternative=self.alternative(unit, rule.code, match.qualname))
-        site = FixSite(node, unit, scope, frame.module, frame.statement, frame.comprehensions > 0)
+        site = FixSite(node, unit, scope, frame.module, frame.statement, frame.comprehensions > 0,
+                       frame.fstrings > 0, guarded)
         self.report(rule, node, message, rule.fix(site, match.qualname))
 
     # -- helpers -------------------------------------------------------------------------

@@ -105,10 +105,14 @@ class _Applier(cst.CSTTransformer):
     def __init__(self, targets: dict[int, Edit]) -> None:
         super().__init__()
         self.targets = targets
+        #: the ``if`` blocks this pass created, so adjacent ones can be merged
+        self.guards: set[int] = set()
 
     def on_leave(self, original_node, updated_node):
         edit = self.targets.get(id(original_node))
         if edit is None:
+            if self.guards and isinstance(updated_node, (cst.IndentedBlock, cst.Module)):
+                return updated_node.with_changes(body=self._merge_guards(updated_node.body))
             return updated_node
         if edit.kind == REPLACE:
             new = parse_expression(edit.content)
@@ -119,11 +123,34 @@ class _Applier(cst.CSTTransformer):
         if edit.kind == WRAP:
             header = cst.parse_statement(f"{edit.content}\n    pass\n")
             inner = updated_node.with_changes(leading_lines=())
-            return header.with_changes(body=cst.IndentedBlock(body=[inner]),
-                                       leading_lines=updated_node.leading_lines)
+            wrapped = header.with_changes(body=cst.IndentedBlock(body=[inner]),
+                                          leading_lines=updated_node.leading_lines)
+            self.guards.add(id(wrapped))
+            return wrapped
         statements = list(cst.parse_module(edit.content).body)
         if edit.kind == INSERT_AFTER:
             return cst.FlattenSentinel([updated_node, *statements])
         if edit.kind == INSERT_BEFORE:
             return cst.FlattenSentinel([*statements, updated_node])
         return updated_node
+
+    def _merge_guards(self, body):
+        """Join guards this pass wrapped around consecutive statements into one block:
+        ``if not ctx.is_replaying:`` once over both log lines, not twice."""
+        merged: list = []
+        for stmt in body:
+            previous = merged[-1] if merged else None
+            if (isinstance(stmt, cst.If) and isinstance(previous, cst.If) and id(stmt) in self.guards
+                    and id(previous) in self.guards and not stmt.leading_lines
+                    and _code(stmt.test) == _code(previous.test)):
+                joined = previous.with_changes(
+                    body=previous.body.with_changes(body=[*previous.body.body, *stmt.body.body]))
+                self.guards.add(id(joined))
+                merged[-1] = joined
+            else:
+                merged.append(stmt)
+        return merged
+
+
+def _code(node: cst.CSTNode) -> str:
+    return cst.Module([]).code_for_node(node)

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 
 from wflint.analysis.discovery import WorkflowUnit
 from wflint.analysis.scope import ModuleInfo, Scope, binding_scope
-from wflint.fixes.model import (WRAP, Applicability, Edit, Fix, ImportRequest, Rewrite,
-                                display_only)
+from wflint.fixes.model import (VERSION_GATE_NOTE, WRAP, Applicability, Edit, Fix, ImportRequest,
+                                Rewrite, display_only)
 
 #: where each symbol placeholder comes from: (module, attribute or None for the module itself)
 SYMBOLS = {
@@ -37,6 +37,9 @@ class FixSite:
     module: ModuleInfo
     statement: ast.stmt | None
     in_comprehension: bool
+    in_fstring: bool = False
+    #: under a replay guard (``if not ctx.is_replaying:``)
+    replay_guarded: bool = False
     _lines: list[str] | None = field(default=None, repr=False)
 
     # -- source ---------------------------------------------------------------------------
@@ -148,6 +151,8 @@ class FixSite:
         code = self.render(template, imports, **values)
         if code.startswith(("await ", "yield ")) and not self._whole_value(node):
             code = f"({code})"
+        if not reason and self.in_fstring and any(ch in code for ch in "'\"\\{}"):
+            reason = "the call is inside an f-string: move it to a variable first"
         heading = title or (self.render(entry.title, [], **values) if entry.title else
                             f"Wrap in `{code}`" if entry.kind == WRAP else f"Replace with `{code}`")
         if reason:
@@ -170,6 +175,8 @@ class FixSite:
         if ("{func}" in template or "{args}" in template or "{rest}" in template) \
                 and not isinstance(self.node, ast.Call):
             return "only a call can be moved into a step this way"
+        if self.replay_guarded and entry.note.endswith(VERSION_GATE_NOTE):
+            return "a durable command under a replay guard would run on the first pass only"
         if template.startswith("await ") and not (self.directly_in_workflow and self.is_async):
             return "awaiting needs the code to be directly in an async def workflow"
         if "ctx" in entry.requires and not self.ctx_in_scope():
