@@ -78,7 +78,8 @@ def test_exit_1_with_findings_and_flake8_lines(project):
     assert lines[0] == ("app/orders.py:9:15: WFL101 [*] time.time() reads the wall clock in workflow "
                         "'order_wf'; use ctx.current_utc_datetime.replace(tzinfo=timezone.utc).timestamp()")
     assert codes_in(result.output) == ["WFL101", "WFL202", "WFL502"]
-    assert lines[-2:] == ["Found 3 errors.", "[*] 2 fixable with `--fix`."]
+    assert lines[-2:] == ["Found 3 errors.",
+                          "[*] 2 fixable with `--fix` (1 unsafe fix available with `--fix --unsafe-fixes`)."]
 
 
 def test_default_path_is_the_current_directory(project):
@@ -210,14 +211,15 @@ def test_output_file(project):
     assert result.exit_code == 1
     assert result.output == ""
     written = (project / "out.txt").read_text()
-    assert "WFL101" in written and written.endswith("Found 3 errors.\n[*] 2 fixable with `--fix`.\n")
+    assert "WFL101" in written and written.endswith(
+        "Found 3 errors.\n[*] 2 fixable with `--fix` (1 unsafe fix available with `--fix --unsafe-fixes`).\n")
 
 
 def test_statistics(project):
     result = run("check", "--statistics", "app")
     assert result.output.splitlines() == [
         "1\tWFL101\t[*] wall-clock", "1\tWFL202\t[ ] random-uuid", "1\tWFL502\t[*] unguarded-print",
-        "Found 3 errors.", "[*] 2 fixable with `--fix`."]
+        "Found 3 errors.", "[*] 2 fixable with `--fix` (1 unsafe fix available with `--fix --unsafe-fixes`)."]
 
 
 def test_quiet_prints_findings_only(project):

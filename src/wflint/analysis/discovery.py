@@ -31,6 +31,10 @@ class WorkflowUnit:
     #: "workflow" (an entry point), "method" (a Temporal helper method) or a handler kind
     kind: str = "workflow"
     class_name: str | None = None
+    #: how it was declared, for fixes that register a new activity the same way: the
+    #: decorator, or the registration call (``wfr.register_workflow(fn)``)
+    decorator: ast.expr | None = None
+    registration: ast.Call | None = None
 
 
 @dataclass
@@ -234,13 +238,15 @@ class _Finder:
         return fw.default_context_name
 
     def _add(self, node: FunctionNode, fw: Framework, class_name: str | None,
-             decorator: ast.expr | None, ctx_name: str | None = None) -> None:
+             decorator: ast.expr | None, ctx_name: str | None = None,
+             registration: ast.Call | None = None) -> None:
         if fw.context == "module":
             ctx_name = self._module_context(fw)
         elif ctx_name is None:
             ctx_name = _context_param(node, fw, decorator, class_name is not None)
         display = f"{class_name}.{node.name}" if class_name else node.name
-        self.units.append(WorkflowUnit(node, fw, display, ctx_name, "workflow", class_name))
+        self.units.append(WorkflowUnit(node, fw, display, ctx_name, "workflow", class_name,
+                                       decorator, registration))
 
     # -- registration calls ----------------------------------------------------------------
 
@@ -262,7 +268,7 @@ class _Finder:
                     if self._is_call_to(entry, attr, func) and call.args:
                         fn = self._function_arg(call.args[0])
                         if fn is not None:
-                            self._add(fn, fw, None, None)
+                            self._add(fn, fw, None, None, registration=call)
                 for entry in fw.activity_registrations:
                     if self._is_call_to(entry, attr, func):
                         for arg in call.args[:2]:

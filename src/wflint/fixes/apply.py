@@ -23,7 +23,7 @@ from wflint.fixes.model import INSERT_AFTER, INSERT_BEFORE, REPLACE, WRAP, Edit,
 
 def select_non_overlapping(fixes: Iterable[Fix]) -> list[Fix]:
     chosen: list[Fix] = []
-    for fix in sorted(fixes, key=lambda f: (f.span(), f.title)):
+    for fix in sorted(fixes, key=lambda f: (f.anchor, f.span(), f.title)):
         start, end = fix.span()
         if any(start < other_end and other_start < end or (start, end) == (other_start, other_end)
                for other_start, other_end in (c.span() for c in chosen)):
@@ -128,6 +128,9 @@ class _Applier(cst.CSTTransformer):
             self.guards.add(id(wrapped))
             return wrapped
         statements = list(cst.parse_module(edit.content).body)
+        blank_lines = len(edit.content) - len(edit.content.lstrip("\n"))
+        if statements and blank_lines:
+            statements[0] = statements[0].with_changes(leading_lines=[cst.EmptyLine()] * blank_lines)
         if edit.kind == INSERT_AFTER:
             return cst.FlattenSentinel([updated_node, *statements])
         if edit.kind == INSERT_BEFORE:

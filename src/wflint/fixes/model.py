@@ -74,6 +74,13 @@ class Fix:
     def span(self) -> tuple[tuple[int, int], tuple[int, int]]:
         return min(e.start for e in self.edits), max(e.end for e in self.edits)
 
+    @property
+    def anchor(self) -> tuple[int, int]:
+        """Where the fix acts in the source: its first replacement or wrap (fixes are applied in
+        this order, so new activities land in the order of the code they come from)."""
+        primary = [e.start for e in self.edits if e.kind in (REPLACE, WRAP)]
+        return min(primary) if primary else self.span()[0]
+
 
 @dataclass(frozen=True)
 class Rewrite:

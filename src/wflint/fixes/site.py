@@ -24,9 +24,12 @@ SYMBOLS = {
     "uuid": ("uuid", None),
     "workflow": ("temporalio", "workflow"),
     "DBOS": ("dbos", "DBOS"),
+    "Path": ("pathlib", "Path"),
+    "datetime": ("datetime", "datetime"),
+    "date": ("datetime", "date"),
 }
 _PLACEHOLDER = re.compile(
-    r"\{(ctx|timezone|timedelta|uuid|workflow|DBOS|func|args|rest|arg0|tz|name|method)\}")
+    r"\{(ctx|timezone|timedelta|uuid|workflow|DBOS|Path|datetime|date|func|args|rest|arg0|tz|name|method)\}")
 
 
 @dataclass

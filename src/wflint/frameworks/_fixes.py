@@ -2,6 +2,9 @@
 
 from wflint.fixes.model import VERSION_GATE_NOTE, WRAP, Applicability, Rewrite, rewrite
 
+#: the template that means "move the expression into a new activity or step"
+EXTRACT_TEMPLATE = "@extract"
+
 SAFE, UNSAFE, DISPLAY = Applicability.SAFE, Applicability.UNSAFE, Applicability.DISPLAY_ONLY
 LOCAL_TO_UTC = "the local time becomes UTC on hosts outside UTC"
 UTC_DATE = "the date is taken in UTC, not in the host's time zone"
@@ -38,3 +41,12 @@ def replay_guard() -> dict[str, Rewrite]:
 def timer(template: str) -> dict[str, Rewrite]:
     return {"WFL102:time.sleep": rewrite(template, UNSAFE, "ctx", "yield", "statement",
                                          note=VERSION_GATE_NOTE)}
+
+
+def extraction(*codes: str) -> dict[str, Rewrite]:
+    """Extract to activity for every hazard of these codes without a more specific rewrite."""
+    entry = rewrite(EXTRACT_TEMPLATE, UNSAFE, note=VERSION_GATE_NOTE)
+    return {f"{code}:*": entry for code in codes}
+
+
+IO_CODES = ("WFL301", "WFL302", "WFL303", "WFL304", "WFL305", "WFL401", "WFL402")

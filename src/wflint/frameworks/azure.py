@@ -1,7 +1,7 @@
 """Azure Durable Functions (azure.durable_functions): generator orchestrators on a function app."""
 
 from wflint.frameworks import Framework
-from wflint.frameworks._fixes import UNSAFE, UUID5, replay_guard, rewrite, timer, workflow_clock
+from wflint.frameworks._fixes import UNSAFE, UUID5, replay_guard, rewrite, timer, workflow_clock, IO_CODES, extraction
 
 _APPS = (
     "azure.durable_functions.DFApp",
@@ -53,6 +53,7 @@ FRAMEWORK = Framework(
         ("WFL101", "datetime.date.today"): "use {ctx}.current_utc_datetime.date() (UTC date)",
     },
     rewrites={
+        **extraction("WFL201", *IO_CODES),
         **workflow_clock(
             "{ctx}.current_utc_datetime.replace(tzinfo=None)",
             "{ctx}.current_utc_datetime",

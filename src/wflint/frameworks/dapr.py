@@ -1,7 +1,7 @@
 """Dapr Workflow (dapr.ext.workflow): generator workflows on a WorkflowRuntime."""
 
 from wflint.frameworks import Framework
-from wflint.frameworks._fixes import workflow_clock, replay_guard, timer
+from wflint.frameworks._fixes import workflow_clock, replay_guard, timer, IO_CODES, extraction
 
 _RUNTIMES = ("dapr.ext.workflow.WorkflowRuntime", "dapr.ext.workflow.workflow_runtime.WorkflowRuntime")
 _ACTIVITY = "move it into an activity and call it with yield {ctx}.call_activity(...)"
@@ -52,6 +52,7 @@ FRAMEWORK = Framework(
         ("WFL101", "datetime.date.today"): "use {ctx}.current_utc_datetime.date() (UTC date)",
     },
     rewrites={
+        **extraction("WFL201", "WFL202", *IO_CODES),
         **workflow_clock(
             "{ctx}.current_utc_datetime",
             "{ctx}.current_utc_datetime.replace(tzinfo={timezone}.utc)",

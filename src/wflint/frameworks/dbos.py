@@ -1,7 +1,7 @@
 """DBOS (dbos): @DBOS.workflow() functions whose steps are checkpointed."""
 
 from wflint.frameworks import Framework
-from wflint.frameworks._fixes import DISPLAY, SAFE, UNSAFE, rewrite
+from wflint.frameworks._fixes import DISPLAY, SAFE, UNSAFE, rewrite, IO_CODES, extraction
 from wflint.fixes.model import VERSION_GATE_NOTE
 
 _STEP_NOTE = "adds a checkpointed step: " + VERSION_GATE_NOTE
@@ -34,6 +34,7 @@ FRAMEWORK = Framework(
         ("WFL701", "asyncio.as_completed"): "use {ctx}.asyncio_wait(...), which checkpoints the order",
     },
     rewrites={
+        **extraction("WFL301", "WFL302", "WFL303", "WFL304", "WFL305"),
         "WFL101:*": _RUN_STEP,
         "WFL201:*": _RUN_STEP,
         "WFL201:random.shuffle": rewrite("", DISPLAY, title="Shuffle in a step",

@@ -1,7 +1,7 @@
 """Microsoft Durable Task (durabletask): generator orchestrators added to a worker."""
 
 from wflint.frameworks import Framework
-from wflint.frameworks._fixes import UNSAFE, UUID5, replay_guard, rewrite, timer, workflow_clock
+from wflint.frameworks._fixes import UNSAFE, UUID5, replay_guard, rewrite, timer, workflow_clock, IO_CODES, extraction
 
 _ACTIVITY = "move it into an activity and call it with yield {ctx}.call_activity(...)"
 
@@ -44,6 +44,7 @@ FRAMEWORK = Framework(
         ("WFL101", "datetime.date.today"): "use {ctx}.current_utc_datetime.date() (UTC date)",
     },
     rewrites={
+        **extraction("WFL201", *IO_CODES),
         **workflow_clock(
             "{ctx}.current_utc_datetime",
             "{ctx}.current_utc_datetime.replace(tzinfo={timezone}.utc)",

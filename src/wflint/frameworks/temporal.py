@@ -1,7 +1,7 @@
 """Temporal (temporalio): async methods of a @workflow.defn class."""
 
 from wflint.frameworks import Framework
-from wflint.frameworks._fixes import DISPLAY, SAFE, UNSAFE, rewrite, workflow_clock
+from wflint.frameworks._fixes import DISPLAY, SAFE, UNSAFE, rewrite, workflow_clock, IO_CODES, extraction
 from wflint.fixes.model import VERSION_GATE_NOTE
 from wflint.rules.randomness.random_call import RANDOM_FUNCTIONS
 
@@ -59,6 +59,7 @@ FRAMEWORK = Framework(
         ("WFL701", "asyncio.as_completed"): "use {ctx}.as_completed(...), which keeps a replayable order",
     },
     rewrites={
+        **extraction("WFL201", *IO_CODES),
         **workflow_clock("{workflow}.now().replace(tzinfo=None)", "{workflow}.now()",
                          "{workflow}.now().astimezone({tz})", "{workflow}.time()"),
         "WFL101:time.time_ns": rewrite("{workflow}.time_ns()", SAFE),

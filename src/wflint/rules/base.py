@@ -60,12 +60,20 @@ class Rule:
         """A refinement of the hazard that selects the fix (``utc``, ``local``, ``str`` ...)."""
         return ""
 
-    def fix(self, site: FixSite, qualname: str | None) -> Fix | None:
+    def fix(self, site: FixSite, qualname: str | None, **values: str) -> Fix | None:
         """The fix for a finding at ``site``, from the framework's table."""
-        entry = site.unit.framework.rewrite_for(self.code, qualname, self.shape(site))
+        from wflint.fixes.extract import extract_fix
+        from wflint.frameworks._fixes import EXTRACT_TEMPLATE
+
+        framework = site.unit.framework
+        entry = framework.rewrite_for(self.code, qualname, self.shape(site))
         if entry is None:
             return None
-        return site.build(entry)
+        if entry.template == EXTRACT_TEMPLATE:
+            return extract_fix(site, self.code, qualname)
+        if framework.name == "dbos" and not isinstance(site.node, ast.Call) and "{func}" in entry.template:
+            return extract_fix(site, self.code, qualname)  # os.environ["X"]: a step, not run_step
+        return site.build(entry, **values)
 
     def check_unit(self, unit: WorkflowUnit, walker: Walker) -> None:
         """Called once for each function that is workflow code in place."""

@@ -83,7 +83,7 @@ class UnguardedLogging(Rule):
     calls = {f"{logger}.{level}": None for logger in LOGGERS for level in LEVELS}
     calls.update({f"loguru.logger.{level}": None for level in ("trace", "success")})
 
-    def fix(self, site: FixSite, qualname: str | None) -> Fix | None:
+    def fix(self, site: FixSite, qualname: str | None, **values: str) -> Fix | None:
         call = site.node
         if site.framework == "temporal" and isinstance(call, ast.Call) and \
                 isinstance(call.func, ast.Attribute) and call.func.attr not in ADAPTER_METHODS:

@@ -96,12 +96,9 @@ class WallClock(Rule):
             return "local" if not call.args and not call.keywords else ""
         return "utc" if qualname(zone, site.scope) in UTC else "tz"
 
-    def fix(self, site: FixSite, name: str | None) -> Fix | None:
-        entry = site.unit.framework.rewrite_for(self.code, name, self.shape(site))
-        if entry is None:
-            return None
+    def fix(self, site: FixSite, name: str | None, **values: str) -> Fix | None:
         zone = _zone_argument(site.node) if isinstance(site.node, ast.Call) else None
-        return site.build(entry, tz=site.text(zone) if zone is not None else "")
+        return super().fix(site, name, tz=site.text(zone) if zone is not None else "")
 
     def applies_to(self, unit: WorkflowUnit) -> bool:
         # queries and update validators never run on replay: reading the clock there is fine

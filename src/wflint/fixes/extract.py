@@ -1,0 +1,385 @@
+"""Extract to activity: move a hazardous expression into a new activity (or DBOS step).
+
+The new function is written just before the workflow (or its class), takes the expression's free variables as
+input, and is registered the way the file already registers things: a decorator on the same
+runtime or app object (``@wfr.activity``, ``@app.activity_trigger``), ``register_activity``
+beside ``register_workflow``, ``add_activity`` beside ``add_orchestrator``, ``@activity.defn``
+(with a note to add it to the Temporal ``Worker``) or ``@DBOS.step()``. The expression is
+replaced by the framework's call of it. Adding an activity adds a durable command, so the
+fix is unsafe and says that in-flight instances need a version gate.
+
+When the expression cannot be moved — it uses the workflow context or its state, assigns
+locals, returns a live object (a file, a client, a response) or mutates its argument — the
+fix is display-only and says why.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+from dataclasses import dataclass
+
+from wflint.analysis.scope import binding_scope
+from wflint.analysis.scope import qualname as resolve
+from wflint.fixes.model import (INSERT_AFTER, INSERT_BEFORE, REPLACE, VERSION_GATE_NOTE, Applicability, Edit, Fix,
+                                ImportRequest, display_only)
+from wflint.fixes.site import FixSite
+
+#: calls whose result is a live object that cannot be sent back from an activity
+_LIVE_RESULTS = ("builtins.open", "io.open", "codecs.open", "gzip.open", "bz2.open", "lzma.open",
+                 "tarfile.open", "zipfile.ZipFile", "tempfile.", "socket.", "sqlite3.connect",
+                 "subprocess.Popen", "subprocess.run", "shelve.open", "dbm.open", "mmap.", "asyncio.",
+                 "random.Random", "random.SystemRandom", "numpy.random.default_rng",
+                 "numpy.random.RandomState", "os.scandir", "os.walk", "os.fwalk", "os.popen",
+                 "glob.iglob", "os.fdopen", "os.open")
+#: results that are bytes, which a JSON-based framework cannot carry back from an activity
+_BYTES_RESULTS = frozenset({"subprocess.check_output", "pathlib.Path().read_bytes", "os.urandom",
+                            "os.getrandom", "secrets.token_bytes", "random.randbytes",
+                            "urllib.request.urlopen"})
+_TEXT_KEYWORDS = frozenset({"text", "universal_newlines", "encoding", "errors"})
+#: local values of these types cannot be sent to an activity as input
+_OBJECT_TYPES = ("pathlib.", "builtins.open()", "io.", "socket.", "sqlite3.", "requests.",
+                 "httpx.", "aiohttp.", "random.Random()", "random.SystemRandom()", "numpy.")
+#: results a JSON-based framework cannot carry back, and how to carry them: the activity
+#: returns ``send`` of the value, the workflow rebuilds it with ``receive``
+_ADAPTERS = {
+    **{f"uuid.{fn}": ("str({})", "{uuid}.UUID({})") for fn in ("uuid1", "uuid4", "uuid6", "uuid7")},
+    **{name: ("str({})", "{Path}({})") for name in (
+        "pathlib.Path.home", "pathlib.Path.cwd", "pathlib.Path().resolve", "pathlib.Path().absolute",
+        "pathlib.Path().expanduser")},
+    "datetime.datetime.fromtimestamp": ("{}.isoformat()", "{datetime}.fromisoformat({})"),
+    "datetime.date.fromtimestamp": ("{}.isoformat()", "{date}.fromisoformat({})"),
+}
+#: results no adapter carries: the code that uses them belongs in the activity
+_UNSERIALISABLE = frozenset({"time.localtime", "time.gmtime", "os.stat", "os.lstat", "os.uname",
+                             "os.times", "pathlib.Path().stat", "pathlib.Path().lstat",
+                             "pathlib.Path().iterdir", "pathlib.Path().glob", "pathlib.Path().rglob",
+                             "pathlib.Path().open"})
+#: frameworks that carry activity results as JSON (DBOS pickles them)
+_JSON_FRAMEWORKS = frozenset({"dapr", "durabletask", "azure", "temporal"})
+#: calls that change their argument in place: moving them changes a copy
+_MUTATORS = frozenset({"random.shuffle"})
+#: a call's result is a response object unless read further (``requests.get(u).json()``)
+_RESPONSE_CODES = frozenset({"WFL302", "WFL304"})
+_BUILTINS = frozenset(dir(builtins))
+
+
+@dataclass
+class _Plan:
+    definition: str        # the new function, decorators included
+    call: str              # what replaces the expression
+    registration: str = ""  # a statement to add after the workflow's registration call
+    imports: tuple[ImportRequest, ...] = ()
+    note: str = ""
+
+
+def extract_fix(site: FixSite, code: str, matched: str | None) -> Fix:
+    fw = site.unit.framework.name
+    node = site.node
+    qualname = resolve(node.func if isinstance(node, ast.Call) else node, site.scope) or matched
+    expr = _extent(site, code)
+    title = "Move into a new step" if fw == "dbos" else "Move into a new activity"
+    reason = _cannot_move(site, expr, code, qualname)
+    if reason:
+        return display_only(title, reason)
+    free = _free_variables(site, expr)
+    if isinstance(free, str):
+        return display_only(title, free)
+    name = _unique_name(site, _base_name(expr).lower() + ("_step" if fw == "dbos" else "_activity"))
+    body = _expression_code(site, expr)
+    imports: list[ImportRequest] = []
+    send, receive = _ADAPTERS.get(qualname or "", ("{}", "{}")) if expr is site.node and \
+        fw in _JSON_FRAMEWORKS else ("{}", "{}")
+    body = send.format(body)
+    discarded = site.is_own_statement(expr)
+    plan = _PLANNERS[fw](site, name, body, free, imports, discarded)
+    if not isinstance(plan, str) and receive != "{}":
+        plan.call = site.render(receive, imports).format(f"({plan.call})")
+    if not isinstance(plan, str) and plan.call.startswith(("yield ", "await ")) \
+            and not site._whole_value(expr):
+        plan.call = f"({plan.call})"
+    if isinstance(plan, str):
+        return display_only(title, plan)
+    anchor = _top_level_statement(site)
+    edits = [Edit(INSERT_BEFORE, *site.char_range(anchor), "\n\n" + plan.definition),
+             Edit(REPLACE, *site.char_range(expr), plan.call)]
+    if plan.registration:
+        statement = _statement_of(site, site.unit.registration)
+        if statement is None:
+            return display_only(title, "cannot find where the workflow is registered")
+        edits.append(Edit(INSERT_AFTER, *site.char_range(statement), plan.registration))
+    note = VERSION_GATE_NOTE + (f"; {plan.note}" if plan.note else "")
+    return Fix(Applicability.UNSAFE, f"{title} `{name}`", tuple(edits),
+               tuple(dict.fromkeys([*imports, *plan.imports])), note)
+
+
+# -- what to move ---------------------------------------------------------------------------------
+
+def _parents(site: FixSite) -> dict[int, ast.AST]:
+    parents: dict[int, ast.AST] = {}
+    if site.statement is not None:
+        for parent in ast.walk(site.statement):
+            for child in ast.iter_child_nodes(parent):
+                parents[id(child)] = parent
+    return parents
+
+
+def _extent(site: FixSite, code: str) -> ast.expr:
+    """The expression to move: the hazard, grown over ``os.environ[...]`` and over method calls
+    that read a response (``requests.get(url).json()``, ``urlopen(u).read()``)."""
+    parents = _parents(site)
+    node: ast.expr = site.node
+    parent = parents.get(id(node))
+    if isinstance(parent, ast.Subscript) and parent.value is node and not isinstance(node, ast.Call):
+        node = parent
+    while True:
+        parent = parents.get(id(node))
+        if isinstance(parent, ast.Attribute) and parent.value is node:
+            call = parents.get(id(parent))
+            node = call if isinstance(call, ast.Call) and call.func is parent else parent
+        elif (isinstance(parent, ast.Call) and parent.args == [node] and not parent.keywords
+              and isinstance(parent.func, ast.Name) and parent.func.id in ("str", "int", "float", "bool")
+              and binding_scope(parent.func.id, site.scope) is None):
+            node = parent  # str(uuid.uuid4()): the activity returns the string
+        else:
+            return node
+
+
+def _cannot_move(site: FixSite, expr: ast.expr, code: str, qualname: str | None) -> str:
+    fw = site.unit.framework
+    if fw.style == "generator" and not (site.directly_in_workflow and site.unit.kind == "workflow"):
+        return "the activity's result must be yielded directly in the workflow generator"
+    if fw.name == "temporal" and not (site.directly_in_workflow and site.is_async):
+        return "awaiting the activity needs the code to be directly in an async def workflow method"
+    if site.replay_guarded:
+        return "an activity under a replay guard would run on the first pass only"
+    if site.in_fstring:
+        return "the call is inside an f-string: move it to a variable first"
+    if fw.name == "azure" and site.unit.registration is not None:
+        return "a function.json (V1) orchestrator needs its activity declared in function.json"
+    if not isinstance(expr, (ast.Call, ast.Subscript)):
+        return "only a call or an environment lookup can be moved into an activity"
+    if isinstance(_parents(site).get(id(expr)), ast.Await):
+        return "its result is awaited: move the code that awaits it into an async activity"
+    for node in ast.walk(expr):
+        if isinstance(node, (ast.Yield, ast.YieldFrom, ast.Await)):
+            return "the expression waits on something itself"
+        if isinstance(node, ast.NamedExpr):
+            return "the expression assigns a local variable"
+        if isinstance(node, (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+            return "the expression defines a function or comprehension"
+    name = qualname or ""
+    if name in _MUTATORS:
+        return f"{name}() changes its argument in place; an activity would change a copy"
+    discarded = site.is_own_statement(expr)
+    if not discarded and expr is site.node and any(
+            name == live or (live.endswith(".") and name.startswith(live)) for live in _LIVE_RESULTS):
+        return "it returns a live object (file, socket, connection) that cannot leave an activity: " \
+               "move the code that uses it into an activity"
+    if not discarded and code in _RESPONSE_CODES and expr is site.node:
+        return "it returns a client or response object: move the code that reads it into an activity"
+    if not discarded and fw.name in _JSON_FRAMEWORKS and name in _BYTES_RESULTS and not any(
+            isinstance(node, ast.Call) and any(k.arg in _TEXT_KEYWORDS for k in node.keywords)
+            for node in ast.walk(expr)):
+        return "it returns bytes, which the framework cannot serialise: decode them in an activity"
+    if not discarded and fw.name in _JSON_FRAMEWORKS and expr is site.node and name in _UNSERIALISABLE:
+        return "its result cannot be serialised as an activity result: move the code that uses it too"
+    if site.statement is not None:
+        for item in getattr(site.statement, "items", ()):
+            if item.context_expr is expr:
+                return "its result is used as a context manager"
+    return ""
+
+
+def _free_variables(site: FixSite, expr: ast.expr) -> list[str] | str:
+    """The workflow's local names the expression reads (its activity's input), or why not."""
+    names: list[str] = []
+    for node in ast.walk(expr):
+        if not isinstance(node, ast.Name):
+            continue
+        owner = binding_scope(node.id, site.scope)
+        if owner is None or owner.is_module:
+            continue
+        if node.id == site.unit.ctx_name and site.unit.framework.context != "module":
+            return "it uses the workflow context"
+        if node.id in ("self", "cls"):
+            return "it uses the workflow's own state"
+        if node.id in owner.functions or node.id in owner.classes:
+            return f"it calls the local function '{node.id}'"
+        kind = owner.value_type(node.id) or ""
+        if kind.startswith(_OBJECT_TYPES):
+            return f"it uses the local object '{node.id}', which cannot be sent to an activity"
+        if node.id not in names:
+            names.append(node.id)
+    return names
+
+
+def _base_name(expr: ast.expr) -> str:
+    node = expr
+    if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+            and node.func.id in ("str", "int", "float", "bool") and len(node.args) == 1):
+        node = node.args[0]  # str(uuid.uuid4()) is named after uuid4
+    while True:
+        if isinstance(node, ast.Call):
+            node = node.func
+        elif isinstance(node, ast.Subscript):
+            return "read_" + _base_name(node.value)
+        elif isinstance(node, ast.Attribute):
+            return node.attr.strip("_") or "call"
+        elif isinstance(node, ast.Name):
+            return node.id.strip("_") or "call"
+        else:
+            return "call"
+
+
+def _unique_name(site: FixSite, base: str) -> str:
+    taken = {name for name in _all_names(site.module.tree)}
+    name, number = base, 2
+    while name in taken:
+        name, number = f"{base}_{number}", number + 1
+    return name
+
+
+def _all_names(tree: ast.AST):
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            yield node.name
+        elif isinstance(node, ast.Name):
+            yield node.id
+        elif isinstance(node, ast.alias):
+            yield node.asname or node.name.partition(".")[0]
+
+
+def _expression_code(site: FixSite, expr: ast.expr) -> str:
+    text = site.text(expr)
+    return text if "\n" not in text else ast.unparse(expr)
+
+
+def _top_level_statement(site: FixSite) -> ast.stmt:
+    target = site.unit.node
+    for statement in site.module.tree.body:
+        if statement is target:
+            return statement
+        if any(node is target for node in ast.walk(statement)):
+            return statement
+    return target
+
+
+def _statement_of(site: FixSite, call: ast.Call | None) -> ast.stmt | None:
+    if call is None:
+        return None
+    for node in ast.walk(site.module.tree):
+        if isinstance(node, ast.Expr) and node.value is call:
+            return node
+    return None
+
+
+# -- per framework -------------------------------------------------------------------------------
+
+def _packed(free: list[str], unpack_from: str) -> tuple[str, str]:
+    """The single input value and the statement that unpacks it in the activity."""
+    if not free:
+        return "", ""
+    if len(free) == 1:
+        return free[0], ""
+    packed = "{" + ", ".join(f'"{n}": {n}' for n in free) + "}"
+    unpack = ", ".join(free) + " = " + ", ".join(f'{unpack_from}["{n}"]' for n in free)
+    return packed, unpack
+
+
+def _function(decorators: list[str], name: str, params: list[str], unpack: str, body: str,
+              discarded: bool) -> str:
+    lines = [*decorators, f"def {name}({', '.join(params)}):"]
+    if unpack:
+        lines.append(f"    {unpack}")
+    lines.append(f"    {body}" if discarded else f"    return {body}")
+    return "\n".join(lines) + "\n"
+
+
+def _registry_text(site: FixSite) -> str | None:
+    decorator = site.unit.decorator
+    target = decorator.func if isinstance(decorator, ast.Call) else decorator
+    if isinstance(target, ast.Attribute):
+        return site.text(target.value)
+    registration = site.unit.registration
+    if registration is not None and isinstance(registration.func, ast.Attribute):
+        return site.text(registration.func.value)
+    return None
+
+
+def _plan_dapr(site: FixSite, name: str, body: str, free: list[str], imports, discarded: bool) -> _Plan | str:
+    runtime = _registry_text(site)
+    if runtime is None:
+        return "no WorkflowRuntime to register the new activity with"
+    value, unpack = _packed(free, "args")
+    params = ["ctx"] + ([free[0]] if len(free) == 1 else ["args"] if free else [])
+    ctx = site.unit.ctx_name
+    call = f"yield {ctx}.call_activity({name}" + (f", input={value})" if value else ")")
+    if site.unit.registration is not None:
+        return _Plan(_function([], name, params, unpack, body, discarded), call,
+                     f"{runtime}.register_activity({name})")
+    return _Plan(_function([f"@{runtime}.activity"], name, params, unpack, body, discarded), call)
+
+
+def _plan_durabletask(site: FixSite, name: str, body: str, free: list[str], imports, discarded: bool) -> _Plan | str:
+    registration = site.unit.registration
+    if registration is None or not isinstance(registration.func, ast.Attribute):
+        return "no worker.add_orchestrator(...) call to add the new activity beside"
+    worker = site.text(registration.func.value)
+    value, unpack = _packed(free, "args")
+    params = ["ctx", free[0] if len(free) == 1 else "args" if free else "_input"]
+    ctx = site.unit.ctx_name
+    call = f"yield {ctx}.call_activity({name}" + (f", input={value})" if value else ")")
+    return _Plan(_function([], name, params, unpack, body, discarded), call,
+                 f"{worker}.add_activity({name})")
+
+
+def _plan_azure(site: FixSite, name: str, body: str, free: list[str], imports, discarded: bool) -> _Plan | str:
+    app = _registry_text(site)
+    if app is None:
+        return "no function app to declare the new activity on"
+    value, unpack = _packed(free, "args")
+    param = free[0] if len(free) == 1 else "args" if free else "_input"
+    ctx = site.unit.ctx_name
+    call = f"yield {ctx}.call_activity({name}" + (f", {value})" if value else ")")
+    return _Plan(_function([f'@{app}.activity_trigger(input_name="{param}")'], name, [param], unpack, body, discarded),
+                 call)
+
+
+def _plan_temporal(site: FixSite, name: str, body: str, free: list[str], imports, discarded: bool) -> _Plan | str:
+    activity = _symbol(site, "temporalio", "activity", imports)
+    workflow = _symbol(site, "temporalio", "workflow", imports)
+    timedelta = _symbol(site, "datetime", "timedelta", imports)
+    if len(free) == 1:
+        arguments = f", {free[0]}"
+    elif free:
+        arguments = ", args=[" + ", ".join(free) + "]"
+    else:
+        arguments = ""
+    call = (f"await {workflow}.execute_activity({name}{arguments}, "
+            f"start_to_close_timeout={timedelta}(seconds=30))")
+    return _Plan(_function([f"@{activity}.defn"], name, list(free), "", body, discarded), call,
+                 note=f"add {name} to the Worker's activities (a sync activity needs activity_executor=...)")
+
+
+def _plan_dbos(site: FixSite, name: str, body: str, free: list[str], imports, discarded: bool) -> _Plan | str:
+    dbos = _symbol(site, "dbos", "DBOS", imports)
+    return _Plan(_function([f"@{dbos}.step()"], name, list(free), "", body, discarded),
+                 f"{name}({', '.join(free)})")
+
+
+def _symbol(site: FixSite, module: str, name: str, imports: list[ImportRequest]) -> str:
+    text, request = site.symbol(module, name)
+    if request is not None:
+        imports.append(request)
+    return text
+
+
+_PLANNERS = {
+    "dapr": _plan_dapr,
+    "durabletask": _plan_durabletask,
+    "azure": _plan_azure,
+    "temporal": _plan_temporal,
+    "dbos": _plan_dbos,
+    "generic": lambda *args: "no framework to register a new activity with",
+}
