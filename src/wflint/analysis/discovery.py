@@ -81,11 +81,16 @@ def discover(module: ModuleInfo, frameworks: tuple[Framework, ...],
     activities = finder.activities
     result.activities = activities
     result.lambda_activities = finder.lambda_activities
-    seen: set[ast.AST] = set()
+    seen: dict[int, WorkflowUnit] = {}
     for unit in finder.units:
-        if unit.node in activities or unit.node in seen:
+        if unit.node in activities:
             continue
-        seen.add(unit.node)
+        first = seen.get(id(unit.node))
+        if first is not None:  # declared twice (annotated and registered): keep both ways
+            first.decorator = first.decorator or unit.decorator
+            first.registration = first.registration or unit.registration
+            continue
+        seen[id(unit.node)] = unit
         result.units.append(unit)
     result.units.sort(key=lambda u: (u.node.lineno, u.node.col_offset))
     return result
