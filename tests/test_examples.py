@@ -47,3 +47,37 @@ def test_readme_sample_output_is_real():
     output = CliRunner().invoke(main, ["check", "examples"]).output.splitlines()
     for line in samples:
         assert line in output
+
+
+def test_fixing_the_examples(tmp_path):
+    """--fix --unsafe-fixes on the examples: the code parses, a second run changes nothing,
+    every fixed finding is gone, nothing new appears, and what remains has no applicable fix."""
+    import ast
+    import shutil
+
+    from wflint.config import Settings
+    from wflint.engine import Checker
+
+    copy = tmp_path / "examples"
+    shutil.copytree(EXAMPLES, copy)
+    checker = Checker(Settings())
+    before = {p.name: [d.code for d in checker.check_path(str(p)).diagnostics] for p in copy.rglob("*.py")}
+    result = CliRunner().invoke(main, ["check", "--fix", "--unsafe-fixes", str(copy)])
+    assert result.exit_code == 1  # display-only suggestions remain
+    fixed_count = int(result.output.rsplit("(", 1)[1].split(" fixed")[0])
+    assert fixed_count >= 15
+    snapshot = {p: p.read_text() for p in copy.rglob("*.py")}
+    for text in snapshot.values():
+        ast.parse(text)
+    again = CliRunner().invoke(main, ["check", "--fix", "--unsafe-fixes", str(copy)])
+    assert {p: p.read_text() for p in copy.rglob("*.py")} == snapshot
+    assert "(0 fixed," in again.output
+    removed = 0
+    for path in copy.rglob("*.py"):
+        after = [d for d in checker.check_path(str(path)).diagnostics]
+        assert all(d.fix is None or not d.fix.edits for d in after)
+        remaining = sorted(d.code for d in after)
+        original = sorted(before[path.name])
+        assert set(remaining) <= set(original)
+        removed += len(original) - len(remaining)
+    assert removed == fixed_count

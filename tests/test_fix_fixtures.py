@@ -69,7 +69,12 @@ def test_fix_invariants(path):
     if outcome.original is None:
         return
     fixed = outcome.fixed_source
-    ast.parse(fixed)
+    tree = ast.parse(fixed)
+    names = [n.name for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    original_names = [n.name for n in ast.walk(ast.parse(outcome.original))
+                      if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    assert len(names) - len(set(names)) == len(original_names) - len(set(original_names)), \
+        "a fix defined a function name twice"
     _, encoding, bom = decode_with_encoding(path.read_bytes())
     again = checker.check_bytes(fixed.encode(encoding), str(path), FixMode(unsafe=True, write=False))
     assert again.fixed_source == fixed, "a second fix run changed the file"

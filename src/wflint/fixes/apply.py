@@ -22,13 +22,20 @@ from wflint.fixes.model import INSERT_AFTER, INSERT_BEFORE, REPLACE, WRAP, Edit,
 
 
 def select_non_overlapping(fixes: Iterable[Fix]) -> list[Fix]:
+    """Fixes that can be applied together, in source order. At most one fix that inserts new
+    code per round: two of them could pick the same new function name."""
     chosen: list[Fix] = []
+    inserting = False
     for fix in sorted(fixes, key=lambda f: (f.anchor, f.span(), f.title)):
+        inserts = any(e.kind in (INSERT_AFTER, INSERT_BEFORE) for e in fix.edits)
+        if inserts and inserting:
+            continue
         start, end = fix.span()
         if any(start < other_end and other_start < end or (start, end) == (other_start, other_end)
                for other_start, other_end in (c.span() for c in chosen)):
             continue
         chosen.append(fix)
+        inserting = inserting or inserts
     return chosen
 
 

@@ -85,7 +85,8 @@ def extract_fix(site: FixSite, code: str, matched: str | None) -> Fix:
     free = _free_variables(site, expr)
     if isinstance(free, str):
         return display_only(title, free)
-    name = _unique_name(site, _base_name(expr).lower() + ("_step" if fw == "dbos" else "_activity"))
+    named_after = expr if isinstance(expr, ast.Subscript) or expr is not _unwrap(expr) else site.node
+    name = _unique_name(site, _base_name(named_after).lower() + ("_step" if fw == "dbos" else "_activity"))
     body = _expression_code(site, expr)
     imports: list[ImportRequest] = []
     send, receive = _ADAPTERS.get(qualname or "", ("{}", "{}")) if expr is site.node and \
@@ -214,11 +215,16 @@ def _free_variables(site: FixSite, expr: ast.expr) -> list[str] | str:
     return names
 
 
+def _unwrap(expr: ast.expr) -> ast.expr:
+    """The argument of a ``str(...)``-style conversion, else the expression itself."""
+    if (isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name)
+            and expr.func.id in ("str", "int", "float", "bool") and len(expr.args) == 1):
+        return expr.args[0]
+    return expr
+
+
 def _base_name(expr: ast.expr) -> str:
-    node = expr
-    if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-            and node.func.id in ("str", "int", "float", "bool") and len(node.args) == 1):
-        node = node.args[0]  # str(uuid.uuid4()) is named after uuid4
+    node = _unwrap(expr)  # str(uuid.uuid4()) is named after uuid4
     while True:
         if isinstance(node, ast.Call):
             node = node.func
