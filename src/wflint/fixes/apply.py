@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 
 import libcst as cst
 from libcst.codemod import CodemodContext
-from libcst.codemod.visitors import AddImportsVisitor
+from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from wflint.fixes.model import INSERT_AFTER, INSERT_BEFORE, REPLACE, WRAP, Edit, Fix
@@ -72,16 +72,52 @@ def apply_fixes(source: str, fixes: Sequence[Fix]) -> tuple[str, list[Fix]]:
     if not applied:
         return source, []
     new_module = wrapper.module.visit(_Applier(targets))
-    imports = [request for fix in applied for request in fix.imports]
-    if imports:
-        context = CodemodContext()
-        for request in imports:
-            if request.name is None:
-                AddImportsVisitor.add_needed_import(context, request.module, asname=request.alias)
-            else:
-                AddImportsVisitor.add_needed_import(context, request.module, request.name, request.alias)
+    context = CodemodContext()
+    for request in (request for fix in applied for request in fix.imports):
+        if request.name is None:
+            AddImportsVisitor.add_needed_import(context, request.module, asname=request.alias)
+        else:
+            AddImportsVisitor.add_needed_import(context, request.module, request.name, request.alias)
+    orphaned = _orphaned_imports(source, new_module.code)
+    if AddImportsVisitor.CONTEXT_KEY in context.scratch:
         new_module = AddImportsVisitor(context).transform_module(new_module)
-    return new_module.code, applied
+    if orphaned:
+        for module_name, obj, alias in orphaned:
+            RemoveImportsVisitor.remove_unused_import(context, module_name, obj, alias)
+        new_module = RemoveImportsVisitor(context).transform_module(new_module)
+    code = new_module.code
+    if code.startswith(("\n", "\r")) and not source.startswith(("\n", "\r")):
+        code = code.lstrip("\r\n")  # the imports that opened the file are gone
+    return code, applied
+
+
+def _orphaned_imports(before: str, after: str) -> list[tuple[str, str | None, str | None]]:
+    """Module-level imports that the edits left unused: they were read before and are not now.
+    Imports that were already unused are not the fixes' business and stay."""
+    import ast
+
+    def read_names(tree: ast.AST) -> set[str]:
+        return {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)} | {
+            node.value.id for node in ast.walk(tree)
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)}
+
+    try:
+        old_tree, new_tree = ast.parse(before), ast.parse(after)
+    except SyntaxError:
+        return []
+    lost = read_names(old_tree) - read_names(new_tree)
+    orphaned = []
+    for statement in old_tree.body:
+        if isinstance(statement, ast.Import):
+            for alias in statement.names:
+                local = alias.asname or alias.name.partition(".")[0]
+                if local in lost:
+                    orphaned.append((alias.name, None, alias.asname))
+        elif isinstance(statement, ast.ImportFrom) and statement.level == 0 and statement.module:
+            for alias in statement.names:
+                if (alias.asname or alias.name) in lost:
+                    orphaned.append((statement.module, alias.name, alias.asname))
+    return orphaned
 
 
 def _target(nodes: Iterable[cst.CSTNode], kind: str) -> cst.CSTNode | None:
