@@ -24,3 +24,20 @@ def test_quick_start_has_exactly_two_commands_and_ci_runs_the_second():
     assert "wflint check examples/" in commands[0]
     ci = (ROOT / ".ci" / "run").read_text()
     assert commands[1] in ci
+
+
+def test_readme_fixing_examples_are_real():
+    """Each "before" block of the README's Fixing section fixes into the "after" block below it."""
+    from click.testing import CliRunner
+
+    from wflint.cli import main
+
+    section = (ROOT / "README.md").read_text().split("## Fixing", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```python\n(.*?)```", section, re.S)
+    pairs = [(b, a) for b, a in zip(blocks[::2], blocks[1::2])]
+    assert len(pairs) == 5
+    for before, after in pairs:
+        assert before.startswith("# before\n") and after.startswith("# after")
+        source = before.split("\n", 1)[1]
+        result = CliRunner().invoke(main, ["check", "--fix", "--unsafe-fixes", "-"], input=source)
+        assert result.stdout == after.split("\n", 1)[1]
