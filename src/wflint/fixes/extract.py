@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from wflint.analysis.scope import binding_scope
 from wflint.analysis.scope import qualname as resolve
-from wflint.fixes.model import (INSERT_AFTER, INSERT_BEFORE, REPLACE, VERSION_GATE_NOTE, Applicability, Edit, Fix,
+from wflint.fixes.model import (INSERT_BEFORE, REPLACE, VERSION_GATE_NOTE, Applicability, Edit, Fix,
                                 ImportRequest, display_only)
 from wflint.fixes.site import FixSite
 
@@ -35,7 +35,7 @@ _LIVE_RESULTS = ("builtins.open", "io.open", "codecs.open", "gzip.open", "bz2.op
 #: results that are bytes, which a JSON-based framework cannot carry back from an activity
 _BYTES_RESULTS = frozenset({"subprocess.check_output", "pathlib.Path().read_bytes", "os.urandom",
                             "os.getrandom", "secrets.token_bytes", "random.randbytes",
-                            "urllib.request.urlopen"})
+                            "urllib.request.urlopen", "gzip.open", "bz2.open", "lzma.open"})
 _TEXT_KEYWORDS = frozenset({"text", "universal_newlines", "encoding", "errors"})
 #: local values of these types cannot be sent to an activity as input
 _OBJECT_TYPES = ("pathlib.", "builtins.open()", "io.", "socket.", "sqlite3.", "requests.",
@@ -108,7 +108,7 @@ def extract_fix(site: FixSite, code: str, matched: str | None) -> Fix:
         statement = _statement_of(site, site.unit.registration)
         if statement is None:
             return display_only(title, "cannot find where the workflow is registered")
-        edits.append(Edit(INSERT_AFTER, *site.char_range(statement), plan.registration))
+        edits.append(Edit(INSERT_BEFORE, *site.char_range(statement), plan.registration))
     note = VERSION_GATE_NOTE + (f"; {plan.note}" if plan.note else "")
     return Fix(Applicability.UNSAFE, f"{title} `{name}`", tuple(edits),
                tuple(dict.fromkeys([*imports, *plan.imports])), note)
@@ -170,6 +170,8 @@ def _cannot_move(site: FixSite, expr: ast.expr, code: str, qualname: str | None)
         if isinstance(node, (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
             return "the expression defines a function or comprehension"
     name = qualname or ""
+    if name == "builtins.breakpoint":
+        return "breakpoint() is for debugging: remove it"
     if name in _MUTATORS:
         return f"{name}() changes its argument in place; an activity would change a copy"
     discarded = site.is_own_statement(expr)
@@ -180,7 +182,8 @@ def _cannot_move(site: FixSite, expr: ast.expr, code: str, qualname: str | None)
     if not discarded and code in _RESPONSE_CODES and expr is site.node:
         return "it returns a client or response object: move the code that reads it into an activity"
     if not discarded and fw.name in _JSON_FRAMEWORKS and name in _BYTES_RESULTS and not any(
-            isinstance(node, ast.Call) and any(k.arg in _TEXT_KEYWORDS for k in node.keywords)
+            isinstance(node, ast.Call) and (any(k.arg in _TEXT_KEYWORDS for k in node.keywords)
+                                            or _text_mode(node))
             for node in ast.walk(expr)):
         return "it returns bytes, which the framework cannot serialise: decode them in an activity"
     if not discarded and fw.name in _JSON_FRAMEWORKS and expr is site.node and name in _UNSERIALISABLE:
@@ -190,6 +193,12 @@ def _cannot_move(site: FixSite, expr: ast.expr, code: str, qualname: str | None)
             if item.context_expr is expr:
                 return "its result is used as a context manager"
     return ""
+
+
+def _text_mode(call: ast.Call) -> bool:
+    """``gzip.open(p, "rt")``: a mode argument that asks for text."""
+    modes = [a for a in call.args[1:2]] + [k.value for k in call.keywords if k.arg == "mode"]
+    return any(isinstance(m, ast.Constant) and isinstance(m.value, str) and "t" in m.value for m in modes)
 
 
 def _free_variables(site: FixSite, expr: ast.expr) -> list[str] | str:
