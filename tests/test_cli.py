@@ -431,3 +431,43 @@ def test_python_dash_m_and_console_script(tmp_path):
                               env={**os.environ, "NO_COLOR": "1"})
         assert proc.returncode == 1, proc.stderr
         assert f"{path}:9:15: WFL101" in proc.stdout
+
+
+def test_fix_markers_in_flake8_output(project):
+    lines = run("check", "app").output.splitlines()
+    assert " WFL101 [*] " in lines[0]  # safe: --fix applies it
+    assert " WFL202 [!] " in lines[1]  # unsafe: needs --unsafe-fixes
+    unsafe = run("check", "--unsafe-fixes", "app").output.splitlines()
+    assert " WFL202 [*] " in unsafe[1]
+    assert unsafe[-1] == "[*] 3 fixable with `--fix`."
+
+
+def test_json_output_carries_the_fix(project):
+    data = json.loads(run("check", "--output-format", "json", "app").output)
+    fix = data[0]["fix"]
+    assert fix["applicability"] == "safe"
+    assert fix["edits"] == [{"kind": "replace",
+                             "content": "ctx.current_utc_datetime.replace(tzinfo=timezone.utc).timestamp()",
+                             "location": {"row": 9, "column": 15}, "end_location": {"row": 9, "column": 26}}]
+    assert fix["imports"] == [{"module": "datetime", "name": "timezone", "alias": None}]
+    assert data[1]["fix"]["applicability"] == "unsafe"
+
+
+def test_show_fixes_lists_suggestions_and_what_was_fixed(project):
+    shown = run("check", "--show-fixes", "app").output
+    assert "    = fix (safe): Replace with `ctx.current_utc_datetime.replace(tzinfo=timezone.utc).timestamp()`" in shown
+    fixed = run("check", "--fix", "--show-fixes", "app").output
+    assert "Fixed 2 errors:\n- app/orders.py:\n    1 × WFL101 (wall-clock)\n    1 × WFL502 (unguarded-print)\n" in fixed
+    assert "Found 3 errors (2 fixed, 1 remaining)." in fixed
+    assert fixed.rstrip().endswith("1 unsafe fix available with `--fix --unsafe-fixes`.")
+
+
+def test_diff_prints_a_unified_diff_and_writes_nothing(project):
+    before = (project / "app" / "orders.py").read_text()
+    result = run("check", "--diff", "app")
+    assert result.exit_code == 1
+    assert result.output.startswith("--- app/orders.py\n+++ app/orders.py\n")
+    assert result.output.rstrip().endswith(
+        "Would fix 2 errors (1 additional fix available with `--unsafe-fixes`).")
+    assert (project / "app" / "orders.py").read_text() == before
+    assert run("check", "--diff", "app/clean.py").exit_code == 0

@@ -14,11 +14,16 @@ _RESET = "\x1b[0m"
 
 def render(diagnostics: Sequence[Diagnostic], color: bool = False, unsafe_fixes: bool = False,
            show_fixes: bool = False) -> str:
-    """One line per finding; ``[*]`` marks a fix that ``--fix`` (with the current flags) applies."""
+    """One line per finding. ``[*]`` marks a fix that ``--fix`` applies with the current flags,
+    ``[!]`` an unsafe fix that needs ``--unsafe-fixes`` too; display-only suggestions get no mark."""
     lines = []
     for d in diagnostics:
-        fixable = d.fix is not None and bool(d.fix.edits) and d.fix.applicability.allowed(unsafe_fixes)
-        mark = ("[*] " if not color else f"[{_CYAN}*{_RESET}] ") if fixable else ""
+        mark = ""
+        if d.fix is not None and d.fix.edits:
+            symbol = "*" if d.fix.applicability.allowed(unsafe_fixes) else \
+                "!" if d.fix.applicability.value == "unsafe" else ""
+            if symbol:
+                mark = f"[{_CYAN}{symbol}{_RESET}] " if color else f"[{symbol}] "
         if color:
             sep = f"{_CYAN}:{_RESET}"
             lines.append(f"{_BOLD}{d.path}{_RESET}{sep}{d.line}{sep}{d.col}{sep} "
