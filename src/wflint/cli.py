@@ -9,14 +9,13 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections import Counter
 from pathlib import Path
 
 import click
 
 from wflint import __version__
 from wflint.codes import BY_CODE, CATALOG
-from wflint.output import FORMATS, TEXT_FORMATS
+from wflint.output import FORMATS
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -87,6 +86,7 @@ def check(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ..
     """Check files and directories (default: the current directory; '-' reads stdin)."""
     from wflint.config import ConfigError, find_config, load_config, resolve_settings
     from wflint.engine import Checker, FixMode
+    from wflint.output.summary import Report, emit_diff
 
     targets = list(paths) or ["."]
     reads_stdin = targets == ["-"]
@@ -150,10 +150,11 @@ def check(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ..
     if diff:
         changed = [o for o in outcomes if o.changed]
         if not silent:
-            _emit_diff(changed, fixed, diagnostics, unsafe_fixes)
+            emit_diff(changed, fixed, diagnostics, unsafe_fixes, sys.stdout)
         sys.exit(EXIT_ERROR if status == EXIT_ERROR else EXIT_FINDINGS if changed else EXIT_CLEAN)
 
     report = Report(diagnostics, fixed, fix, unsafe_fixes, show_fixes)
+    use_color = _use_color(color, sys.stderr if stdin_outcome is not None and fix else sys.stdout)
     if stdin_outcome is not None and fix:
         # the fixed source is the output; findings and the summary go to stderr
         source = stdin_outcome.fixed_source if stdin_outcome.fixed_source is not None else None
@@ -163,109 +164,13 @@ def check(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ..
             sys.stdout.buffer.write(data)
         sys.stdout.flush()
         if not silent:
-            report.emit(output_format, None, statistics, quiet, color, sys.stderr)
+            report.emit(output_format, None, statistics, quiet, use_color, sys.stderr)
     elif not silent:
-        report.emit(output_format, output_file, statistics, quiet, color, sys.stdout)
+        report.emit(output_format, output_file, statistics, quiet, use_color and not output_file,
+                    sys.stdout)
     if status == EXIT_CLEAN and diagnostics and not exit_zero:
         status = EXIT_FINDINGS
     sys.exit(status)
-
-
-def _plural(count: int, word: str, plural: str | None = None) -> str:
-    return f"{count} {word if count == 1 else (plural or word + 's')}"
-
-
-class Report:
-    """The findings of a run, and ruff's summary wording for them."""
-
-    def __init__(self, diagnostics, fixed, fixing: bool, unsafe_fixes: bool, show_fixes: bool) -> None:
-        self.diagnostics = diagnostics
-        self.fixed = fixed
-        self.fixing = fixing
-        self.unsafe_fixes = unsafe_fixes
-        self.show_fixes = show_fixes
-
-    def _counts(self) -> tuple[int, int]:
-        """(fixable with the current flags, unsafe fixes hidden without --unsafe-fixes)."""
-        fixable = hidden = 0
-        for d in self.diagnostics:
-            if d.fix is None or not d.fix.edits:
-                continue
-            if d.fix.applicability.allowed(self.unsafe_fixes):
-                fixable += 1
-            elif d.fix.applicability.value == "unsafe":
-                hidden += 1
-        return fixable, hidden
-
-    def summary(self) -> list[str]:
-        lines: list[str] = []
-        remaining = len(self.diagnostics)
-        fixed = len(self.fixed)
-        fixable, hidden = self._counts()
-        if self.fixing and self.show_fixes and self.fixed:
-            lines += ["", f"Fixed {_plural(fixed, 'error')}:"]
-            by_path: dict[str, Counter] = {}
-            for d in self.fixed:
-                by_path.setdefault(d.path, Counter())[d.code] += 1
-            for path in sorted(by_path):
-                lines.append(f"- {path}:")
-                for code, count in sorted(by_path[path].items()):
-                    lines.append(f"    {count} × {code} ({BY_CODE[code].name})")
-            lines.append("")
-        if remaining == 0 and fixed == 0:
-            return lines + ["All checks passed!"]
-        if self.fixing:
-            total = remaining + fixed
-            lines.append(f"Found {_plural(total, 'error')} ({fixed} fixed, {remaining} remaining).")
-        else:
-            lines.append(f"Found {_plural(remaining, 'error')}.")
-        hint = _plural(hidden, "unsafe fix", "unsafe fixes") + " available with `--fix --unsafe-fixes`"
-        if fixable and not self.fixing:
-            lines.append(f"[*] {fixable} fixable with `--fix`" + (f" ({hint})." if hidden else "."))
-        elif hidden:
-            lines.append(f"{hint}.")
-        return lines
-
-    def emit(self, output_format: str, output_file: str | None, statistics: bool, quiet: bool,
-             color: str, stream) -> None:
-        from wflint.output import render
-
-        out = open(output_file, "w", encoding="utf-8") if output_file else stream
-        try:
-            use_color = output_file is None and _use_color(color, out)
-            if statistics:
-                counts = Counter(d.code for d in self.diagnostics)
-                fixable_codes = {d.code for d in self.diagnostics if d.fix is not None and d.fix.edits
-                                 and d.fix.applicability.allowed(self.unsafe_fixes)}
-                for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
-                    mark = "[*]" if code in fixable_codes else "[ ]"
-                    out.write(f"{count}\t{code}\t{mark} {BY_CODE[code].name}\n")
-            else:
-                out.write(render(self.diagnostics, output_format, use_color, self.unsafe_fixes,
-                                 self.show_fixes))
-            if output_format in TEXT_FORMATS and not quiet:
-                out.write("".join(line + "\n" for line in self.summary()))
-            out.flush()
-        finally:
-            if output_file:
-                out.close()
-
-
-def _emit_diff(changed, fixed, diagnostics, unsafe_fixes: bool) -> None:
-    import difflib
-
-    for outcome in sorted(changed, key=lambda o: o.path):
-        before = (outcome.original or "").splitlines(keepends=True)
-        after = (outcome.fixed_source or "").splitlines(keepends=True)
-        sys.stdout.writelines(difflib.unified_diff(before, after, outcome.path, outcome.path))
-    hidden = 0 if unsafe_fixes else sum(
-        1 for d in diagnostics if d.fix is not None and d.fix.edits and d.fix.applicability.value == "unsafe")
-    extra = f" ({_plural(hidden, 'additional fix', 'additional fixes')} available with `--unsafe-fixes`)" \
-        if hidden else ""
-    if fixed:
-        sys.stdout.write(f"\nWould fix {_plural(len(fixed), 'error')}{extra}.\n")
-    else:
-        sys.stdout.write(f"No errors would be fixed{extra}.\n")
 
 
 @main.command()
