@@ -50,3 +50,34 @@ def extraction(*codes: str) -> dict[str, Rewrite]:
 
 
 IO_CODES = ("WFL301", "WFL302", "WFL303", "WFL304", "WFL305", "WFL401", "WFL402")
+
+
+# -- shared by the frameworks whose context clock is naive UTC (Dapr, durabletask) -------------
+
+NAIVE_UTC_ALTERNATIVES = {
+    "WFL101": "use {ctx}.current_utc_datetime (naive UTC, replayed from history;"
+              " .replace(tzinfo=timezone.utc) makes it aware)",
+    "WFL102": "use yield {ctx}.create_timer(timedelta(seconds=...))",
+    "WFL502": "guard it with if not {ctx}.is_replaying:",
+    "WFL601": "run one iteration per instance, then call {ctx}.continue_as_new(state)",
+    "WFL903": "write it as a generator: def with yield {ctx}.call_activity(...)",
+}
+NAIVE_UTC_CALL_ALTERNATIVES = {
+    ("WFL101", "time.time"): "use {ctx}.current_utc_datetime.replace(tzinfo=timezone.utc).timestamp()",
+    ("WFL101", "time.time_ns"):
+        "use int({ctx}.current_utc_datetime.replace(tzinfo=timezone.utc).timestamp() * 1e9)",
+    ("WFL101", "datetime.date.today"): "use {ctx}.current_utc_datetime.date() (UTC date)",
+}
+
+
+def naive_utc_rewrites() -> dict[str, Rewrite]:
+    """The clock, the replay guard and the timer for a naive-UTC generator context."""
+    return {
+        **workflow_clock(
+            "{ctx}.current_utc_datetime",
+            "{ctx}.current_utc_datetime.replace(tzinfo={timezone}.utc)",
+            "{ctx}.current_utc_datetime.replace(tzinfo={timezone}.utc).astimezone({tz})",
+            "{ctx}.current_utc_datetime.replace(tzinfo={timezone}.utc).timestamp()"),
+        **replay_guard(),
+        **timer("yield {ctx}.create_timer({timedelta}(seconds={arg0}))"),
+    }
