@@ -91,6 +91,11 @@ class Scope:
     def _type_of(self, value: ast.expr) -> str | None:
         if isinstance(value, ast.Await):  # ``conn = await asyncpg.connect(...)``
             value = value.value
+        if isinstance(value, (ast.Set, ast.SetComp)):
+            return "builtins.set()"
+        if isinstance(value, ast.BinOp) and isinstance(value.op, (ast.BitOr, ast.BitAnd, ast.Sub, ast.BitXor)):
+            sides = {self._type_of(value.left), self._type_of(value.right)}
+            return "builtins.set()" if sides & {"builtins.set()", "builtins.frozenset()"} else None
         if isinstance(value, ast.Call):
             callee = qualname(value.func, self)
             return f"{callee}()" if callee else None

@@ -26,6 +26,9 @@ REPLAY_FLAG_CALLS = frozenset({
     "temporalio.workflow.unsafe.is_replaying_history_events",
 })
 _EXITS = (ast.Return, ast.Raise, ast.Continue, ast.Break)
+#: what the replay flag says about the code being walked (a bit set)
+NOT_REPLAYING = 1   # runs only when the workflow is not replaying (a replay guard)
+REPLAY_BRANCH = 2   # runs on one side of a branch on the replay flag
 _DEFS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 
@@ -81,6 +84,7 @@ class Walker:
         self._summaries: dict[tuple[int, str], list[Hazard]] = {}
         self._active: set[tuple[int, str]] = set()
         self._current: WorkflowUnit | None = None
+        self._report_frame: _Frame | None = None
 
     # -- entry points -------------------------------------------------------------------
 
@@ -91,8 +95,9 @@ class Walker:
                 if rule.applies_to(unit):
                     rule.check_unit(unit, self)
             frame = _Frame(unit, unit.framework, self.module, None)
+            self._report_frame = frame
             scope = self.module.scope_of(unit.node, self.module.scope)
-            self._block(unit.node.body, frame, scope, False)
+            self._block(unit.node.body, frame, scope, 0)
         return self.diagnostics
 
     def report(self, rule: Rule, node: ast.AST, message: str, fix: Fix | None = None) -> None:
@@ -109,15 +114,22 @@ class Walker:
 
     # -- statements --------------------------------------------------------------------
 
-    def _block(self, body: list[ast.stmt], frame: _Frame, scope: Scope, guarded: bool) -> None:
+    def _block(self, body: list[ast.stmt], frame: _Frame, scope: Scope, guarded: int) -> None:
         for stmt in body:
             self._stmt(stmt, frame, scope, guarded)
-            if (not guarded and isinstance(stmt, ast.If) and stmt.body
+            if (not guarded & NOT_REPLAYING and isinstance(stmt, ast.If) and stmt.body
                     and isinstance(stmt.body[-1], _EXITS) and self._when_replaying(stmt.test, scope)):
-                guarded = True  # an early ``if ctx.is_replaying: return``
+                guarded |= NOT_REPLAYING | REPLAY_BRANCH  # an early ``if ctx.is_replaying: return``
 
-    def _stmt(self, stmt: ast.stmt, frame: _Frame, scope: Scope, guarded: bool) -> None:
+    def _stmt(self, stmt: ast.stmt, frame: _Frame, scope: Scope, guarded: int) -> None:
         frame.statement = stmt
+        reporting = frame.collect is None and frame.unit is not None
+        if reporting and self.index.statement_rules:
+            for rule in self.index.statement_rules:
+                if rule.applies_to(frame.unit):
+                    rule.check_statement(stmt, frame.unit, self, scope, guarded)
+        if reporting and isinstance(stmt, (ast.For, ast.AsyncFor)):
+            self._iteration(stmt.iter, frame, scope)
         if isinstance(stmt, _DEFS):
             for expr in (*stmt.decorator_list, *stmt.args.defaults,
                          *(d for d in stmt.args.kw_defaults if d is not None)):
@@ -128,8 +140,11 @@ class Walker:
             return
         if isinstance(stmt, ast.If):
             self._expr(stmt.test, frame, scope, guarded)
-            self._block(stmt.body, frame, scope, guarded or self._when_not_replaying(stmt.test, scope))
-            self._block(stmt.orelse, frame, scope, guarded or self._when_replaying(stmt.test, scope))
+            branch = REPLAY_BRANCH if self._mentions_replay(stmt.test, scope) else 0
+            body_guard = NOT_REPLAYING if self._when_not_replaying(stmt.test, scope) else 0
+            else_guard = NOT_REPLAYING if self._when_replaying(stmt.test, scope) else 0
+            self._block(stmt.body, frame, scope, guarded | branch | body_guard)
+            self._block(stmt.orelse, frame, scope, guarded | branch | else_guard)
             return
         if isinstance(stmt, (ast.While, ast.For, ast.AsyncFor)):
             if frame.collect is None and frame.unit is not None:
@@ -143,7 +158,7 @@ class Walker:
                 return  # an explicit escape hatch: not workflow code
         self._children(stmt, frame, scope, guarded)
 
-    def _children(self, node: ast.AST, frame: _Frame, scope: Scope, guarded: bool) -> None:
+    def _children(self, node: ast.AST, frame: _Frame, scope: Scope, guarded: int) -> None:
         for field in node._fields:
             value = getattr(node, field, None)
             if isinstance(value, list):
@@ -162,7 +177,7 @@ class Walker:
 
     # -- expressions ---------------------------------------------------------------------
 
-    def _expr(self, node: ast.expr, frame: _Frame, scope: Scope, guarded: bool) -> None:
+    def _expr(self, node: ast.expr, frame: _Frame, scope: Scope, guarded: int) -> None:
         if isinstance(node, ast.Call):
             self._call(node, frame, scope, guarded)
             return
@@ -182,6 +197,9 @@ class Walker:
                 self._expr(node.value, frame, scope, guarded)
             return
         if isinstance(node, _COMPREHENSIONS):
+            if frame.collect is None and frame.unit is not None:
+                for generator in node.generators:
+                    self._iteration(generator.iter, frame, scope)
             frame.comprehensions += 1
             try:
                 self._children(node, frame, scope, guarded)
@@ -204,7 +222,18 @@ class Walker:
             return
         self._children(node, frame, scope, guarded)
 
-    def _call(self, node: ast.Call, frame: _Frame, scope: Scope, guarded: bool) -> None:
+    def _iteration(self, iterable: ast.expr, frame: _Frame, scope: Scope) -> None:
+        unit = frame.unit
+        assert unit is not None
+        for rule in self.index.iteration_rules:
+            if rule.applies_to(unit):
+                rule.check_iteration(iterable, unit, self, scope)
+
+    def _call(self, node: ast.Call, frame: _Frame, scope: Scope, guarded: int) -> None:
+        if frame.collect is None and frame.unit is not None and self.index.call_rules:
+            for rule in self.index.call_rules:
+                if rule.applies_to(frame.unit):
+                    rule.check_call(node, frame.unit, self, scope, guarded)
         if id(node) not in frame.suppressed:
             name = qualname(node.func, scope)
             match = self.index.match_call(name, node, frame.framework.name)
@@ -235,10 +264,10 @@ class Walker:
 
     # -- findings ------------------------------------------------------------------------
 
-    def _found(self, match: Match, node: ast.expr, frame: _Frame, scope: Scope, guarded: bool,
+    def _found(self, match: Match, node: ast.expr, frame: _Frame, scope: Scope, guarded: int,
                text: str) -> None:
         rule = match.rule
-        if guarded and rule.replay_guardable:
+        if guarded & NOT_REPLAYING and rule.replay_guardable:
             return
         if frame.collect is not None:
             if rule.follows_helpers:
@@ -253,8 +282,7 @@ class Walker:
             return
         message = rule.message.format(call=text, where=self.where(unit),
                                       alternative=self.alternative(unit, rule.code, match.qualname))
-        site = FixSite(node, unit, scope, frame.module, frame.statement, frame.comprehensions > 0,
-                       frame.fstrings > 0, guarded)
+        site = self.site(node, unit, scope, frame, guarded)
         self.report(rule, node, message, rule.fix(site, match.qualname))
 
     # -- helpers -------------------------------------------------------------------------
@@ -273,12 +301,19 @@ class Walker:
             return None
         return module, fn
 
+    def site(self, node: ast.expr, unit: WorkflowUnit, scope: Scope, frame: _Frame | None = None,
+             guarded: int = 0) -> FixSite:
+        """Where a finding sits, for building its fix."""
+        frame = frame or self._report_frame
+        return FixSite(node, unit, scope, frame.module, frame.statement, frame.comprehensions > 0,
+                       frame.fstrings > 0, bool(guarded))
+
     def _helper_call(self, module: ModuleInfo, helper: FunctionNode, call: ast.Call,
-                     frame: _Frame, guarded: bool) -> None:
+                     frame: _Frame, guarded: int) -> None:
         hazards = self._summary(module, helper, frame)
         for hazard in hazards:
             rule = hazard.rule
-            if guarded and rule.replay_guardable:
+            if guarded & NOT_REPLAYING and rule.replay_guardable:
                 continue
             chain = (helper.name, *hazard.chain)
             if frame.collect is not None:
@@ -312,7 +347,7 @@ class Walker:
         frame = _Frame(None, caller.framework, module, [])
         try:
             scope = module.scope_of(helper, module.scope)
-            self._block(helper.body, frame, scope, False)
+            self._block(helper.body, frame, scope, 0)
         finally:
             self._active.discard(key)
         frame.cut.discard(key)
@@ -350,6 +385,10 @@ class Walker:
                     or (right.value is True and isinstance(op, (ast.NotEq, ast.IsNot)))):
                 return self._is_replay_flag(test.left, scope)
         return False
+
+    def _mentions_replay(self, test: ast.expr, scope: Scope) -> bool:
+        return any(self._is_replay_flag(node, scope) for node in ast.walk(test)
+                   if isinstance(node, (ast.Attribute, ast.Call)))
 
     def _is_replay_flag(self, expr: ast.expr, scope: Scope) -> bool:
         if isinstance(expr, ast.Attribute) and expr.attr == "is_replaying":

@@ -110,6 +110,11 @@ class FixSite:
         after = last.encode("utf-8")[stmt.end_col_offset or 0:].decode("utf-8", "replace")
         return not before.strip() and (not after.strip() or after.strip().startswith("#"))
 
+    def awaited(self) -> bool:
+        """The node is already the operand of an ``await``."""
+        return any(isinstance(n, ast.Await) and n.value is self.node
+                   for n in (ast.walk(self.statement) if self.statement else ()))
+
     def parent_str_call(self) -> ast.Call | None:
         """``str(node)``, when the finding is the only argument of a ``str`` call."""
         for candidate in ast.walk(self.statement) if self.statement else ():

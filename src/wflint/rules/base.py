@@ -82,6 +82,18 @@ class Rule:
                    walker: Walker, scope: Scope) -> None:
         """Called for each loop in workflow code."""
 
+    def check_statement(self, stmt: ast.stmt, unit: WorkflowUnit, walker: Walker, scope: Scope,
+                        guard: int) -> None:
+        """Called for each statement of workflow code (``guard``: the replay-flag bits)."""
+
+    def check_call(self, call: ast.Call, unit: WorkflowUnit, walker: Walker, scope: Scope,
+                   guard: int) -> None:
+        """Called for each call in workflow code, before the tables are matched."""
+
+    def check_iteration(self, iterable: ast.expr, unit: WorkflowUnit, walker: Walker,
+                        scope: Scope) -> None:
+        """Called for what each ``for`` loop and comprehension in workflow code iterates."""
+
 
 class Match:
     __slots__ = ("rule", "qualname")
@@ -120,8 +132,11 @@ class HazardIndex:
         self.deterministic = tuple(deterministic)
         #: last segments of reference names: only these attribute/name nodes are resolved
         self.reference_tails = frozenset(name.rpartition(".")[2] for name in self.references)
-        self.loop_rules = [r for r in self.rules if type(r).check_loop is not Rule.check_loop]
-        self.unit_rules = [r for r in self.rules if type(r).check_unit is not Rule.check_unit]
+        self.loop_rules = _overriding(self.rules, "check_loop")
+        self.unit_rules = _overriding(self.rules, "check_unit")
+        self.statement_rules = _overriding(self.rules, "check_statement")
+        self.call_rules = _overriding(self.rules, "check_call")
+        self.iteration_rules = _overriding(self.rules, "check_iteration")
 
     def is_deterministic(self, qualname: str) -> bool:
         return any(qualname == name or qualname.startswith(name + ".") for name in self.deterministic)
@@ -162,6 +177,10 @@ class HazardIndex:
         if rule is None or (self.deterministic and self.is_deterministic(qualname)):
             return None
         return Match(rule, qualname)
+
+
+def _overriding(rules: list[Rule], hook: str) -> list[Rule]:
+    return [rule for rule in rules if getattr(type(rule), hook) is not getattr(Rule, hook)]
 
 
 def _is_exception_class(qualname: str) -> bool:

@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING
+
+from wflint.analysis.durable import TEMPORAL_COROUTINES, is_context_task
+from wflint.analysis.scope import Scope, qualname
+from wflint.fixes.model import REPLACE, Applicability, Edit, Fix, display_only
+from wflint.rules.base import Rule
+
+if TYPE_CHECKING:
+    from wflint.analysis.discovery import WorkflowUnit
+    from wflint.analysis.walker import Walker
+
+
+class UnyieldedTask(Rule):
+    """
+    ## What it does
+    Flags a durable call whose task is thrown away: `ctx.call_activity(...)`,
+    `call_child_workflow`, `call_sub_orchestrator`, `call_http`, `call_entity`, `create_timer`,
+    `wait_for_external_event`, and `when_all`/`when_any`/`task_all`/`task_any` as a bare
+    statement in a generator workflow; in Temporal, a `workflow.execute_activity(...)`,
+    `execute_child_workflow`, `start_child_workflow`, `sleep` or `wait_condition` coroutine that
+    is never awaited.
+
+    ## Why is this bad?
+    The workflow does not wait for the task: a timer does not delay anything, an activity's
+    failure goes unnoticed, and the code after it runs before the result exists. In Temporal
+    the coroutine never even starts.
+
+    ## Example
+    ```python
+    from datetime import timedelta
+    import azure.durable_functions as df
+
+    app = df.DFApp()
+
+    @app.orchestration_trigger(context_name="context")
+    def reminder(context: df.DurableOrchestrationContext):
+        context.create_timer(context.current_utc_datetime + timedelta(hours=1))
+        return (yield context.call_activity("remind", None))
+    ```
+
+    ## Use instead
+    ```python
+    from datetime import timedelta
+    import azure.durable_functions as df
+
+    app = df.DFApp()
+
+    @app.orchestration_trigger(context_name="context")
+    def reminder(context: df.DurableOrchestrationContext):
+        yield context.create_timer(context.current_utc_datetime + timedelta(hours=1))
+        return (yield context.call_activity("remind", None))
+    ```
+
+    ## Fix safety
+    Unsafe: the workflow now waits for the task, which changes when the code after it runs.
+    """
+
+    code = "WFL901"
+    message = "{call} creates a durable task that {where} never {verb}; {verb_cmd} it"
+    frameworks = frozenset({"dapr", "durabletask", "azure", "temporal"})
+
+    def check_statement(self, stmt: ast.stmt, unit: WorkflowUnit, walker: Walker, scope: Scope,
+                        guard: int) -> None:
+        if not isinstance(stmt, ast.Expr) or not isinstance(stmt.value, ast.Call):
+            return
+        call = stmt.value
+        temporal = unit.framework.name == "temporal"
+        if temporal:
+            if qualname(call.func, scope) not in TEMPORAL_COROUTINES:
+                return
+        elif not is_context_task(call, unit.ctx_name, scope):
+            return
+        keyword = "await" if temporal else "yield"
+        site = walker.site(call, unit, scope)
+        allowed = site.directly_in_workflow and (site.is_async if temporal else unit.kind == "workflow")
+        title = f"{keyword.capitalize()} the task"
+        if allowed:
+            fix = Fix(Applicability.UNSAFE, title,
+                      (Edit(REPLACE, *site.char_range(call), f"{keyword} {site.text(call)}"),),
+                      note="the workflow now waits for the task")
+        else:
+            fix = display_only(title, f"{keyword} needs the call to be directly in the workflow body")
+        text = f"{ast.unparse(call.func)}()"
+        verbs = ("awaits", "await") if temporal else ("yields", "yield")
+        walker.report(self, call, self.message.format(call=text, where=walker.where(unit),
+                                                      verb=verbs[0], verb_cmd=verbs[1]), fix)

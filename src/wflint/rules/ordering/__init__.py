@@ -1,0 +1,1 @@
+"""WFL80x: ordering — values whose order or identity differs between processes."""

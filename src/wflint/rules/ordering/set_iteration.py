@@ -1,0 +1,121 @@
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING
+
+from wflint.analysis.scope import Scope, qualname
+from wflint.fixes.model import REPLACE, Applicability, Edit, Fix
+from wflint.rules.base import Rule
+
+if TYPE_CHECKING:
+    from wflint.analysis.discovery import WorkflowUnit
+    from wflint.analysis.walker import Walker
+
+SET_TYPES = frozenset({"builtins.set()", "builtins.frozenset()"})
+_SET_OPERATORS = (ast.BitOr, ast.BitAnd, ast.Sub, ast.BitXor)
+_SET_METHODS = frozenset({"union", "intersection", "difference", "symmetric_difference", "copy"})
+#: calls whose result depends on the order their argument iterates in
+_ORDERING_CALLS = frozenset({"builtins.list", "builtins.tuple", "builtins.enumerate", "builtins.zip",
+                             "builtins.iter", "builtins.dict.fromkeys"})
+
+
+def is_set(expr: ast.expr, scope: Scope) -> bool:
+    """Whether ``expr`` is certainly a set: a literal, a comprehension, a set(...) call, a set
+    operation with a set on one side, or a name bound only to sets."""
+    if isinstance(expr, (ast.Set, ast.SetComp)):
+        return True
+    if isinstance(expr, ast.Call):
+        if qualname(expr.func, scope) in ("builtins.set", "builtins.frozenset"):
+            return True
+        func = expr.func
+        return isinstance(func, ast.Attribute) and func.attr in _SET_METHODS and is_set(func.value, scope)
+    if isinstance(expr, ast.BinOp) and isinstance(expr.op, _SET_OPERATORS):
+        return is_set(expr.left, scope) or is_set(expr.right, scope)
+    if isinstance(expr, (ast.Name, ast.Attribute)):
+        return qualname(expr, scope) in SET_TYPES
+    return False
+
+
+class SetIteration(Rule):
+    """
+    ## What it does
+    Flags iterating a `set` or `frozenset` in workflow code — a set literal or comprehension, a
+    `set(...)` call, a set operation (`a | b`, `a & b`, `a - b`, `a ^ b`) or a name bound to one —
+    in a `for` loop, a comprehension, or `list()`, `tuple()`, `enumerate()`, `zip()`, `iter()`,
+    `dict.fromkeys()` and `str.join()`. `sorted(...)`, `len`, `in`, `sum`, `min` and `max` do not
+    depend on the order and are fine.
+
+    ## Why is this bad?
+    The iteration order of a set of strings depends on `PYTHONHASHSEED`, which differs between
+    worker processes. Activities scheduled in set order are scheduled in another order on
+    replay, and the workflow no longer matches its history.
+
+    ## Example
+    ```python
+    import dapr.ext.workflow as wf
+
+    wfr = wf.WorkflowRuntime()
+
+    @wfr.workflow
+    def notify_all(ctx: wf.DaprWorkflowContext, users):
+        for user in set(users):
+            yield ctx.call_activity(notify, input=user)
+
+    @wfr.activity
+    def notify(ctx, user):
+        return user
+    ```
+
+    ## Use instead
+    ```python
+    import dapr.ext.workflow as wf
+
+    wfr = wf.WorkflowRuntime()
+
+    @wfr.workflow
+    def notify_all(ctx: wf.DaprWorkflowContext, users):
+        for user in sorted(set(users)):
+            yield ctx.call_activity(notify, input=user)
+
+    @wfr.activity
+    def notify(ctx, user):
+        return user
+    ```
+
+    ## Fix safety
+    Unsafe: `sorted(...)` needs items that can be compared, and it changes the order the first
+    run used.
+    """
+
+    code = "WFL801"
+    message = ("iterating the set {call} in {where} follows hash order, which differs between "
+               "worker processes; iterate sorted({call}) instead")
+
+    def check_iteration(self, iterable: ast.expr, unit: WorkflowUnit, walker: Walker,
+                        scope: Scope) -> None:
+        if is_set(iterable, scope):
+            self._report(iterable, unit, walker, scope)
+
+    def check_call(self, call: ast.Call, unit: WorkflowUnit, walker: Walker, scope: Scope,
+                   guard: int) -> None:
+        func = call.func
+        joins = (isinstance(func, ast.Attribute) and func.attr == "join"
+                 and isinstance(func.value, ast.Constant) and isinstance(func.value.value, str))
+        if not joins and qualname(func, scope) not in _ORDERING_CALLS:
+            return
+        whole_list = qualname(func, scope) == "builtins.list" and len(call.args) == 1 and not call.keywords
+        for argument in call.args:
+            if is_set(argument, scope):
+                # list(s) becomes sorted(s), which is already a list
+                self._report(argument, unit, walker, scope, call if whole_list else None)
+
+    def _report(self, node: ast.expr, unit: WorkflowUnit, walker: Walker, scope: Scope,
+                replaced: ast.expr | None = None) -> None:
+        site = walker.site(node, unit, scope)
+        text = site.text(node)
+        target = replaced or node
+        fix = Fix(Applicability.UNSAFE, f"Iterate `sorted({text})`",
+                  (Edit(REPLACE, *site.char_range(target), f"sorted({text})"),),
+                  note="sorted() needs items that can be compared, and the order changes")
+        shown = text if len(text) <= 40 else text[:37] + "..."
+        walker.report(self, node, self.message.format(call=shown, where=walker.where(unit)), fix)

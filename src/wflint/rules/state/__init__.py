@@ -1,0 +1,1 @@
+"""WFL803: shared state — module-level state mutated from workflow code."""
