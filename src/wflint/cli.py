@@ -134,6 +134,7 @@ def check(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ..
         for missing in file_set.missing:
             _error(f"{missing}: no such file or directory")
             status = EXIT_ERROR
+        checker.prepare(file_set.files)
         for path in file_set.files:
             outcomes.append(checker.check_path(path, fix_mode))
 

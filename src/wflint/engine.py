@@ -19,11 +19,13 @@ import tokenize
 from dataclasses import dataclass, field
 
 from wflint.analysis.discovery import discover, enabled_frameworks
+from wflint.analysis.project import REGISTRATION_MARKERS, Project, project_roots
 from wflint.analysis.scope import ModuleInfo
 from wflint.analysis.walker import Walker
 from wflint.codes import BY_CODE
 from wflint.config import Settings
 from wflint.diagnostics import Diagnostic
+from wflint.frameworks import FRAMEWORKS
 from wflint.fixes.writer import write_atomic
 from wflint.prefilter import markers_for, may_contain_workflows
 from wflint.rules import load_rules
@@ -73,6 +75,40 @@ class Checker:
         self.rules = load_rules(settings.codes)
         self.index = HazardIndex(self.rules, dict(settings.nondeterministic), settings.deterministic)
         self.markers = markers_for(settings.frameworks, settings.workflow_decorators)
+        self.project: Project | None = None
+
+    def prepare(self, paths: list[str]) -> None:
+        """Set up the project for a run over ``paths``: its import roots, and the workflows
+        registered in one module but defined in another."""
+        self.project = self._new_project(paths)
+        for path in paths:
+            try:
+                with open(path, "rb") as handle:
+                    data = handle.read()
+            except OSError:
+                continue
+            if not any(marker in data for marker in REGISTRATION_MARKERS) or b"\x00" in data:
+                continue
+            try:
+                tree = _parse(decode(data), path)
+            except (SyntaxError, UnicodeDecodeError, LookupError, ValueError, RecursionError,
+                    MemoryError):
+                continue
+            module = ModuleInfo(tree, module_name(path), path, decode(data))
+            self.project.adopt(module)
+            self.project.collect_registrations(module)
+
+    def _new_project(self, paths: list[str]) -> Project:
+        settings = self.settings
+        return Project(project_roots(paths), settings.frameworks, settings.workflow_decorators,
+                       settings.activity_decorators)
+
+    def _registered_here(self, path: str) -> bool:
+        if self.project is None or not self.project.registrations:
+            return False
+        name = module_name(path)
+        return any(r.rpartition(".")[0] == name or r.rpartition(".")[0].endswith("." + name)
+                   for r in self.project.registrations)
 
     # -- files -----------------------------------------------------------------------------
 
@@ -115,7 +151,8 @@ class Checker:
             source = decode(data)
         except (SyntaxError, UnicodeDecodeError, LookupError) as exc:
             return self._outcome(path, [self._file_error(path, "WFL002", f"cannot decode file: {_reason(exc)}")])
-        if not may_contain_workflows(data, self.markers) or skips_file(source):
+        if not (may_contain_workflows(data, self.markers) or self._registered_here(path)) \
+                or skips_file(source):
             return FileOutcome(path)
         try:
             tree = _parse(source, path)
@@ -182,14 +219,21 @@ class Checker:
 
     def analyse(self, tree: ast.Module, source: str, path: str) -> list[Diagnostic]:
         settings = self.settings
+        if self.project is None:
+            self.project = self._new_project([path])
         module = ModuleInfo(tree, module_name(path), path, source)
+        module.project = self.project
+        external = tuple((r.qualname.rpartition(".")[2], r.framework)
+                         for r in self.project.registered_in(module))
         frameworks = enabled_frameworks(module, settings.frameworks, settings.workflow_decorators)
+        frameworks += tuple(FRAMEWORKS[f] for _, f in external if FRAMEWORKS[f] not in frameworks)
         if not frameworks:
             return []
-        discovery = discover(module, frameworks, settings.workflow_decorators, settings.activity_decorators)
+        discovery = discover(module, frameworks, settings.workflow_decorators,
+                             settings.activity_decorators, external)
         if not discovery.units:
             return []
-        return Walker(module, discovery, self.index, path).run()
+        return Walker(module, discovery, self.index, path, self.project).run()
 
     # -- filtering -------------------------------------------------------------------------
 

@@ -72,12 +72,20 @@ def enabled_frameworks(module: ModuleInfo, allowed: tuple[str, ...] | None,
 
 def discover(module: ModuleInfo, frameworks: tuple[Framework, ...],
              workflow_decorators: tuple[str, ...] = (),
-             activity_decorators: tuple[str, ...] = ()) -> Discovery:
+             activity_decorators: tuple[str, ...] = (),
+             external: tuple[tuple[str, str], ...] = ()) -> Discovery:
+    """``external``: (name, framework) of workflows another module registers from this one."""
     result = Discovery(frameworks=frameworks)
     if not frameworks:
         return result
     finder = _Finder(module, frameworks, workflow_decorators, activity_decorators)
     finder.run()
+    for local, framework in external:
+        fw = FRAMEWORKS[framework]
+        if local in finder.module_functions:
+            finder._add(finder.module_functions[local], fw, None, None)
+        elif local in finder.module_classes and framework == "temporal":
+            finder._workflow_class(finder.module_classes[local], fw)
     activities = finder.activities
     result.activities = activities
     result.lambda_activities = finder.lambda_activities

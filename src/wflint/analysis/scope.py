@@ -62,7 +62,14 @@ class Scope:
             return None
         if name in self.imports:
             targets = self.imports[name]
-            return targets[0] if all(t == targets[0] for t in targets) else None
+            if not all(t == targets[0] for t in targets):
+                return None
+            project = self.module.project
+            if project is not None:
+                kind = project.variable_type(targets[0])
+                if kind is not None:
+                    return kind  # ``from app.log import logger``: a logging.getLogger()
+            return targets[0]
         if name in self.stores:
             return self.value_type(name)
         if self.is_module and (name in self.functions or name in self.classes):
@@ -97,6 +104,9 @@ class Scope:
             sides = {self._type_of(value.left), self._type_of(value.right)}
             return "builtins.set()" if sides & {"builtins.set()", "builtins.frozenset()"} else None
         if isinstance(value, ast.Call):
+            returned = _returned_type(value.func, self)
+            if returned is not None:
+                return returned
             callee = qualname(value.func, self)
             return f"{callee}()" if callee else None
         if isinstance(value, (ast.Name, ast.Attribute)):
@@ -114,6 +124,11 @@ class ModuleInfo:
         self.source = source
         self.package = name if path.endswith("__init__.py") else name.rpartition(".")[0]
         self._scopes: dict[ast.AST, Scope] = {}
+        #: the project this module belongs to, for names imported from its other modules
+        self.project = None
+        self._classes: dict[int, ast.ClassDef] | None = None
+        self._attribute_types: dict[tuple[int, str], str | None] = {}
+        self._return_types: dict[int, str | None] = {}
         self.scope = Scope(tree, None, self)
         _collect(self.scope, tree.body)
         self._scopes[tree] = self.scope
@@ -143,6 +158,64 @@ class ModuleInfo:
             self._scopes[node] = scope
         return scope
 
+    def class_of(self, function: ast.AST) -> ast.ClassDef | None:
+        """The class a function is a method of."""
+        if self._classes is None:
+            self._classes = {}
+            for node in ast.walk(self.tree):
+                if isinstance(node, ast.ClassDef):
+                    for item in node.body:
+                        if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                            self._classes[id(item)] = node
+        return self._classes.get(id(function))
+
+    def attribute_type(self, cls: ast.ClassDef, attr: str) -> str | None:
+        """The type of ``self.<attr>`` when every assignment to it in the class agrees
+        (``self.client = httpx.Client()`` in ``__init__``)."""
+        key = (id(cls), attr)
+        if key in self._attribute_types:
+            return self._attribute_types[key]
+        self._attribute_types[key] = None  # guards against self-reference while computing
+        kinds: set[str | None] = set()
+        for method in cls.body:
+            if not isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)) or not method.args.args:
+                continue
+            this = method.args.args[0].arg
+            scope = self.scope_of(method, self.scope)
+            for node in ast.walk(method):
+                targets = node.targets if isinstance(node, ast.Assign) else \
+                    [node.target] if isinstance(node, (ast.AnnAssign, ast.AugAssign)) else []
+                for target in targets:
+                    if (isinstance(target, ast.Attribute) and target.attr == attr
+                            and isinstance(target.value, ast.Name) and target.value.id == this):
+                        value = getattr(node, "value", None)
+                        kinds.add(scope._type_of(value) if value is not None and
+                                  not isinstance(node, ast.AugAssign) else None)
+        result = kinds.pop() if len(kinds) == 1 else None
+        self._attribute_types[key] = result
+        return result
+
+    def return_type(self, function: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
+        """The type a function returns when all its ``return`` statements agree
+        (``def make_client(): return httpx.Client()``)."""
+        key = id(function)
+        if key in self._return_types:
+            return self._return_types[key]
+        self._return_types[key] = None
+        scope = self.scope_of(function, self.scope)
+        kinds: set[str | None] = set()
+        stack: list[ast.AST] = list(function.body)
+        while stack:
+            node = stack.pop()
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+                continue
+            if isinstance(node, ast.Return):
+                kinds.add(scope._type_of(node.value) if node.value is not None else None)
+            stack.extend(ast.iter_child_nodes(node))
+        result = kinds.pop() if len(kinds) == 1 else None
+        self._return_types[key] = result
+        return result
+
     def resolve_import(self, module: str | None, level: int) -> str:
         """The absolute module of ``from <level dots><module> import ...``."""
         if level == 0:
@@ -168,6 +241,10 @@ def qualname(expr: ast.expr, scope: Scope) -> str | None:
             node = node.func
         elif isinstance(node, ast.Name):
             base = resolve_name(node.id, scope)
+            if base is None and suffix and suffix[-1] != "()":
+                base = _self_attribute(node.id, suffix[-1], scope)
+                if base is not None:
+                    suffix.pop()
             if base is None:
                 return None
             for part in reversed(suffix):
@@ -175,6 +252,38 @@ def qualname(expr: ast.expr, scope: Scope) -> str | None:
             return base
         else:
             return None
+
+
+def _self_attribute(name: str, attr: str, scope: Scope) -> str | None:
+    """``self.client`` inside a method (or a function nested in one): the attribute's type."""
+    current: Scope | None = scope
+    while current is not None and not current.is_module:
+        node = current.node
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            params = node.args.posonlyargs + node.args.args
+            if params and params[0].arg == name:
+                cls = current.module.class_of(node)
+                return current.module.attribute_type(cls, attr) if cls is not None else None
+        if current.binds(name):
+            return None
+        current = current.parent
+    return None
+
+
+def _returned_type(func: ast.expr, scope: Scope) -> str | None:
+    """The return type of the function a call invokes, for functions of this module or project."""
+    if isinstance(func, ast.Name):
+        local = resolve_function(func.id, scope)
+        if local is not None:
+            return scope.module.return_type(local)
+    project = scope.module.project
+    if project is not None:
+        name = qualname(func, scope)
+        found = project.function(name) if name and not name.endswith("()") else None
+        if found is not None:
+            module, function = found
+            return module.return_type(function)
+    return None
 
 
 def binding_scope(name: str, scope: Scope) -> Scope | None:

@@ -12,9 +12,13 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from wflint.analysis.discovery import Discovery, FunctionNode, WorkflowUnit
 from wflint.analysis.scope import ModuleInfo, Scope, imported_name, qualname, resolve_function
+
+if TYPE_CHECKING:
+    from wflint.analysis.project import Project
 from wflint.diagnostics import Diagnostic
 from wflint.fixes.model import Fix, display_only
 from wflint.fixes.site import FixSite
@@ -72,17 +76,18 @@ class _Frame:
 
 class Walker:
     def __init__(self, module: ModuleInfo, discovery: Discovery, index: HazardIndex,
-                 display_path: str) -> None:
+                 display_path: str, project: Project | None = None) -> None:
         self.module = module
         self.discovery = discovery
         self.index = index
         self.display_path = display_path
+        self.project = project
         self.diagnostics: list[Diagnostic] = []
         self._unit_nodes = {id(unit.node): unit for unit in discovery.units}
         self._activity_nodes = {id(node) for node in discovery.activities}
         self._activity_nodes.update(id(node) for node in discovery.lambda_activities)
-        self._summaries: dict[tuple[int, str], list[Hazard]] = {}
-        self._active: set[tuple[int, str]] = set()
+        self._summaries: dict = project.summaries if project is not None else {}
+        self._active: set = set()
         self._current: WorkflowUnit | None = None
         self._report_frame: _Frame | None = None
 
@@ -240,10 +245,10 @@ class Walker:
             if match is not None:
                 self._found(match, node, frame, scope, guarded, _text(node))
                 self._suppress_chain(node.func, frame)
-            elif isinstance(node.func, ast.Name):
-                helper = self._helper(node.func.id, scope)
-                if helper is not None:
-                    self._helper_call(helper[0], helper[1], node, frame, guarded)
+            else:
+                target = self.target(node.func, scope, name)
+                if target is not None and target[2] == "helper":
+                    self._helper_call(target[0], target[1], node, frame, guarded)
         self._expr(node.func, frame, scope, guarded)
         for arg in node.args:
             self._expr(arg, frame, scope, guarded)
@@ -287,19 +292,38 @@ class Walker:
 
     # -- helpers -------------------------------------------------------------------------
 
-    def _helper(self, name: str, scope: Scope) -> tuple[ModuleInfo, FunctionNode] | None:
-        """The helper a call in workflow code reaches, and the module it lives in.
+    def target(self, func: ast.expr, scope: Scope, name: str | None = None
+               ) -> tuple[ModuleInfo, FunctionNode, str] | None:
+        """The project function a call reaches, its module, and what it is: ``"helper"`` (to be
+        followed), ``"activity"`` or ``"workflow"`` (never followed).
 
-        Helpers are functions of the same module; activities, workflow units and names listed
-        as ``deterministic`` are never followed. (Helpers in other project modules resolve
-        through the same interface once the project graph is available.)"""
-        fn = resolve_function(name, scope)
-        if fn is None or id(fn) in self._unit_nodes or id(fn) in self._activity_nodes:
+        A plain name resolves to a function of the same module; any other reference (an
+        import, ``module.function``) to a function of another project module, following
+        re-exports. Functions outside the project, and names listed as ``deterministic``, are
+        not followed."""
+        found: tuple[ModuleInfo, FunctionNode] | None = None
+        if isinstance(func, ast.Name):
+            local = resolve_function(func.id, scope)
+            if local is not None:
+                found = (scope.module, local)
+        if found is None and self.project is not None:
+            name = name if name is not None else qualname(func, scope)
+            if name is not None and not name.endswith("()"):
+                found = self.project.function(name)
+        if found is None:
             return None
-        module = scope.module
+        module, fn = found
         if self.index.deterministic and self.index.is_deterministic(f"{module.name}.{fn.name}"):
             return None
-        return module, fn
+        if module is self.module or self.project is None:
+            units, activities = self._unit_nodes, self._activity_nodes
+            kind = "workflow" if id(fn) in units else "activity" if id(fn) in activities else "helper"
+            if kind == "helper" and self.project is not None and self.project.is_activity(module, fn):
+                kind = "activity"
+        else:
+            kind = ("activity" if self.project.is_activity(module, fn) else
+                    "workflow" if self.project.discovery(module).unit_for(fn) is not None else "helper")
+        return module, fn, kind
 
     def site(self, node: ast.expr, unit: WorkflowUnit, scope: Scope, frame: _Frame | None = None,
              guarded: int = 0) -> FixSite:
@@ -336,7 +360,7 @@ class Walker:
 
     def _summary(self, module: ModuleInfo, helper: FunctionNode, caller: _Frame) -> list[Hazard]:
         """The hazards a helper reaches (its own and its helpers'), once per framework."""
-        key = (id(helper), caller.framework.name)
+        key = (module.path, helper.lineno, helper.col_offset, caller.framework.name)
         cached = self._summaries.get(key)
         if cached is not None:
             return cached

@@ -3,7 +3,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
-from wflint.analysis.scope import Scope, resolve_function
+from wflint.analysis.scope import Scope
 from wflint.fixes.model import REPLACE, VERSION_GATE_NOTE, Applicability, Edit, Fix, display_only
 from wflint.rules.base import Rule
 
@@ -66,14 +66,12 @@ class DirectActivityCall(Rule):
 
     def check_call(self, call: ast.Call, unit: WorkflowUnit, walker: Walker, scope: Scope,
                    guard: int) -> None:
-        if not isinstance(call.func, ast.Name):
-            return
-        target = resolve_function(call.func.id, scope)
-        if target is None or target not in walker.discovery.activities:
+        target = walker.target(call.func, scope)
+        if target is None or target[2] != "activity":
             return
         fw = unit.framework.name
         ctx = unit.ctx_name or unit.framework.default_context_name
-        name = call.func.id
+        name = ast.unparse(call.func)
         instead = _INSTEAD[fw].format(ctx=ctx, name=name)
         walker.report(self, call, self.message.format(call=f"{name}()", name=name,
                                                       where=walker.where(unit), instead=instead),

@@ -1,0 +1,248 @@
+"""The project's modules, parsed on demand, for following workflow code across files.
+
+A helper imported from another module of the project (``from app.util import deadline``,
+``from . import util; util.deadline()``, a re-export in a package's ``__init__.py``) is
+analysed when workflow code calls it, and only then: files that workflow code never reaches
+are never parsed, so the prefilter keeps its value. Modules outside the project (the standard
+library, installed packages) are never entered; the rule catalog judges calls into them.
+
+Registrations in one module of workflows defined in another (``w.add_orchestrator(flows.order)``,
+``wfr.register_workflow(order)``, Temporal's ``Worker(workflows=[Order])``) are collected here
+too, so the module that defines the workflow is analysed as workflow code even when it never
+imports a framework.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+from dataclasses import dataclass, field
+
+from wflint.analysis.discovery import Discovery, FunctionNode, discover, enabled_frameworks
+from wflint.analysis.scope import ModuleInfo, qualname
+
+#: byte strings that a module registering workflows must contain
+REGISTRATION_MARKERS = (b"add_orchestrator", b"register_workflow", b"register_versioned_workflow",
+                        b"Orchestrator.create", b"workflows=", b"register_activity", b"add_activity",
+                        b"activities=")
+#: registration calls by framework: method names (any receiver) or qualified names
+_REGISTRATIONS = {
+    "dapr": ("register_workflow", "register_versioned_workflow"),
+    "durabletask": ("add_orchestrator",),
+    "azure": ("azure.durable_functions.Orchestrator.create",),
+}
+_ACTIVITY_REGISTRATIONS = ("register_activity", "add_activity", "call_activity",
+                           "call_activity_with_retry", "temporalio.workflow.execute_activity",
+                           "temporalio.workflow.start_activity", "dbos.DBOS.run_step")
+_TEMPORAL_WORKERS = frozenset({"temporalio.worker.Worker", "temporalio.worker.Replayer"})
+_MAX_REEXPORT_DEPTH = 8
+
+
+@dataclass
+class ExternalRegistration:
+    """A workflow registered in another module: ``qualname`` names a function or a class."""
+
+    qualname: str
+    framework: str
+
+
+@dataclass
+class Project:
+    roots: list[str]
+    #: frameworks to recognise, and the configured decorators (as in Settings)
+    frameworks: tuple[str, ...] | None = None
+    workflow_decorators: tuple[str, ...] = ()
+    activity_decorators: tuple[str, ...] = ()
+    _modules: dict[str, ModuleInfo | None] = field(default_factory=dict)
+    _discoveries: dict[str, Discovery] = field(default_factory=dict)
+    #: workflows registered elsewhere, by the qualified name of the function or class
+    registrations: dict[str, ExternalRegistration] = field(default_factory=dict)
+    #: functions registered or invoked as activities/steps by some module of the project
+    activities: set[str] = field(default_factory=set)
+    #: helper summaries shared by every file of the run: (path, line, name, framework) -> hazards
+    summaries: dict = field(default_factory=dict)
+
+    # -- modules ---------------------------------------------------------------------------
+
+    def module(self, dotted: str) -> ModuleInfo | None:
+        """The project module ``dotted`` (None when it is not part of the project)."""
+        if dotted in self._modules:
+            return self._modules[dotted]
+        self._modules[dotted] = None  # also guards against import cycles while loading
+        path = self._locate(dotted)
+        module = _load(path, dotted) if path else None
+        if module is not None:
+            module.project = self
+        self._modules[dotted] = module
+        return module
+
+    def adopt(self, module: ModuleInfo) -> None:
+        """Make a module parsed by the engine the project's copy, so it is not parsed again."""
+        if module.name and module.name not in self._modules:
+            module.project = self
+            self._modules[module.name] = module
+
+    def _locate(self, dotted: str) -> str | None:
+        parts = dotted.split(".")
+        for root in self.roots:
+            base = os.path.join(root, *parts)
+            for candidate in (base + ".py", os.path.join(base, "__init__.py")):
+                if os.path.isfile(candidate):
+                    return candidate
+        return None
+
+    def discovery(self, module: ModuleInfo) -> Discovery:
+        found = self._discoveries.get(module.path)
+        if found is None:
+            frameworks = enabled_frameworks(module, self.frameworks, self.workflow_decorators)
+            found = discover(module, frameworks, self.workflow_decorators, self.activity_decorators)
+            self._discoveries[module.path] = found
+        return found
+
+    # -- names -----------------------------------------------------------------------------
+
+    def split(self, name: str) -> tuple[ModuleInfo, str] | None:
+        """The project module a qualified name lives in, and the name inside it."""
+        head, _, tail = name.rpartition(".")
+        while head:
+            module = self.module(head)
+            if module is not None:
+                return module, tail
+            head, _, rest = head.rpartition(".")
+            tail = f"{rest}.{tail}"
+        return None
+
+    def function(self, name: str) -> tuple[ModuleInfo, FunctionNode] | None:
+        """The project function ``name`` refers to, following re-exports."""
+        for _ in range(_MAX_REEXPORT_DEPTH):
+            found = self.split(name)
+            if found is None:
+                return None
+            module, local = found
+            if "." in local:
+                return None  # an attribute of something in the module, not a function
+            scope = module.scope
+            defs = scope.functions.get(local)
+            if defs and len(defs) == 1 and scope.binding_kinds(local) == 1:
+                return module, defs[0]
+            targets = scope.imports.get(local)
+            if not targets or len(set(targets)) != 1 or scope.binding_kinds(local) != 1:
+                return None
+            name = targets[0]  # ``from .helpers import deadline`` in a package
+        return None
+
+    def variable_type(self, name: str) -> str | None:
+        """The type of a module-level variable of the project (``app.log.logger`` is a
+        ``logging.getLogger()``), following re-exports."""
+        for _ in range(_MAX_REEXPORT_DEPTH):
+            found = self.split(name)
+            if found is None:
+                return None
+            module, local = found
+            if "." in local:
+                return None
+            scope = module.scope
+            if local in scope.stores and scope.binding_kinds(local) == 1:
+                return scope.value_type(local)
+            targets = scope.imports.get(local)
+            if not targets or len(set(targets)) != 1 or scope.binding_kinds(local) != 1:
+                return None
+            name = targets[0]
+        return None
+
+    # -- registrations across modules ---------------------------------------------------------
+
+    def collect_registrations(self, module: ModuleInfo) -> None:
+        """Record the workflows ``module`` registers that it imports from elsewhere."""
+        for node in ast.walk(module.tree):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            attr = func.attr if isinstance(func, ast.Attribute) else None
+            for framework, entries in _REGISTRATIONS.items():
+                if self.frameworks is not None and framework not in self.frameworks:
+                    continue
+                for entry in entries:
+                    matches = (attr == entry) if "." not in entry else (
+                        attr is not None and qualname(func, module.scope) == entry)
+                    if matches and node.args:
+                        self._register(module, node.args[0], framework)
+            for entry in _ACTIVITY_REGISTRATIONS:
+                matches = (attr == entry) if "." not in entry else (
+                    attr is not None and qualname(func, module.scope) == entry)
+                if matches:
+                    for argument in node.args[:2]:
+                        self._register_activity(module, argument)
+            if (self.frameworks is None or "temporal" in self.frameworks) and \
+                    qualname(func, module.scope) in _TEMPORAL_WORKERS:
+                for keyword in node.keywords:
+                    if keyword.arg in ("workflows", "activities") and \
+                            isinstance(keyword.value, (ast.List, ast.Tuple)):
+                        for element in keyword.value.elts:
+                            if keyword.arg == "workflows":
+                                self._register(module, element, "temporal")
+                            else:
+                                self._register_activity(module, element)
+
+    def _register(self, module: ModuleInfo, target: ast.expr, framework: str) -> None:
+        name = qualname(target, module.scope)
+        if name is None or name.endswith("()") or name.startswith(module.name + "."):
+            return  # not a plain reference, or defined in the registering module itself
+        self.registrations[name] = ExternalRegistration(name, framework)
+
+    def _register_activity(self, module: ModuleInfo, target: ast.expr) -> None:
+        name = qualname(target, module.scope)
+        if name is not None and not name.endswith("()"):
+            self.activities.add(name)
+
+    def is_activity(self, module: ModuleInfo, function: FunctionNode) -> bool:
+        """Registered, decorated or invoked as an activity, in its own module or another."""
+        return (function in self.discovery(module).activities
+                or f"{module.name}.{function.name}" in self.activities)
+
+    def registered_in(self, module: ModuleInfo) -> list[ExternalRegistration]:
+        """Registrations of workflows defined in ``module``. A module outside any package has
+        only its own name, so a registration that imports it through a longer path matches too."""
+        found = []
+        for name, registration in sorted(self.registrations.items()):
+            owner = name.rpartition(".")[0]
+            if owner == module.name or owner.endswith("." + module.name):
+                found.append(registration)
+        return found
+
+
+def project_roots(paths: list[str]) -> list[str]:
+    """The import roots of the files being checked: each file's top-level package's parent."""
+    from wflint.engine import module_name
+
+    roots: list[str] = []
+    for path in paths:
+        absolute = os.path.abspath(path)
+        name = module_name(path)
+        root = os.path.dirname(absolute)
+        for _ in range(name.count(".")):
+            root = os.path.dirname(root)
+        if root not in roots:
+            roots.append(root)
+    cwd = os.getcwd()
+    if cwd not in roots:
+        roots.append(cwd)
+    return roots
+
+
+def _load(path: str, dotted: str) -> ModuleInfo | None:
+    from wflint.engine import decode
+
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+        if b"\x00" in data:
+            return None
+        source = decode(data)
+        tree = ast.parse(source, filename=path)
+    except (OSError, SyntaxError, UnicodeDecodeError, LookupError, ValueError, RecursionError,
+            MemoryError):
+        return None  # the file's own check reports WFL001/WFL002
+    display = os.path.relpath(path) if not os.path.relpath(path).startswith("..") else path
+    return ModuleInfo(tree, dotted, display, source)
+

@@ -1,0 +1,3 @@
+from .timeutil import deadline  # re-exported for ``from shop import deadline``
+
+__all__ = ["deadline"]

@@ -1,0 +1,64 @@
+"""Multi-module projects: helpers across modules, registrations across modules, inference.
+
+Each folder under tests/projects is a small project; its files carry the same inline
+annotations as the fixtures, and the whole folder is checked in one run (as the CLI does), so
+that a file's findings can depend on the others.
+"""
+
+from pathlib import Path
+
+import pytest
+
+from harness import parse_annotations
+from wflint.config import Settings
+from wflint.engine import Checker
+
+PROJECTS = Path(__file__).parent / "projects"
+
+
+def check_project(root: Path, monkeypatch):
+    monkeypatch.chdir(root)
+    files = sorted(str(p.relative_to(root)) for p in root.rglob("*.py"))
+    checker = Checker(Settings())
+    checker.prepare(files)
+    return {path: checker.check_path(path) for path in files}
+
+
+@pytest.mark.parametrize("root", sorted(p for p in PROJECTS.iterdir() if p.is_dir()),
+                         ids=lambda p: p.name)
+def test_project_annotations(root, monkeypatch):
+    outcomes = check_project(root, monkeypatch)
+    problems = []
+    for path, outcome in outcomes.items():
+        assert outcome.error is None, outcome.error
+        expected = sorted((e.line, e.code) for e in parse_annotations((root / path).read_text())[0])
+        found = sorted((d.line, d.code) for d in outcome.diagnostics)
+        if expected != found:
+            problems.append(f"{path}: expected {expected}, found {found}")
+    assert not problems, "\n".join(problems)
+
+
+def test_helper_findings_carry_the_chain(monkeypatch):
+    outcomes = check_project(PROJECTS / "dapr_shop", monkeypatch)
+    messages = {d.line: d.message for d in outcomes["shop/workflows.py"].diagnostics}
+    assert "via deadline() -> _now() at shop/timeutil.py:9" in messages[14]
+    assert "via load_cfg() -> read() at shop/config.py:9" in messages[15]
+    assert "via ping() -> pong() -> ping() at shop/cycle_a.py:6" in messages[17] or \
+        "via ping() at shop/cycle_a.py:6" in messages[17]
+
+
+def test_unreached_modules_are_not_parsed(monkeypatch, tmp_path):
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    (tmp_path / "pkg" / "wf.py").write_text(
+        "import dapr.ext.workflow as wf\nfrom pkg import used\n"
+        "wfr = wf.WorkflowRuntime()\n@wfr.workflow\ndef w(ctx):\n    yield used.f()\n")
+    (tmp_path / "pkg" / "used.py").write_text("import time\ndef f():\n    return time.time()\n")
+    (tmp_path / "pkg" / "unused.py").write_text("def g(:\n")
+    monkeypatch.chdir(tmp_path)
+    checker = Checker(Settings())
+    checker.prepare(["pkg/wf.py"])
+    [finding] = checker.check_path("pkg/wf.py").diagnostics
+    assert finding.code == "WFL101" and "via f() at pkg/used.py:3" in finding.message
+    loaded = {name for name, module in checker.project._modules.items() if module is not None}
+    assert "pkg.unused" not in loaded
