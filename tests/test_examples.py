@@ -61,7 +61,7 @@ def test_fixing_the_examples(tmp_path):
     copy = tmp_path / "examples"
     shutil.copytree(EXAMPLES, copy)
     checker = Checker(Settings())
-    before = {p.name: [d.code for d in checker.check_path(str(p)).diagnostics] for p in copy.rglob("*.py")}
+    before = {p: [d.code for d in checker.check_path(str(p)).diagnostics] for p in copy.rglob("*.py")}
     result = CliRunner().invoke(main, ["check", "--fix", "--unsafe-fixes", str(copy)])
     assert result.exit_code == 1  # display-only suggestions remain
     fixed_count = int(result.output.rsplit("(", 1)[1].split(" fixed")[0])
@@ -77,7 +77,7 @@ def test_fixing_the_examples(tmp_path):
         after = [d for d in checker.check_path(str(path)).diagnostics]
         assert all(d.fix is None or not d.fix.edits for d in after)
         remaining = sorted(d.code for d in after)
-        original = sorted(before[path.name])
+        original = sorted(before[path])
         assert set(remaining) <= set(original)
         removed += len(original) - len(remaining)
     assert removed == fixed_count

@@ -62,3 +62,14 @@ def test_unreached_modules_are_not_parsed(monkeypatch, tmp_path):
     assert finding.code == "WFL101" and "via f() at pkg/used.py:3" in finding.message
     loaded = {name for name, module in checker.project._modules.items() if module is not None}
     assert "pkg.unused" not in loaded
+
+
+def test_single_files_find_their_own_package_roots(monkeypatch):
+    """Checking files one by one (the Python API, an editor) must not depend on which file
+    came first: each file's package root joins the project when it is checked."""
+    examples = Path(__file__).parents[1] / "examples"
+    monkeypatch.chdir(examples.parent)
+    checker = Checker(Settings())
+    checker.check_path("examples/azure/function_app.py")
+    found = checker.check_path("examples/dbos/reports/workflow.py").diagnostics
+    assert sorted(d.code for d in found) == ["WFL101", "WFL301"]

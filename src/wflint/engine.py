@@ -126,6 +126,8 @@ class Checker:
             try:
                 _, encoding, bom = decode_with_encoding(data)
                 write_atomic(path, outcome.fixed_source or "", encoding, bom)
+                if self.project is not None:
+                    self.project.forget(path)
             except (OSError, UnicodeError) as exc:
                 outcome.error = f"cannot write the fixed file: {exc}"
         return outcome
@@ -221,6 +223,8 @@ class Checker:
         settings = self.settings
         if self.project is None:
             self.project = self._new_project([path])
+        else:
+            self.project.include(path)
         module = ModuleInfo(tree, module_name(path), path, source)
         module.project = self.project
         external = tuple((r.qualname.rpartition(".")[2], r.framework)

@@ -76,6 +76,23 @@ class Project:
         self._modules[dotted] = module
         return module
 
+    def include(self, path: str) -> None:
+        """Add the import root of ``path`` (checked outside a prepared run, e.g. one file)."""
+        for root in project_roots([path], with_cwd=False):
+            if root not in self.roots:
+                self.roots.append(root)
+                # a module missing under the old roots may exist under the new one
+                self._modules = {k: v for k, v in self._modules.items() if v is not None}
+
+    def forget(self, path: str) -> None:
+        """Drop what is known of a file that has just been rewritten."""
+        absolute = os.path.abspath(path)
+        for name, module in list(self._modules.items()):
+            if module is not None and os.path.abspath(module.path) == absolute:
+                del self._modules[name]
+                self._discoveries.pop(module.path, None)
+        self.summaries.clear()
+
     def adopt(self, module: ModuleInfo) -> None:
         """Make a module parsed by the engine the project's copy, so it is not parsed again."""
         if module.name and module.name not in self._modules:
@@ -211,8 +228,9 @@ class Project:
         return found
 
 
-def project_roots(paths: list[str]) -> list[str]:
-    """The import roots of the files being checked: each file's top-level package's parent."""
+def project_roots(paths: list[str], with_cwd: bool = True) -> list[str]:
+    """The import roots of the files being checked: each file's top-level package's parent
+    (and the working directory)."""
     from wflint.engine import module_name
 
     roots: list[str] = []
@@ -225,7 +243,7 @@ def project_roots(paths: list[str]) -> list[str]:
         if root not in roots:
             roots.append(root)
     cwd = os.getcwd()
-    if cwd not in roots:
+    if with_cwd and cwd not in roots:
         roots.append(cwd)
     return roots
 

@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import ast
 import builtins
+import itertools
 
 BUILTIN_NAMES = frozenset(dir(builtins))
+_SERIALS = itertools.count()
 
 _SCOPE_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 _BLOCK_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
@@ -123,6 +125,8 @@ class ModuleInfo:
         self.path = path
         self.source = source
         self.package = name if path.endswith("__init__.py") else name.rpartition(".")[0]
+        #: unique for this parse of the module: caches keyed on it never outlive a rewrite
+        self.serial = next(_SERIALS)
         self._scopes: dict[ast.AST, Scope] = {}
         #: the project this module belongs to, for names imported from its other modules
         self.project = None

@@ -360,7 +360,7 @@ class Walker:
 
     def _summary(self, module: ModuleInfo, helper: FunctionNode, caller: _Frame) -> list[Hazard]:
         """The hazards a helper reaches (its own and its helpers'), once per framework."""
-        key = (module.path, helper.lineno, helper.col_offset, caller.framework.name)
+        key = (module.serial, helper.lineno, helper.col_offset, caller.framework.name)
         cached = self._summaries.get(key)
         if cached is not None:
             return cached
