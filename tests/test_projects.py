@@ -41,7 +41,7 @@ def test_project_annotations(root, monkeypatch):
 def test_helper_findings_carry_the_chain(monkeypatch):
     outcomes = check_project(PROJECTS / "dapr_shop", monkeypatch)
     messages = {d.line: d.message for d in outcomes["shop/workflows.py"].diagnostics}
-    assert "via deadline() -> _now() at shop/timeutil.py:9" in messages[14]
+    assert "via deadline() -> _now() -> _clock() at shop/timeutil.py:13" in messages[14]
     assert "via load_cfg() -> read() at shop/config.py:9" in messages[15]
     assert "via ping() -> pong() -> ping() at shop/cycle_a.py:6" in messages[17] or \
         "via ping() at shop/cycle_a.py:6" in messages[17]

@@ -78,23 +78,31 @@ class Checker:
         self.project: Project | None = None
 
     def prepare(self, paths: list[str]) -> None:
-        """Set up the project for a run over ``paths``: its import roots, and the workflows
-        registered in one module but defined in another."""
+        """The first pass of a run over ``paths``: set up the project (its import roots, and the
+        workflows registered in one module but defined in another) and read every file once.
+        Files that cannot contain workflow code are settled here; the others keep their bytes
+        for the second pass, so no file is read twice."""
         self.project = self._new_project(paths)
+        self._settled: dict[str, FileOutcome] = {}
+        self._contents: dict[str, bytes] = {}
         for path in paths:
             try:
                 with open(path, "rb") as handle:
                     data = handle.read()
             except OSError:
+                continue  # check_path reports it
+            early = self._precheck(data, path)
+            if isinstance(early, FileOutcome):
+                self._settled[path] = early
                 continue
-            if not any(marker in data for marker in REGISTRATION_MARKERS) or b"\x00" in data:
+            self._contents[path] = data
+            if not any(marker in data for marker in REGISTRATION_MARKERS):
                 continue
             try:
-                tree = _parse(decode(data), path)
-            except (SyntaxError, UnicodeDecodeError, LookupError, ValueError, RecursionError,
-                    MemoryError):
+                tree = _parse(early, path)
+            except (SyntaxError, ValueError, RecursionError, MemoryError):
                 continue
-            module = ModuleInfo(tree, module_name(path), path, decode(data))
+            module = ModuleInfo(tree, module_name(path), path, early)
             self.project.adopt(module)
             self.project.collect_registrations(module)
 
@@ -113,9 +121,14 @@ class Checker:
     # -- files -----------------------------------------------------------------------------
 
     def check_path(self, path: str, fix: FixMode | None = None) -> FileOutcome:
+        settled = getattr(self, "_settled", {}).pop(path, None)
+        if settled is not None and not self._registered_here(path):
+            return settled
+        data = getattr(self, "_contents", {}).pop(path, None)
         try:
-            with open(path, "rb") as handle:
-                data = handle.read()
+            if data is None:
+                with open(path, "rb") as handle:
+                    data = handle.read()
         except OSError as exc:
             reason = exc.strerror or str(exc)
             if os.path.isdir(path):
@@ -146,16 +159,23 @@ class Checker:
         except Exception as exc:  # an internal error must not stop the other files
             return FileOutcome(path, [], f"{type(exc).__name__}: {exc}")
 
-    def _check(self, data: bytes, path: str) -> FileOutcome:
+    def _precheck(self, data: bytes, path: str, registered: bool = False) -> FileOutcome | str:
+        """The file's source, or its outcome when it is settled without parsing: unreadable
+        (WFL002), or not possibly workflow code (the prefilter), or skipped by a comment."""
         if b"\x00" in data:
             return self._outcome(path, [self._file_error(path, "WFL002", "file contains a NUL byte")])
         try:
             source = decode(data)
         except (SyntaxError, UnicodeDecodeError, LookupError) as exc:
             return self._outcome(path, [self._file_error(path, "WFL002", f"cannot decode file: {_reason(exc)}")])
-        if not (may_contain_workflows(data, self.markers) or self._registered_here(path)) \
-                or skips_file(source):
+        if not (registered or may_contain_workflows(data, self.markers)) or skips_file(source):
             return FileOutcome(path)
+        return source
+
+    def _check(self, data: bytes, path: str) -> FileOutcome:
+        source = self._precheck(data, path, self._registered_here(path))
+        if isinstance(source, FileOutcome):
+            return source
         try:
             tree = _parse(source, path)
         except SyntaxError as exc:

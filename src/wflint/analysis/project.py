@@ -234,11 +234,16 @@ def project_roots(paths: list[str], with_cwd: bool = True) -> list[str]:
     from wflint.engine import module_name
 
     roots: list[str] = []
+    seen_directories: set[str] = set()
     for path in paths:
-        absolute = os.path.abspath(path)
+        directory = os.path.dirname(os.path.abspath(path))
+        if directory in seen_directories:
+            continue  # every file of a directory has the same root
+        seen_directories.add(directory)
         name = module_name(path)
-        root = os.path.dirname(absolute)
-        for _ in range(name.count(".")):
+        root = directory
+        # a.b.c lives in a/b/c.py (two levels under the root), a.b in a/b/__init__.py (two too)
+        for _ in range(name.count(".") + (1 if path.endswith("__init__.py") and name else 0)):
             root = os.path.dirname(root)
         if root not in roots:
             roots.append(root)

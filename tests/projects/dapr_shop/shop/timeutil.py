@@ -6,4 +6,8 @@ def deadline(hours):
 
 
 def _now():
-    return datetime.utcnow()  # ok: reported where the workflow calls deadline()
+    return _clock()
+
+
+def _clock():
+    return datetime.utcnow()  # ok: reported where the workflow calls deadline(), three calls away
