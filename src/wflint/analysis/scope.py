@@ -17,6 +17,7 @@ from __future__ import annotations
 import ast
 import builtins
 import itertools
+import re
 
 BUILTIN_NAMES = frozenset(dir(builtins))
 _SERIALS = itertools.count()
@@ -133,9 +134,33 @@ class ModuleInfo:
         self._classes: dict[int, ast.ClassDef] | None = None
         self._attribute_types: dict[tuple[int, str], str | None] = {}
         self._return_types: dict[int, str | None] = {}
+        self._lines: list[str] | None = None
+        self._names: set[str] | None = None
         self.scope = Scope(tree, None, self)
         _collect(self.scope, tree.body)
         self._scopes[tree] = self.scope
+
+    @property
+    def lines(self) -> list[str]:
+        """The source split as the tokenizer splits it (computed once)."""
+        if self._lines is None:
+            self._lines = re.split(r"\r\n|\r|\n", self.source)
+        return self._lines
+
+    @property
+    def names(self) -> set[str]:
+        """Every name defined, imported or used anywhere in the module (computed once)."""
+        if self._names is None:
+            names: set[str] = set()
+            for node in ast.walk(self.tree):
+                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                    names.add(node.name)
+                elif isinstance(node, ast.Name):
+                    names.add(node.id)
+                elif isinstance(node, ast.alias):
+                    names.add(node.asname or node.name.partition(".")[0])
+            self._names = names
+        return self._names
 
     @property
     def imported(self) -> set[str]:

@@ -248,21 +248,11 @@ def _base_name(expr: ast.expr) -> str:
 
 
 def _unique_name(site: FixSite, base: str) -> str:
-    taken = {name for name in _all_names(site.module.tree)}
+    taken = site.module.names
     name, number = base, 2
     while name in taken:
         name, number = f"{base}_{number}", number + 1
     return name
-
-
-def _all_names(tree: ast.AST):
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            yield node.name
-        elif isinstance(node, ast.Name):
-            yield node.id
-        elif isinstance(node, ast.alias):
-            yield node.asname or node.name.partition(".")[0]
 
 
 def _expression_code(site: FixSite, expr: ast.expr) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from wflint.analysis.discovery import WorkflowUnit
 from wflint.analysis.scope import ModuleInfo, Scope, binding_scope
@@ -43,15 +43,12 @@ class FixSite:
     in_fstring: bool = False
     #: under a replay guard (``if not ctx.is_replaying:``)
     replay_guarded: bool = False
-    _lines: list[str] | None = field(default=None, repr=False)
 
     # -- source ---------------------------------------------------------------------------
 
     @property
     def lines(self) -> list[str]:
-        if self._lines is None:
-            self._lines = re.split(r"\r\n|\r|\n", self.module.source)
-        return self._lines
+        return self.module.lines
 
     def char_col(self, line: int, byte_col: int) -> int:
         text = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
@@ -64,7 +61,14 @@ class FixSite:
                 (end_line, self.char_col(end_line, end_col)))
 
     def text(self, node: ast.AST) -> str:
-        return ast.get_source_segment(self.module.source, node) or ""
+        """The node's source as written (``ast.get_source_segment`` re-splits the whole file
+        on every call; this reuses the lines)."""
+        (line, col), (end_line, end_col) = self.char_range(node)
+        lines = self.lines
+        if line == end_line:
+            return lines[line - 1][col:end_col]
+        parts = [lines[line - 1][col:], *lines[line:end_line - 1], lines[end_line - 1][:end_col]]
+        return "\n".join(parts)
 
     # -- context ----------------------------------------------------------------------------
 
