@@ -135,6 +135,7 @@ class ModuleInfo:
         self._attribute_types: dict[tuple[int, str], str | None] = {}
         self._return_types: dict[int, str | None] = {}
         self._lines: list[str] | None = None
+        self._assignments: dict[int, dict[str, list[tuple[Scope, ast.stmt]]]] = {}
         self._names: set[str] | None = None
         self.scope = Scope(tree, None, self)
         _collect(self.scope, tree.body)
@@ -191,7 +192,7 @@ class ModuleInfo:
         """The class a function is a method of."""
         if self._classes is None:
             self._classes = {}
-            for node in ast.walk(self.tree):
+            for node in _statements(self.tree.body):
                 if isinstance(node, ast.ClassDef):
                     for item in node.body:
                         if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -206,23 +207,33 @@ class ModuleInfo:
             return self._attribute_types[key]
         self._attribute_types[key] = None  # guards against self-reference while computing
         kinds: set[str | None] = set()
+        for scope, node in self._self_assignments(cls).get(attr, ()):
+            kinds.add(scope._type_of(node.value) if not isinstance(node, ast.AugAssign)
+                      and node.value is not None else None)
+        result = kinds.pop() if len(kinds) == 1 else None
+        self._attribute_types[key] = result
+        return result
+
+    def _self_assignments(self, cls: ast.ClassDef) -> dict[str, list[tuple[Scope, ast.stmt]]]:
+        """Every ``self.<attr> = ...`` in the class's methods, by attribute (one pass a class)."""
+        found = self._assignments.get(id(cls))
+        if found is not None:
+            return found
+        found = {}
         for method in cls.body:
             if not isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)) or not method.args.args:
                 continue
             this = method.args.args[0].arg
             scope = self.scope_of(method, self.scope)
-            for node in ast.walk(method):
+            for node in _statements(method.body):
                 targets = node.targets if isinstance(node, ast.Assign) else \
                     [node.target] if isinstance(node, (ast.AnnAssign, ast.AugAssign)) else []
                 for target in targets:
-                    if (isinstance(target, ast.Attribute) and target.attr == attr
-                            and isinstance(target.value, ast.Name) and target.value.id == this):
-                        value = getattr(node, "value", None)
-                        kinds.add(scope._type_of(value) if value is not None and
-                                  not isinstance(node, ast.AugAssign) else None)
-        result = kinds.pop() if len(kinds) == 1 else None
-        self._attribute_types[key] = result
-        return result
+                    if (isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)
+                            and target.value.id == this):
+                        found.setdefault(target.attr, []).append((scope, node))
+        self._assignments[id(cls)] = found
+        return found
 
     def return_type(self, function: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
         """The type a function returns when all its ``return`` statements agree
@@ -281,6 +292,21 @@ def qualname(expr: ast.expr, scope: Scope) -> str | None:
             return base
         else:
             return None
+
+
+_BLOCKS = ("body", "orelse", "finalbody", "handlers", "cases")
+
+
+def _statements(body: list[ast.stmt]):
+    """Every statement of a block and of the blocks inside it, not entering expressions."""
+    stack = list(reversed(body))
+    while stack:
+        node = stack.pop()
+        yield node
+        for field in _BLOCKS:
+            block = getattr(node, field, None)
+            if block:
+                stack.extend(reversed(block))
 
 
 def _self_attribute(name: str, attr: str, scope: Scope) -> str | None:
