@@ -23,7 +23,6 @@ BUILTIN_NAMES = frozenset(dir(builtins))
 _SERIALS = itertools.count()
 
 _SCOPE_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
-_BLOCK_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
 
 
 class Scope:
