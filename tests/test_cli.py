@@ -1,6 +1,7 @@
 """The command line: exit codes, stdin, every detection option, configuration and suppression."""
 
 import json
+from pathlib import Path
 import os
 import subprocess
 import sys
@@ -471,3 +472,12 @@ def test_diff_prints_a_unified_diff_and_writes_nothing(project):
         "Would fix 2 errors (1 additional fix available with `--unsafe-fixes`).")
     assert (project / "app" / "orders.py").read_text() == before
     assert run("check", "--diff", "app/clean.py").exit_code == 0
+
+
+def test_jobs_do_not_change_the_output():
+    fixtures = str(Path(__file__).parent / "fixtures")
+    one = run("check", "--jobs", "1", "--output-format", "json", fixtures)
+    two = run("check", "--jobs", "2", "--output-format", "json", fixtures)
+    assert one.exit_code == two.exit_code == 1
+    assert one.output == two.output
+    assert len(json.loads(one.output)) > 100

@@ -75,6 +75,8 @@ def main() -> None:
 @click.option("--force-exclude", is_flag=True, help="Apply the excludes to paths named on the command line too.")
 @click.option("--stdin-filename", "--stdin-display-name", "stdin_filename",
               help="The name of the file read from stdin ('-'), for messages and configuration.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Worker processes for the analysis (default: all cores). The output does not depend on it.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto",
               help="Colour the output (auto: only on a terminal; honours NO_COLOR and FORCE_COLOR).")
 def check(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...],
@@ -82,7 +84,7 @@ def check(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ..
           show_fixes: bool, output_format: str, output_file: str | None,
           exit_zero: bool, statistics: bool, quiet: bool, silent: bool, config_file: str | None,
           framework: tuple[str, ...], exclude: tuple[str, ...], extend_exclude: tuple[str, ...],
-          force_exclude: bool, stdin_filename: str | None, color: str) -> None:
+          force_exclude: bool, stdin_filename: str | None, jobs: int | None, color: str) -> None:
     """Check files and directories (default: the current directory; '-' reads stdin)."""
     from wflint.config import ConfigError, find_config, load_config, resolve_settings
     from wflint.engine import Checker, FixMode
@@ -135,8 +137,7 @@ def check(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ..
             _error(f"{missing}: no such file or directory")
             status = EXIT_ERROR
         checker.prepare(file_set.files)
-        for path in file_set.files:
-            outcomes.append(checker.check_path(path, fix_mode))
+        outcomes.extend(checker.check_paths(file_set.files, fix_mode, jobs or os.cpu_count() or 1))
 
     diagnostics, fixed = [], []
     for outcome in outcomes:

@@ -12,6 +12,7 @@ import ast
 import codecs
 import contextlib
 import io
+import multiprocessing
 import os
 import re
 import sys
@@ -65,6 +66,17 @@ class FixMode:
 
 #: the fix loop stops after this many rounds even if fixes keep applying
 MAX_FIX_ROUNDS = 100
+#: fewer files than this to analyse are not worth starting worker processes for
+_PARALLEL_THRESHOLD = 16
+#: worker processes inherit the prepared checker by forking (elsewhere the run is sequential)
+_FORK = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
+_WORKER: tuple[Checker, FixMode | None] | None = None
+
+
+def _check_in_worker(path: str) -> FileOutcome:
+    assert _WORKER is not None
+    checker, fix = _WORKER
+    return checker.check_path(path, fix)
 
 
 class Checker:
@@ -105,6 +117,30 @@ class Checker:
             module = ModuleInfo(tree, module_name(path), path, early)
             self.project.adopt(module)
             self.project.collect_registrations(module)
+
+    def check_paths(self, paths: list[str], fix: FixMode | None = None, jobs: int = 1) -> list[FileOutcome]:
+        """Check files (after ``prepare``), in ``jobs`` worker processes when that pays.
+
+        Files the first pass settled cost nothing more; the rest are analysed in parallel when
+        there are enough of them. The outcome does not depend on ``jobs``: each file's findings
+        are computed the same way, and the caller sorts them."""
+        settled = getattr(self, "_settled", {})
+        pending = [p for p in paths if p not in settled or self._registered_here(p)]
+        outcomes = {p: self.check_path(p, fix) for p in paths if p not in pending}
+        if jobs > 1 and len(pending) >= _PARALLEL_THRESHOLD and _FORK is not None:
+            global _WORKER
+            _WORKER = (self, fix)
+            try:
+                with _FORK.Pool(min(jobs, len(pending))) as pool:
+                    chunk = max(1, len(pending) // (jobs * 8))
+                    for outcome in pool.imap(_check_in_worker, pending, chunksize=chunk):
+                        outcomes[outcome.path] = outcome
+            finally:
+                _WORKER = None
+        else:
+            for path in pending:
+                outcomes[path] = self.check_path(path, fix)
+        return [outcomes[p] for p in paths]
 
     def _new_project(self, paths: list[str]) -> Project:
         settings = self.settings
