@@ -75,6 +75,7 @@ def main() -> None:
 @click.option("--force-exclude", is_flag=True, help="Apply the excludes to paths named on the command line too.")
 @click.option("--stdin-filename", "--stdin-display-name", "stdin_filename",
               help="The name of the file read from stdin ('-'), for messages and configuration.")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache (.wflint_cache/).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Worker processes for the analysis (default: all cores). The output does not depend on it.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto",
@@ -84,7 +85,8 @@ def check(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ..
           show_fixes: bool, output_format: str, output_file: str | None,
           exit_zero: bool, statistics: bool, quiet: bool, silent: bool, config_file: str | None,
           framework: tuple[str, ...], exclude: tuple[str, ...], extend_exclude: tuple[str, ...],
-          force_exclude: bool, stdin_filename: str | None, jobs: int | None, color: str) -> None:
+          force_exclude: bool, stdin_filename: str | None, no_cache: bool, jobs: int | None,
+          color: str) -> None:
     """Check files and directories (default: the current directory; '-' reads stdin)."""
     from wflint.config import ConfigError, find_config, load_config, resolve_settings
     from wflint.engine import Checker, FixMode
@@ -116,7 +118,11 @@ def check(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ..
         _error(str(exc))
         sys.exit(EXIT_ERROR)
 
-    checker = Checker(settings)
+    cache = None
+    if not no_cache and not reads_stdin and not os.environ.get("WFLINT_NO_CACHE"):
+        from wflint.cache import Cache
+        cache = Cache(settings.root, settings)
+    checker = Checker(settings, cache)
     fix_mode = FixMode(unsafe=unsafe_fixes, write=not diff) if (fix or diff) else None
     status = EXIT_CLEAN
     outcomes = []
@@ -173,6 +179,22 @@ def check(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ..
     if status == EXIT_CLEAN and diagnostics and not exit_zero:
         status = EXIT_FINDINGS
     sys.exit(status)
+
+
+@main.command()
+@click.argument("path", required=False, type=click.Path(file_okay=False))
+def clean(path: str | None) -> None:
+    """Remove the result cache (.wflint_cache/) of the project at PATH (default: here)."""
+    from wflint.cache import clean as remove_cache
+    from wflint.config import ConfigError, find_config
+
+    root = Path(path or ".")
+    try:
+        found = find_config(root)
+    except ConfigError:
+        found = None
+    if remove_cache(found.parent if found else root):
+        click.echo("Removed the wflint cache.")
 
 
 @main.command()

@@ -40,3 +40,16 @@ class Diagnostic:
     @property
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.path, self.line, self.col, self.code)
+
+    def to_dict(self) -> dict:
+        return {"path": self.path, "line": self.line, "col": self.col, "code": self.code,
+                "message": self.message, "severity": self.severity, "end_line": self.end_line,
+                "end_col": self.end_col, "fix": self.fix.to_dict() if self.fix else None}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Diagnostic:
+        from wflint.fixes.model import Fix
+
+        fix = Fix.from_dict(data["fix"]) if data.get("fix") else None
+        return cls(data["path"], data["line"], data["col"], data["code"], data["message"],
+                   data["severity"], data["end_line"], data["end_col"], fix)

@@ -20,7 +20,8 @@ import tokenize
 from dataclasses import dataclass, field
 
 from wflint.analysis.discovery import discover, enabled_frameworks
-from wflint.analysis.project import REGISTRATION_MARKERS, Project, project_roots
+from wflint.analysis.project import REGISTRATION_MARKERS, ExternalRegistration, Project, project_roots
+from wflint.cache import Cache, stamp
 from wflint.analysis.scope import ModuleInfo
 from wflint.analysis.walker import Walker
 from wflint.codes import BY_CODE
@@ -50,6 +51,9 @@ class FileOutcome:
     fixed: list[Diagnostic] = field(default_factory=list)
     original: str | None = None
     fixed_source: str | None = None
+    #: for the cache: the file's stamp when read, and the project files its result depends on
+    stamp: list[int] | None = None
+    deps: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -73,6 +77,14 @@ _FORK = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all
 _WORKER: tuple[Checker, FixMode | None] | None = None
 
 
+def _decoded(entry: dict) -> list[Diagnostic] | None:
+    """A cache entry's findings, or None when the entry is damaged (it is then recomputed)."""
+    try:
+        return [Diagnostic.from_dict(d) for d in entry["diagnostics"]]
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+
+
 def _check_in_worker(path: str) -> FileOutcome:
     assert _WORKER is not None
     checker, fix = _WORKER
@@ -82,8 +94,14 @@ def _check_in_worker(path: str) -> FileOutcome:
 class Checker:
     """The rules, hazard index and prefilter for one configuration, built once per run."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, cache: Cache | None = None) -> None:
         self.settings = settings
+        self.cache = cache
+        self._settled: dict[str, FileOutcome] = {}
+        self._contents: dict[str, bytes] = {}
+        self._cached: dict[str, dict] = {}
+        #: what each file of the first pass contributed to the project's registrations
+        self._contributed: dict[str, tuple[list, list]] = {}
         self.rules = load_rules(settings.codes)
         self.index = HazardIndex(self.rules, dict(settings.nondeterministic), settings.deterministic)
         self.markers = markers_for(settings.frameworks, settings.workflow_decorators)
@@ -94,10 +112,21 @@ class Checker:
         workflows registered in one module but defined in another) and read every file once.
         Files that cannot contain workflow code are settled here; the others keep their bytes
         for the second pass, so no file is read twice."""
-        self.project = self._new_project(paths)
-        self._settled: dict[str, FileOutcome] = {}
-        self._contents: dict[str, bytes] = {}
+        self.project = project = self._new_project(paths)
+        cache = self.cache
         for path in paths:
+            entry = cache.get(path) if cache is not None else None
+            diagnostics = _decoded(entry) if entry is not None else None
+            if entry is not None and diagnostics is not None:
+                if entry.get("kind") == "settled":
+                    self._settled[path] = FileOutcome(path, diagnostics)
+                    continue
+                for name, framework in entry.get("registrations", []):
+                    project.registrations[name] = ExternalRegistration(name, framework)
+                project.activities.update(entry.get("activities", []))
+                self._cached[path] = entry
+                continue
+            file_stamp = stamp(path)
             try:
                 with open(path, "rb") as handle:
                     data = handle.read()
@@ -106,6 +135,9 @@ class Checker:
             early = self._precheck(data, path)
             if isinstance(early, FileOutcome):
                 self._settled[path] = early
+                if cache is not None and file_stamp is not None:
+                    cache.put(path, {"stamp": file_stamp, "kind": "settled",
+                                     "diagnostics": [d.to_dict() for d in early.diagnostics]})
                 continue
             self._contents[path] = data
             if not any(marker in data for marker in REGISTRATION_MARKERS):
@@ -115,8 +147,13 @@ class Checker:
             except (SyntaxError, ValueError, RecursionError, MemoryError):
                 continue
             module = ModuleInfo(tree, module_name(path), path, early)
-            self.project.adopt(module)
-            self.project.collect_registrations(module)
+            project.adopt(module)
+            before = (set(project.registrations), set(project.activities))
+            project.collect_registrations(module)
+            self._contributed[path] = (
+                sorted([n, project.registrations[n].framework]
+                       for n in set(project.registrations) - before[0]),
+                sorted(set(project.activities) - before[1]))
 
     def check_paths(self, paths: list[str], fix: FixMode | None = None, jobs: int = 1) -> list[FileOutcome]:
         """Check files (after ``prepare``), in ``jobs`` worker processes when that pays.
@@ -124,8 +161,9 @@ class Checker:
         Files the first pass settled cost nothing more; the rest are analysed in parallel when
         there are enough of them. The outcome does not depend on ``jobs``: each file's findings
         are computed the same way, and the caller sorts them."""
-        settled = getattr(self, "_settled", {})
-        pending = [p for p in paths if p not in settled or self._registered_here(p)]
+        settled = self._settled
+        pending = [p for p in paths if (p not in settled or self._registered_here(p))
+                   and p not in self._cached]
         outcomes = {p: self.check_path(p, fix) for p in paths if p not in pending}
         if jobs > 1 and len(pending) >= _PARALLEL_THRESHOLD and _FORK is not None:
             global _WORKER
@@ -140,7 +178,21 @@ class Checker:
         else:
             for path in pending:
                 outcomes[path] = self.check_path(path, fix)
+        if self.cache is not None and fix is None:
+            for path in paths:
+                self._remember(path, outcomes[path])
+            self.cache.save()
         return [outcomes[p] for p in paths]
+
+    def _remember(self, path: str, outcome: FileOutcome) -> None:
+        if outcome.error is not None or outcome.stamp is None or self.cache is None:
+            return
+        deps = [[p, stamp(p)] for p in outcome.deps]
+        registrations, activities = self._contributed.get(path, ([], []))
+        self.cache.put(path, {"stamp": outcome.stamp, "kind": "analysed",
+                              "diagnostics": [d.to_dict() for d in outcome.diagnostics],
+                              "deps": deps, "registered": self._registered_names(path),
+                              "registrations": registrations, "activities": activities})
 
     def _new_project(self, paths: list[str]) -> Project:
         settings = self.settings
@@ -148,19 +200,31 @@ class Checker:
                        settings.activity_decorators)
 
     def _registered_here(self, path: str) -> bool:
+        return bool(self._registered_names(path))
+
+    def _registered_names(self, path: str) -> list[str]:
+        """The workflows other modules register from this file (part of its cache key)."""
         if self.project is None or not self.project.registrations:
-            return False
+            return []
         name = module_name(path)
-        return any(r.rpartition(".")[0] == name or r.rpartition(".")[0].endswith("." + name)
-                   for r in self.project.registrations)
+        return sorted(r for r in self.project.registrations
+                      if r.rpartition(".")[0] == name or r.rpartition(".")[0].endswith("." + name))
 
     # -- files -----------------------------------------------------------------------------
 
     def check_path(self, path: str, fix: FixMode | None = None) -> FileOutcome:
-        settled = getattr(self, "_settled", {}).pop(path, None)
+        settled = self._settled.pop(path, None)
         if settled is not None and not self._registered_here(path):
             return settled
-        data = getattr(self, "_contents", {}).pop(path, None)
+        entry = self._cached.pop(path, None)
+        if entry is not None and fix is None and entry.get("registered") == self._registered_names(path):
+            diagnostics = _decoded(entry)
+            if diagnostics is not None:
+                return FileOutcome(path, diagnostics)  # no stamp: nothing new to remember
+        data = self._contents.pop(path, None)
+        file_stamp = stamp(path)
+        if self.project is not None:
+            self.project.touched = set()
         try:
             if data is None:
                 with open(path, "rb") as handle:
@@ -171,6 +235,10 @@ class Checker:
                 reason = "is a directory"
             return self._outcome(path, [self._file_error(path, "WFL002", f"cannot read file: {reason}")])
         outcome = self.check_bytes(data, path, fix)
+        outcome.stamp = file_stamp
+        if self.project is not None:
+            here = os.path.abspath(path)
+            outcome.deps = sorted(p for p in self.project.touched if p != here)
         if fix is not None and fix.write and outcome.changed and outcome.error is None:
             try:
                 _, encoding, bom = decode_with_encoding(data)

@@ -28,7 +28,7 @@ def collect_files(paths: list[str], settings: Settings, force_exclude: bool = Fa
         if os.path.isdir(path):
             if force_exclude and path != "." and excluder.excludes(path):
                 continue
-            for file in _walk(path, excluder):
+            for file in sorted(_walk(path, excluder)):  # one sort: the order is stable
                 if file not in seen:
                     seen.add(file)
                     result.files.append(file)
@@ -48,7 +48,7 @@ def _walk(top: str, excluder: Excluder):
     while stack:
         directory = stack.pop()
         try:
-            entries = sorted(os.scandir(directory), key=lambda e: e.name)
+            entries = list(os.scandir(directory))
         except OSError:
             continue
         subdirs = []

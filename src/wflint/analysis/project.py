@@ -61,18 +61,24 @@ class Project:
     activities: set[str] = field(default_factory=set)
     #: helper summaries shared by every file of the run: (path, line, name, framework) -> hazards
     summaries: dict = field(default_factory=dict)
+    #: the files of the modules used since the last reset (what a file's result depends on)
+    touched: set[str] = field(default_factory=set)
 
     # -- modules ---------------------------------------------------------------------------
 
     def module(self, dotted: str) -> ModuleInfo | None:
         """The project module ``dotted`` (None when it is not part of the project)."""
         if dotted in self._modules:
-            return self._modules[dotted]
+            known = self._modules[dotted]
+            if known is not None:
+                self.touched.add(os.path.abspath(known.path))
+            return known
         self._modules[dotted] = None  # also guards against import cycles while loading
         path = self._locate(dotted)
         module = _load(path, dotted) if path else None
         if module is not None:
             module.project = self
+            self.touched.add(os.path.abspath(path))
         self._modules[dotted] = module
         return module
 

@@ -71,6 +71,20 @@ class Fix:
     def message(self) -> str:
         return f"{self.title} ({self.note})" if self.note else self.title
 
+    def to_dict(self) -> dict:
+        return {"applicability": self.applicability.value, "title": self.title, "note": self.note,
+                "suggestion": self.suggestion,
+                "edits": [[e.kind, list(e.start), list(e.end), e.content] for e in self.edits],
+                "imports": [[i.module, i.name, i.alias] for i in self.imports]}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Fix:
+        return cls(Applicability(data["applicability"]), data["title"],
+                   tuple(Edit(kind, tuple(start), tuple(end), content)
+                         for kind, start, end, content in data["edits"]),
+                   tuple(ImportRequest(*item) for item in data["imports"]),
+                   data["note"], data.get("suggestion", ""))
+
     def span(self) -> tuple[tuple[int, int], tuple[int, int]]:
         return min(e.start for e in self.edits), max(e.end for e in self.edits)
 

@@ -1,0 +1,119 @@
+"""The result cache: a warm run re-checks only what changed.
+
+Each file's outcome is kept with the file's size and modification time, and with the same
+facts for every project module its workflows reached (a changed helper invalidates its
+callers) and the registrations that made it workflow code. The cache lives in
+``.wflint_cache/`` beside the configuration (marked with ``CACHEDIR.TAG`` and ignored by git),
+one JSON file per wflint version and configuration, so a new version or a changed setting
+starts afresh. It is plain data: an unreadable or tampered entry is ignored and rebuilt, and
+nothing in it is ever executed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import fields
+from pathlib import Path
+
+from wflint import __version__
+
+CACHE_DIR = ".wflint_cache"
+_TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
+        "# This file is a cache directory tag created by wflint.\n"
+        "# For information about cache directory tags see https://bford.info/cachedir/\n")
+
+
+def stamp(path: str) -> list[int] | None:
+    """What identifies a file's content cheaply: [size, modification time in ns]."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return [st.st_size, st.st_mtime_ns]
+
+
+def _stable(value):
+    """A representation that does not depend on hash order (frozensets, sets, dicts)."""
+    if isinstance(value, (set, frozenset)):
+        return sorted(_stable(v) for v in value)
+    if isinstance(value, dict):
+        return sorted((k, _stable(v)) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return [_stable(v) for v in value]
+    return str(value)
+
+
+def _code_stamp() -> str:
+    """wflint's own files: a cache never outlives a change to the code that produced it."""
+    package = Path(__file__).parent
+    return repr(sorted((str(p.relative_to(package)), stamp(str(p))) for p in package.rglob("*.py")))
+
+
+def settings_key(settings) -> str:
+    values = {f.name: _stable(getattr(settings, f.name)) for f in fields(settings)}
+    text = repr(sorted(values.items()))
+    # paths in messages are relative to the working directory, so it is part of the key too
+    material = f"{__version__}\n{_code_stamp()}\n{os.getcwd()}\n{text}"
+    return hashlib.sha256(material.encode()).hexdigest()[:24]
+
+
+class Cache:
+    def __init__(self, root: Path, settings) -> None:
+        self.root = Path(root) / CACHE_DIR
+        self.file = self.root / __version__ / f"{settings_key(settings)}.json"
+        self.entries: dict[str, dict] = {}
+        self.dirty = False
+        try:
+            data = json.loads(self.file.read_text(encoding="utf-8"))
+            if isinstance(data, dict) and isinstance(data.get("files"), dict):
+                self.entries = data["files"]
+        except (OSError, ValueError):
+            pass  # no cache yet, or a corrupt one: start afresh
+
+    def get(self, path: str) -> dict | None:
+        """The entry for ``path`` when the file and everything it depends on are unchanged."""
+        entry = self.entries.get(path)  # paths as given: the working directory is in the key
+        if not isinstance(entry, dict) or entry.get("stamp") != stamp(path):
+            return None
+        try:
+            for dependency, dependency_stamp in entry.get("deps", []):
+                if stamp(dependency) != dependency_stamp:
+                    return None
+        except (TypeError, ValueError):
+            return None
+        return entry
+
+    def put(self, path: str, entry: dict) -> None:
+        self.entries[path] = entry
+        self.dirty = True
+
+    def save(self) -> None:
+        if not self.dirty:
+            return
+        try:
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            tag = self.root / "CACHEDIR.TAG"
+            if not tag.exists():
+                tag.write_text(_TAG, encoding="utf-8")
+                (self.root / ".gitignore").write_text("# Automatically created by wflint.\n*\n",
+                                                      encoding="utf-8")
+            fd, temporary = tempfile.mkstemp(dir=self.file.parent, suffix=".tmp")
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump({"version": __version__, "files": self.entries}, handle)
+            os.replace(temporary, self.file)
+        except OSError:
+            pass  # a read-only tree: run without a cache
+
+
+def clean(root: Path) -> bool:
+    """Remove the cache under ``root``; True when there was one."""
+    target = Path(root) / CACHE_DIR
+    if not target.is_dir():
+        return False
+    shutil.rmtree(target, ignore_errors=True)
+    return True
+
