@@ -361,7 +361,11 @@ class Checker:
                              settings.activity_decorators, external)
         if not discovery.units:
             return []
-        return Walker(module, discovery, self.index, path, self.project).run()
+        self.project.remember_discovery(module, discovery)
+        try:
+            return Walker(module, discovery, self.index, path, self.project).run()
+        finally:
+            self.project.remember_discovery(module, None)  # this module's tree is not kept
 
     # -- filtering -------------------------------------------------------------------------
 

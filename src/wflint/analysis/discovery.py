@@ -264,15 +264,8 @@ class _Finder:
     # -- registration calls ----------------------------------------------------------------
 
     def _registrations(self) -> None:
-        calls = []
-        nested_defs: dict[str, list[FunctionNode]] = {}
-        for node in ast.walk(self.module.tree):
-            if isinstance(node, ast.Call):
-                calls.append(node)
-            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                nested_defs.setdefault(node.name, []).append(node)
-        self.nested_defs = nested_defs
-        for call in calls:
+        self.nested_defs = self.module.function_defs
+        for call in self.module.calls:
             func = call.func
             attr = func.attr if isinstance(func, ast.Attribute) else None
             name = None

@@ -114,6 +114,14 @@ class Project:
                     return candidate
         return None
 
+    def remember_discovery(self, module: ModuleInfo, discovery: Discovery | None) -> None:
+        """The engine's discovery of the module being checked, so it is not run again (None:
+        forget it once the module is done)."""
+        if discovery is None:
+            self._discoveries.pop(module.path, None)
+        else:
+            self._discoveries[module.path] = discovery
+
     def discovery(self, module: ModuleInfo) -> Discovery:
         found = self._discoveries.get(module.path)
         if found is None:

@@ -136,6 +136,8 @@ class ModuleInfo:
         self._lines: list[str] | None = None
         self._assignments: dict[int, dict[str, list[tuple[Scope, ast.stmt]]]] = {}
         self._names: set[str] | None = None
+        self._calls: list[ast.Call] = []
+        self._defs: dict[str, list] = {}
         self.scope = Scope(tree, None, self)
         _collect(self.scope, tree.body)
         self._scopes[tree] = self.scope
@@ -149,18 +151,53 @@ class ModuleInfo:
 
     @property
     def names(self) -> set[str]:
-        """Every name defined, imported or used anywhere in the module (computed once)."""
+        """Every name defined, imported or used anywhere in the module."""
+        return self._index()[0]
+
+    @property
+    def calls(self) -> list[ast.Call]:
+        """Every call in the module, at any depth."""
+        return self._index()[1]
+
+    @property
+    def function_defs(self) -> dict[str, list[ast.FunctionDef | ast.AsyncFunctionDef]]:
+        """Every function definition in the module, at any depth, by name."""
+        return self._index()[2]
+
+    def _index(self):
+        """One pass over the whole tree for the facts several analyses need (computed once)."""
         if self._names is None:
             names: set[str] = set()
-            for node in ast.walk(self.tree):
-                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                    names.add(node.name)
-                elif isinstance(node, ast.Name):
+            calls: list[ast.Call] = []
+            defs: dict[str, list] = {}
+            stack: list[ast.AST] = [self.tree]
+            call, name, alias = ast.Call, ast.Name, ast.alias
+            function_types = (ast.FunctionDef, ast.AsyncFunctionDef)
+            while stack:
+                node = stack.pop()
+                kind = type(node)
+                if kind is call:
+                    calls.append(node)
+                elif kind is name:
                     names.add(node.id)
-                elif isinstance(node, ast.alias):
+                elif kind in function_types:
+                    names.add(node.name)
+                    defs.setdefault(node.name, []).append(node)
+                elif kind is ast.ClassDef:
+                    names.add(node.name)
+                elif kind is alias:
                     names.add(node.asname or node.name.partition(".")[0])
+                for field in node._fields:
+                    value = getattr(node, field, None)
+                    if type(value) is list:
+                        stack.extend(item for item in value if isinstance(item, ast.AST))
+                    elif isinstance(value, ast.AST):
+                        stack.append(value)
+            calls.reverse()  # source order, roughly, for deterministic processing
             self._names = names
-        return self._names
+            self._calls = calls
+            self._defs = defs
+        return self._names, self._calls, self._defs
 
     @property
     def imported(self) -> set[str]:

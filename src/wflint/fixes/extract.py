@@ -261,11 +261,12 @@ def _expression_code(site: FixSite, expr: ast.expr) -> str:
 
 
 def _top_level_statement(site: FixSite) -> ast.stmt:
+    """The module-level statement (the workflow, or its class) that contains the workflow."""
     target = site.unit.node
     for statement in site.module.tree.body:
-        if statement is target:
-            return statement
-        if any(node is target for node in ast.walk(statement)):
+        end = statement.end_lineno or statement.lineno
+        first = min([statement.lineno, *(d.lineno for d in getattr(statement, "decorator_list", ()))])
+        if first <= target.lineno <= end:
             return statement
     return target
 

@@ -1,0 +1,298 @@
+"""wflint's benchmark: wflint against ruff and flake8 on the same files, in the same run.
+
+    python benchmarks/bench.py            # PyPI corpus (~700k lines) + workflow-dense corpus
+    python benchmarks/bench.py --xl       # also sympy 1.13.3 (~1.44M lines with the rest)
+    python benchmarks/bench.py --smoke    # a small generated corpus, one run (used by the tests)
+
+It downloads the pinned sdists (checked against their sha256), generates the workflow-dense
+corpus from a fixed seed, installs ruff and flake8 into benchmarks/.tools when they are not
+on the PATH, then times every tool on every corpus, alternating between tools, several runs
+each, and writes benchmarks/RESULTS.md: medians, ratios to ruff, lines per second and peak
+memory, with a description of the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import platform
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tarfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+CORPUS = HERE / "corpus"
+TOOLS = HERE / ".tools"
+RUFF_VERSION = "0.17.6"
+FLAKE8_VERSION = "7.5.0"
+
+SDISTS = [
+    ("django", "5.1.4", "de450c09e91879fa5a307f696e57c851955c910a438a35e6b4c895e86bedc82a"),
+    ("networkx", "3.4.2", "307c3669428c5362aab27c8a1260aa8f47c4e91d3891f48be0141738d8d053e1"),
+    ("requests", "2.32.3", "55365417734eb18255590a9ff9eb97e9e1da868d4ccd6402399eaf68af20a760"),
+    ("rich", "13.9.4", "439594978a49a09530cff7ebc4b5c7103ef57baf48d5ea3184f21d9a2befa098"),
+]
+XL_SDISTS = [("sympy", "1.13.3", "b27fd2c6530e0ab39e275fc9b683895367e51d5da91baa8d3d64db2565fec4d9")]
+
+
+# -- corpora -----------------------------------------------------------------------------------
+
+def fetch_sdists(sdists, target: Path) -> Path:
+    """Download, verify and unpack the sdists into ``target`` (reused when already there)."""
+    downloads = target.parent / "downloads"
+    downloads.mkdir(parents=True, exist_ok=True)
+    target.mkdir(parents=True, exist_ok=True)
+    for name, version, digest in sdists:
+        archive = next((p for p in downloads.glob("*.tar.gz")
+                        if p.name.lower().startswith(f"{name}-{version}")), None)
+        if archive is None:
+            subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
+                            "--no-binary", ":all:", f"{name}=={version}", "-d", str(downloads)],
+                           check=True)
+            archive = next(p for p in downloads.glob("*.tar.gz")
+                           if p.name.lower().startswith(f"{name}-{version}"))
+        actual = hashlib.sha256(archive.read_bytes()).hexdigest()
+        if actual != digest:
+            sys.exit(f"{archive.name}: sha256 {actual} does not match the pinned {digest}")
+        unpacked = target / archive.name[: -len(".tar.gz")]
+        if not unpacked.exists():
+            with tarfile.open(archive) as tar:
+                tar.extractall(target, filter="data") if sys.version_info >= (3, 12) else tar.extractall(target)
+    return target
+
+
+_FRAMEWORK_HEADERS = {
+    "dapr": "import dapr.ext.workflow as wf\n\nwfr = wf.WorkflowRuntime()\n",
+    "durabletask": "from durabletask import task\n",
+    "azure": "import azure.durable_functions as df\n\napp = df.DFApp()\n",
+    "temporal": "from temporalio import activity, workflow\n",
+    "dbos": "from dbos import DBOS\n",
+}
+_HAZARDS = [
+    "started = datetime.now()",
+    "token = str(uuid.uuid4())",
+    "region = os.environ.get('REGION', 'eu')",
+    "log.info('processing %s', {arg})",
+    "time.sleep(1)",
+    "jitter = random.random()",
+    "for key in set(items):\n        total += len(key)",
+]
+_CLEAN = [
+    "total += len(str({arg}))",
+    "items = sorted(items)",
+    "label = f'{{total}}-{{len(items)}}'",
+]
+
+
+def _workflow(framework: str, index: int, rng: random.Random) -> str:
+    lines = [rng.choice(_HAZARDS + _CLEAN * 2).format(arg="order") for _ in range(rng.randint(3, 7))]
+    body = "\n    ".join(["total = 0", "items = [str(order)]", *lines, "helper_value = helper_%d(order)" % index])
+    if framework == "dapr":
+        return (f"@wfr.activity\ndef act_{index}(ctx, data):\n    return os.getenv('X'), data\n\n\n"
+                f"@wfr.workflow\ndef wf_{index}(ctx: wf.DaprWorkflowContext, order):\n    {body}\n"
+                f"    result = yield ctx.call_activity(act_{index}, input=total)\n    return result\n")
+    if framework == "durabletask":
+        return (f"def act_{index}(ctx: task.ActivityContext, data):\n    return data\n\n\n"
+                f"def wf_{index}(ctx: task.OrchestrationContext, order):\n    {body}\n"
+                f"    result = yield ctx.call_activity(act_{index}, input=total)\n    return result\n")
+    if framework == "azure":
+        return (f"@app.activity_trigger(input_name='data')\ndef act_{index}(data):\n    return data\n\n\n"
+                f"@app.orchestration_trigger(context_name='context')\ndef wf_{index}(context):\n"
+                f"    order = context.get_input()\n    {body}\n"
+                f"    result = yield context.call_activity('act_{index}', total)\n    return result\n")
+    if framework == "temporal":
+        return (f"@activity.defn\nasync def act_{index}(data: int) -> int:\n    return data\n\n\n"
+                f"@workflow.defn\nclass Wf{index}:\n    @workflow.run\n    async def run(self, order: str) -> int:\n"
+                f"        " + body.replace("\n    ", "\n        ") + "\n"
+                f"        return await workflow.execute_activity(act_{index}, total, "
+                f"start_to_close_timeout=timedelta(seconds=5))\n")
+    return (f"@DBOS.step()\ndef act_{index}(data: int) -> int:\n    return data\n\n\n"
+            f"@DBOS.workflow()\ndef wf_{index}(order: str) -> int:\n    {body}\n"
+            f"    return act_{index}(total)\n")
+
+
+def _ordinary(index: int, rng: random.Random) -> str:
+    """Plain code around the workflows: data classes and functions, as in a real module."""
+    parts = []
+    for k in range(rng.randint(4, 9)):
+        parts.append(
+            f"@dataclass\nclass Record{index}_{k}:\n    name: str\n    size: int = 0\n\n"
+            f"    def weight(self) -> float:\n        return self.size * {rng.randint(1, 9)} / 10\n\n\n"
+            f"def transform_{index}_{k}(records: list) -> dict:\n    result = {{}}\n"
+            f"    for record in records:\n        key = record.name.lower()\n"
+            f"        result[key] = result.get(key, 0) + record.weight()\n    return result\n")
+    return "\n\n".join(parts)
+
+
+def generate_dense(target: Path, modules: int, seed: int = 20261123) -> Path:
+    """A deterministic workflow-dense corpus: every module has workflows of one framework."""
+    rng = random.Random(seed)
+    if target.exists():
+        shutil.rmtree(target)
+    frameworks = list(_FRAMEWORK_HEADERS)
+    for index in range(modules):
+        framework = frameworks[index % len(frameworks)]
+        package = target / f"pkg{index // 100}"
+        package.mkdir(parents=True, exist_ok=True)
+        (package / "__init__.py").touch()
+        source = ["import logging\nimport os\nimport random\nimport time\nimport uuid\n"
+                  "from dataclasses import dataclass\nfrom datetime import datetime, timedelta\n\n",
+                  _FRAMEWORK_HEADERS[framework], "\nlog = logging.getLogger(__name__)\n\n\n",
+                  f"def helper_{index}(value):\n    return len(str(value)) + {rng.randint(1, 99)}\n\n\n",
+                  _ordinary(index, rng), "\n\n\n"]
+        for workflow_number in range(rng.randint(1, 3)):
+            source.append(_workflow(framework, index * 10 + workflow_number, rng))
+            source.append(f"\n\ndef helper_{index * 10 + workflow_number}(value):\n    return value\n\n\n")
+        (package / f"flows_{index}.py").write_text("".join(source))
+    return target
+
+
+def count_lines(root: Path) -> tuple[int, int]:
+    files = lines = 0
+    for path in root.rglob("*.py"):
+        files += 1
+        with open(path, "rb") as handle:
+            lines += sum(1 for _ in handle)
+    return files, lines
+
+
+# -- tools -------------------------------------------------------------------------------------
+
+def tool(name: str, version: str) -> list[str]:
+    found = shutil.which(name)
+    if found:
+        return [found]
+    binary = TOOLS / "bin" / name
+    if not binary.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(TOOLS)], check=True)
+        subprocess.run([str(TOOLS / "bin" / "python"), "-m", "pip", "install", "--quiet",
+                        f"ruff=={RUFF_VERSION}", f"flake8=={FLAKE8_VERSION}"], check=True)
+    return [str(binary)]
+
+
+def measure(command: list[str], cwd: Path) -> tuple[float, float]:
+    """Wall seconds and peak RSS in MB of one run of ``command``."""
+    timer = shutil.which("time") or ("/usr/bin/time" if os.path.exists("/usr/bin/time") else None)
+    if timer:
+        start = time.perf_counter()
+        proc = subprocess.run([timer, "-f", "%M", *command], cwd=cwd, capture_output=True, text=True)
+        wall = time.perf_counter() - start
+        rss = float(proc.stderr.strip().splitlines()[-1]) / 1024
+        return wall, rss
+    import resource
+
+    start = time.perf_counter()
+    subprocess.run(command, cwd=cwd, capture_output=True)
+    wall = time.perf_counter() - start
+    return wall, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+def bench_corpus(name: str, root: Path, runs: int, tools: dict[str, list[str]]) -> dict:
+    wflint = [sys.executable, "-m", "wflint"]
+    commands = {
+        "wflint (cold)": [*wflint, "check", "--exit-zero", "-q", "."],
+        "wflint (warm)": [*wflint, "check", "--exit-zero", "-q", "."],
+        "ruff": [*tools["ruff"], "check", "--no-cache", "--exit-zero", "-q", "."] if "ruff" in tools else None,
+        "flake8": [*tools["flake8"], "--exit-zero", "-q", "."] if "flake8" in tools else None,
+    }
+    samples: dict[str, list[tuple[float, float]]] = {k: [] for k, v in commands.items() if v}
+    for _ in range(runs):
+        for label, command in commands.items():
+            if command is None:
+                continue
+            if label == "wflint (cold)":
+                subprocess.run([*wflint, "clean"], cwd=root, capture_output=True)
+            samples[label].append(measure(command, root))
+    files, lines = count_lines(root)
+    result = {"name": name, "files": files, "lines": lines, "tools": {}}
+    for label, values in samples.items():
+        result["tools"][label] = {"wall": statistics.median(v[0] for v in values),
+                                  "rss": max(v[1] for v in values)}
+    # one changed file, with a warm cache: the pre-commit and editor case
+    some = sorted(root.rglob("*.py"))[len(list(root.rglob("*.py"))) // 2]
+    original = some.read_bytes()
+    try:
+        some.write_bytes(original + b"\n# touched by the benchmark\n")
+        result["one_changed"] = measure(commands["wflint (warm)"], root)[0]
+    finally:
+        some.write_bytes(original)
+    return result
+
+
+def startup(root: Path) -> float:
+    files = [str(p) for p in sorted(root.rglob("*.py"))[:3]]
+    walls = [measure([sys.executable, "-m", "wflint", "check", "--exit-zero", "-q", "--no-cache", *files],
+                     root)[0] for _ in range(3)]
+    return statistics.median(walls)
+
+
+# -- report ------------------------------------------------------------------------------------
+
+def report(results: list[dict], start_up: float, output: Path) -> str:
+    import wflint
+
+    lines = ["# wflint benchmark results", "",
+             f"Generated by `python benchmarks/bench.py` on {time.strftime('%Y-%m-%d')}.", "",
+             "## Machine", "",
+             f"- {platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+             f"- wflint {wflint.__version__}, ruff {RUFF_VERSION}, flake8 {FLAKE8_VERSION}", "",
+             "Medians of the runs; tools alternate within each run. *cold*: no cache; *warm*: the "
+             "cache of the previous run; ruff runs with `--no-cache`.", ""]
+    for result in results:
+        lines += [f"## {result['name']}", "",
+                  f"{result['files']} files, {result['lines']:,} lines.", "",
+                  "| Tool | Wall (s) | × ruff | Lines/s | Peak RSS (MB) |", "|---|---|---|---|---|"]
+        ruff = result["tools"].get("ruff", {}).get("wall")
+        for label, values in result["tools"].items():
+            ratio = f"{values['wall'] / ruff:.2f}" if ruff else "—"
+            rate = f"{result['lines'] / values['wall']:,.0f}"
+            lines.append(f"| {label} | {values['wall']:.2f} | {ratio} | {rate} | {values['rss']:.0f} |")
+        cold = result["tools"]["wflint (cold)"]["wall"]
+        warm = result["tools"]["wflint (warm)"]["wall"]
+        lines += ["", f"Warm / cold: {warm / cold:.2f}. One changed file, warm cache: "
+                      f"{result['one_changed']:.2f} s.", ""]
+    lines += ["## Startup", "", f"`wflint check` on three files (a pre-commit run, no cache): "
+                                f"{start_up:.2f} s.", ""]
+    text = "\n".join(lines)
+    output.write_text(text)
+    return text
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--xl", action="store_true", help="add sympy 1.13.3 to the PyPI corpus")
+    parser.add_argument("--smoke", action="store_true", help="a small generated corpus, one run")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--output", type=Path, default=HERE / "RESULTS.md")
+    parser.add_argument("--workdir", type=Path, default=CORPUS, help="where corpora are built")
+    args = parser.parse_args()
+
+    tools: dict[str, list[str]] = {}
+    if args.smoke:
+        for name in ("ruff", "flake8"):
+            if shutil.which(name):
+                tools[name] = [shutil.which(name)]
+        dense = generate_dense(args.workdir / "smoke", modules=20)
+        results = [bench_corpus("Workflow-dense corpus (smoke)", dense, 1, tools)]
+        print(report(results, startup(dense), args.output))
+        return
+    tools = {"ruff": tool("ruff", RUFF_VERSION), "flake8": tool("flake8", FLAKE8_VERSION)}
+    results = []
+    pypi = fetch_sdists(SDISTS, args.workdir / "pypi")
+    results.append(bench_corpus("PyPI corpus (django, networkx, requests, rich)", pypi, args.runs, tools))
+    dense = generate_dense(args.workdir / "dense", modules=2500)
+    results.append(bench_corpus("Workflow-dense corpus (generated)", dense, args.runs, tools))
+    if args.xl:
+        xl = fetch_sdists(SDISTS + XL_SDISTS, args.workdir / "xl")
+        results.append(bench_corpus("XL corpus (PyPI corpus + sympy)", xl, max(1, args.runs // 2), tools))
+    print(report(results, startup(dense), args.output))
+
+
+if __name__ == "__main__":
+    main()
