@@ -176,19 +176,23 @@ def tool(name: str, version: str) -> list[str]:
     return [str(binary)]
 
 
+_ENV = {k: v for k, v in os.environ.items() if k != "WFLINT_NO_CACHE"}
+
+
 def measure(command: list[str], cwd: Path) -> tuple[float, float]:
     """Wall seconds and peak RSS in MB of one run of ``command``."""
     timer = shutil.which("time") or ("/usr/bin/time" if os.path.exists("/usr/bin/time") else None)
     if timer:
         start = time.perf_counter()
-        proc = subprocess.run([timer, "-f", "%M", *command], cwd=cwd, capture_output=True, text=True)
+        proc = subprocess.run([timer, "-f", "%M", *command], cwd=cwd, capture_output=True, text=True,
+                              env=_ENV)
         wall = time.perf_counter() - start
         rss = float(proc.stderr.strip().splitlines()[-1]) / 1024
         return wall, rss
     import resource
 
     start = time.perf_counter()
-    subprocess.run(command, cwd=cwd, capture_output=True)
+    subprocess.run(command, cwd=cwd, capture_output=True, env=_ENV)
     wall = time.perf_counter() - start
     return wall, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
