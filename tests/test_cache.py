@@ -115,3 +115,21 @@ def test_clean_removes_the_cache(project):
     result = CliRunner().invoke(main, ["clean"])
     assert result.exit_code == 0 and result.output == "Removed the wflint cache.\n"
     assert not (project / ".wflint_cache").exists()
+
+
+def test_a_touched_but_identical_file_is_still_a_hit(project, monkeypatch):
+    run("app")
+    flows = project / "app" / "flows.py"
+    os.utime(flows, ns=(5, 5))  # new stamp, same content: the content hash decides
+    calls = []
+    import wflint.engine as engine
+
+    real = engine.Checker.analyse
+
+    def counting(self, *args):
+        calls.append(args[2])
+        return real(self, *args)
+
+    monkeypatch.setattr(engine.Checker, "analyse", counting)
+    assert "WFL101" in run("app").output
+    assert calls == []

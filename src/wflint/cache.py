@@ -36,6 +36,22 @@ def stamp(path: str) -> list[int] | None:
     return [st.st_size, st.st_mtime_ns]
 
 
+def digest(path: str) -> str | None:
+    """The sha256 of a file's content: the key when the cheap stamp has changed."""
+    try:
+        with open(path, "rb") as handle:
+            return hashlib.sha256(handle.read()).hexdigest()
+    except OSError:
+        return None
+
+
+def _same(path: str, recorded_stamp, recorded_digest) -> bool:
+    """Unchanged: the same stamp, or (touched, checked out again) the same content."""
+    if stamp(path) == recorded_stamp:
+        return True
+    return recorded_digest is not None and digest(path) == recorded_digest
+
+
 def _stable(value):
     """A representation that does not depend on hash order (frozensets, sets, dicts)."""
     if isinstance(value, (set, frozenset)):
@@ -75,13 +91,20 @@ class Cache:
             pass  # no cache yet, or a corrupt one: start afresh
 
     def get(self, path: str) -> dict | None:
-        """The entry for ``path`` when the file and everything it depends on are unchanged."""
+        """The entry for ``path`` when the file and everything it depends on are unchanged:
+        the same size and modification time, or failing that the same content hash."""
         entry = self.entries.get(path)  # paths as given: the working directory is in the key
-        if not isinstance(entry, dict) or entry.get("stamp") != stamp(path):
+        if not isinstance(entry, dict):
             return None
         try:
-            for dependency, dependency_stamp in entry.get("deps", []):
-                if stamp(dependency) != dependency_stamp:
+            current = stamp(path)
+            if current != entry.get("stamp"):
+                if entry.get("sha") is None or digest(path) != entry.get("sha"):
+                    return None
+                entry["stamp"] = current  # same content, new stamp: remember the new stamp
+                self.dirty = True
+            for dependency, dependency_stamp, dependency_digest in entry.get("deps", []):
+                if not _same(dependency, dependency_stamp, dependency_digest):
                     return None
         except (TypeError, ValueError):
             return None

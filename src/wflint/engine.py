@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import codecs
 import contextlib
+import hashlib
 import io
 import multiprocessing
 import os
@@ -21,7 +22,7 @@ from dataclasses import dataclass, field
 
 from wflint.analysis.discovery import discover, enabled_frameworks
 from wflint.analysis.project import REGISTRATION_MARKERS, ExternalRegistration, Project, project_roots
-from wflint.cache import Cache, stamp
+from wflint.cache import Cache, digest, stamp
 from wflint.analysis.scope import ModuleInfo
 from wflint.analysis.walker import Walker
 from wflint.codes import BY_CODE
@@ -53,6 +54,7 @@ class FileOutcome:
     fixed_source: str | None = None
     #: for the cache: the file's stamp when read, and the project files its result depends on
     stamp: list[int] | None = None
+    sha: str | None = None
     deps: list[str] = field(default_factory=list)
 
     @property
@@ -136,7 +138,8 @@ class Checker:
             if isinstance(early, FileOutcome):
                 self._settled[path] = early
                 if cache is not None and file_stamp is not None:
-                    cache.put(path, {"stamp": file_stamp, "kind": "settled",
+                    cache.put(path, {"stamp": file_stamp, "sha": hashlib.sha256(data).hexdigest(),
+                                     "kind": "settled",
                                      "diagnostics": [d.to_dict() for d in early.diagnostics]})
                 continue
             self._contents[path] = data
@@ -187,9 +190,9 @@ class Checker:
     def _remember(self, path: str, outcome: FileOutcome) -> None:
         if outcome.error is not None or outcome.stamp is None or self.cache is None:
             return
-        deps = [[p, stamp(p)] for p in outcome.deps]
+        deps = [[p, stamp(p), digest(p)] for p in outcome.deps]
         registrations, activities = self._contributed.get(path, ([], []))
-        self.cache.put(path, {"stamp": outcome.stamp, "kind": "analysed",
+        self.cache.put(path, {"stamp": outcome.stamp, "sha": outcome.sha, "kind": "analysed",
                               "diagnostics": [d.to_dict() for d in outcome.diagnostics],
                               "deps": deps, "registered": self._registered_names(path),
                               "registrations": registrations, "activities": activities})
@@ -236,6 +239,7 @@ class Checker:
             return self._outcome(path, [self._file_error(path, "WFL002", f"cannot read file: {reason}")])
         outcome = self.check_bytes(data, path, fix)
         outcome.stamp = file_stamp
+        outcome.sha = hashlib.sha256(data).hexdigest()
         if self.project is not None:
             here = os.path.abspath(path)
             outcome.deps = sorted(p for p in self.project.touched if p != here)
