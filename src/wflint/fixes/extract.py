@@ -38,8 +38,14 @@ _BYTES_RESULTS = frozenset({"subprocess.check_output", "pathlib.Path().read_byte
                             "urllib.request.urlopen", "gzip.open", "bz2.open", "lzma.open"})
 _TEXT_KEYWORDS = frozenset({"text", "universal_newlines", "encoding", "errors"})
 #: local values of these types cannot be sent to an activity as input
-_OBJECT_TYPES = ("pathlib.", "builtins.open()", "io.", "socket.", "sqlite3.", "requests.",
-                 "httpx.", "aiohttp.", "random.Random()", "random.SystemRandom()", "numpy.")
+_OBJECT_TYPES = ("pathlib.", "builtins.open()", "io.", "socket.", "requests.", "httpx.", "aiohttp.",
+                 "urllib3.", "random.Random()", "random.SystemRandom()", "numpy.", "sqlite3.",
+                 "psycopg", "asyncpg.", "pymysql.", "MySQLdb.", "mysql.", "aiomysql.", "aiosqlite.",
+                 "redis.", "pymongo.", "motor.", "sqlalchemy.", "oracledb.", "cx_Oracle.", "pyodbc.",
+                 "duckdb.", "elasticsearch.", "boto3.", "openai.", "anthropic.", "grpc.",
+                 "dapr.clients.", "dapr.aio.", "smtplib.", "ftplib.", "imaplib.", "poplib.",
+                 "subprocess.", "tempfile.", "zipfile.", "tarfile.", "gzip.", "bz2.", "lzma.",
+                 "shelve.", "dbm.", "mmap.", "threading.", "concurrent.", "multiprocessing.")
 #: results a JSON-based framework cannot carry back, and how to carry them: the activity
 #: returns ``send`` of the value, the workflow rebuilds it with ``receive``
 _ADAPTERS = {
