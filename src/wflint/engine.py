@@ -100,7 +100,10 @@ class Checker:
         self.settings = settings
         self.cache = cache
         self._settled: dict[str, FileOutcome] = {}
-        self._contents: dict[str, bytes] = {}
+        #: files the first pass found may hold workflows: their bytes and decoded source, and
+        #: (for files that register workflows) the module it already parsed
+        self._contents: dict[str, tuple[bytes, str]] = {}
+        self._parsed: dict[str, ModuleInfo] = {}
         self._cached: dict[str, dict] = {}
         #: what each file of the first pass contributed to the project's registrations
         self._contributed: dict[str, tuple[list, list]] = {}
@@ -142,7 +145,7 @@ class Checker:
                                      "kind": "settled",
                                      "diagnostics": [d.to_dict() for d in early.diagnostics]})
                 continue
-            self._contents[path] = data
+            self._contents[path] = (data, early)
             if not any(marker in data for marker in REGISTRATION_MARKERS):
                 continue
             try:
@@ -151,6 +154,7 @@ class Checker:
                 continue
             module = ModuleInfo(tree, module_name(path), path, early)
             project.adopt(module)
+            self._parsed[path] = module
             before = (set(project.registrations), set(project.activities))
             project.collect_registrations(module)
             self._contributed[path] = (
@@ -224,7 +228,8 @@ class Checker:
             diagnostics = _decoded(entry)
             if diagnostics is not None:
                 return FileOutcome(path, diagnostics)  # no stamp: nothing new to remember
-        data = self._contents.pop(path, None)
+        data, source = self._contents.pop(path, (None, None))
+        module = self._parsed.pop(path, None)
         file_stamp = stamp(path)
         if self.project is not None:
             self.project.touched = set()
@@ -237,7 +242,7 @@ class Checker:
             if os.path.isdir(path):
                 reason = "is a directory"
             return self._outcome(path, [self._file_error(path, "WFL002", f"cannot read file: {reason}")])
-        outcome = self.check_bytes(data, path, fix)
+        outcome = self.check_bytes(data, path, fix, source=source, module=module)
         outcome.stamp = file_stamp
         outcome.sha = hashlib.sha256(data).hexdigest()
         if self.project is not None:
@@ -253,11 +258,13 @@ class Checker:
                 outcome.error = f"cannot write the fixed file: {exc}"
         return outcome
 
-    def check_bytes(self, data: bytes, path: str, fix: FixMode | None = None) -> FileOutcome:
+    def check_bytes(self, data: bytes, path: str, fix: FixMode | None = None, *,
+                    source: str | None = None, module: ModuleInfo | None = None) -> FileOutcome:
         """Check one file's content; ``path`` is what findings are reported under.
-        With ``fix``, also run the fix loop (writing nothing: see ``check_path``)."""
+        With ``fix``, also run the fix loop (writing nothing: see ``check_path``).
+        ``source`` and ``module``: what the first pass already decoded and parsed."""
         try:
-            outcome = self._check(data, path)
+            outcome = self._check(data, path, source, module)
             if fix is not None and outcome.original is not None:
                 return self._fix(outcome, path, fix)
             return outcome
@@ -280,18 +287,25 @@ class Checker:
             return FileOutcome(path)
         return source
 
-    def _check(self, data: bytes, path: str) -> FileOutcome:
-        source = self._precheck(data, path, self._registered_here(path))
-        if isinstance(source, FileOutcome):
-            return source
-        try:
-            tree = _parse(source, path)
-        except SyntaxError as exc:
-            return self._outcome(path, [_syntax_error(path, exc)])
-        except (RecursionError, MemoryError):
-            return self._outcome(path, [self._file_error(path, "WFL001", "code is nested too deeply to parse")])
+    def _check(self, data: bytes, path: str, source: str | None = None,
+               module: ModuleInfo | None = None) -> FileOutcome:
+        if source is None:
+            checked = self._precheck(data, path, self._registered_here(path))
+            if isinstance(checked, FileOutcome):
+                return checked
+            source = checked
+        if module is not None and module.source == source:
+            tree = module.tree
+        else:
+            module = None
+            try:
+                tree = _parse(source, path)
+            except SyntaxError as exc:
+                return self._outcome(path, [_syntax_error(path, exc)])
+            except (RecursionError, MemoryError):
+                return self._outcome(path, [self._file_error(path, "WFL001", "code is nested too deeply to parse")])
         with _deep_recursion(_WALK_RECURSION_LIMIT):
-            diagnostics = self.analyse(tree, source, path)
+            diagnostics = self.analyse(tree, source, path, module)
         outcome = self._outcome(path, diagnostics, source)
         outcome.original = source
         return outcome
@@ -347,13 +361,16 @@ class Checker:
             return candidate, applied, result
         return source, [], None
 
-    def analyse(self, tree: ast.Module, source: str, path: str) -> list[Diagnostic]:
+    def analyse(self, tree: ast.Module, source: str, path: str,
+                module: ModuleInfo | None = None) -> list[Diagnostic]:
+        """Findings for a parsed file (``module``: the first pass's parse of it, reused)."""
         settings = self.settings
         if self.project is None:
             self.project = self._new_project([path])
         else:
             self.project.include(path)
-        module = ModuleInfo(tree, module_name(path), path, source)
+        if module is None:
+            module = ModuleInfo(tree, module_name(path), path, source)
         module.project = self.project
         external = tuple((r.qualname.rpartition(".")[2], r.framework)
                          for r in self.project.registered_in(module))
