@@ -88,14 +88,12 @@ class Walker:
         self._activity_nodes.update(id(node) for node in discovery.lambda_activities)
         self._summaries: dict = project.summaries if project is not None else {}
         self._active: set = set()
-        self._current: WorkflowUnit | None = None
         self._report_frame: _Frame | None = None
 
     # -- entry points -------------------------------------------------------------------
 
     def run(self) -> list[Diagnostic]:
         for unit in self.discovery.units:
-            self._current = unit
             for rule in self.index.unit_rules:
                 if rule.applies_to(unit):
                     rule.check_unit(unit, self)

@@ -83,9 +83,6 @@ class ReadOnlyHandlerEffect(Rule):
     def applies_to(self, unit: WorkflowUnit) -> bool:
         return unit.framework.name == "temporal" and unit.kind in ("query", "validator")
 
-    def where_kind(self, unit: WorkflowUnit) -> str:
-        return "query" if unit.kind == "query" else "update validator"
-
     def check_statement(self, stmt: ast.stmt, unit: WorkflowUnit, walker: Walker, scope: Scope,
                         guard: int) -> None:
         if isinstance(stmt, ast.Assign):
