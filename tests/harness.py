@@ -83,7 +83,7 @@ def check_fixture(path: Path) -> list[str]:
     wanted = Counter((e.line, e.code) for e in expectations)
     for (line, code), count in sorted((wanted - found).items()):
         problems.append(f"missing: line {line}: {code} (x{count})")
-    for (line, code), count in sorted((found - wanted).items()):
+    for line, code in sorted(found - wanted):
         extra = [d.message for d in outcome.diagnostics if d.line == line and d.code == code]
         problems.append(f"unexpected: line {line}: {code}: {extra[0]}")
     for e in expectations:

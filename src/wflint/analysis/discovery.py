@@ -177,10 +177,9 @@ class _Finder:
 
     def _function(self, node: FunctionNode, class_name: str | None) -> None:
         roles = [role for d in node.decorator_list if (role := self._decorator_role(d))]
-        for role, fw, decorator in roles:
-            if role == "activity":
-                self.activities.add(node)
-                return
+        if any(role == "activity" for role, _, _ in roles):
+            self.activities.add(node)  # an activity wins over anything else
+            return
         for role, fw, decorator in roles:
             if role == "workflow":
                 self._add(node, fw, class_name, decorator)
