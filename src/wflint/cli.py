@@ -80,15 +80,19 @@ def main() -> None:
               help="Worker processes for the analysis (default: all cores). The output does not depend on it.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto",
               help="Colour the output (auto: only on a terminal; honours NO_COLOR and FORCE_COLOR).")
+@click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False),
+              help="Report only findings that are not recorded in this baseline file.")
+@click.option("--write-baseline", "write_baseline", type=click.Path(dir_okay=False),
+              help="Record every current finding in this baseline file, then exit 0.")
 def check(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...],
           extend_select: tuple[str, ...], fix: bool, unsafe_fixes: bool, diff: bool,
           show_fixes: bool, output_format: str, output_file: str | None,
           exit_zero: bool, statistics: bool, quiet: bool, silent: bool, config_file: str | None,
           framework: tuple[str, ...], exclude: tuple[str, ...], extend_exclude: tuple[str, ...],
           force_exclude: bool, stdin_filename: str | None, no_cache: bool, jobs: int | None,
-          color: str) -> None:
+          color: str, baseline_file: str | None, write_baseline: str | None) -> None:
     """Check files and directories (default: the current directory; '-' reads stdin)."""
-    from wflint.config import ConfigError, find_config, load_config, resolve_settings
+    from wflint.config import ConfigError, settings_for
     from wflint.engine import Checker, FixMode
     from wflint.output.summary import Report, emit_diff
 
@@ -97,16 +101,22 @@ def check(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ..
     if "-" in targets and not reads_stdin:
         _error("'-' (stdin) cannot be combined with other paths")
         sys.exit(EXIT_ERROR)
+    if write_baseline and (baseline_file or fix or diff):
+        _error("--write-baseline cannot be combined with --baseline, --fix or --diff")
+        sys.exit(EXIT_ERROR)
+    baseline = None
+    if baseline_file:
+        from wflint.baseline import Baseline, BaselineError
+        try:
+            baseline = Baseline.load(Path(baseline_file))
+        except BaselineError as exc:
+            _error(str(exc))
+            sys.exit(EXIT_ERROR)
     try:
-        if config_file is not None:
-            file_config = load_config(Path(config_file))
-        else:
-            anchor = Path(stdin_filename).parent if reads_stdin and stdin_filename else (
-                Path.cwd() if reads_stdin else Path(targets[0]))
-            found = find_config(anchor if anchor.exists() else Path.cwd())
-            file_config = load_config(found) if found else None
-        settings = resolve_settings(
-            file_config,
+        anchor = Path(stdin_filename).parent if reads_stdin and stdin_filename else (
+            Path.cwd() if reads_stdin else Path(targets[0]))
+        settings = settings_for(
+            anchor, Path(config_file) if config_file is not None else None,
             select=_split(select) or None,
             ignore=_split(ignore),
             extend_select=_split(extend_select),
@@ -145,15 +155,37 @@ def check(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ..
         checker.prepare(file_set.files)
         outcomes.extend(checker.check_paths(file_set.files, fix_mode, jobs or os.cpu_count() or 1))
 
+    from wflint.output.source import Sources
+
     diagnostics, fixed = [], []
+    known_sources = {}
     for outcome in outcomes:
         if outcome.error is not None:
             _error(f"{outcome.path}: {outcome.error}")
             status = EXIT_ERROR
         diagnostics.extend(outcome.diagnostics)
         fixed.extend(outcome.fixed)
+        text = outcome.fixed_source if outcome.fixed_source is not None else outcome.original
+        if text is not None:
+            known_sources[outcome.path] = text
     diagnostics.sort(key=lambda d: d.sort_key)
     fixed.sort(key=lambda d: d.sort_key)
+    sources = Sources(known_sources)
+
+    if write_baseline:
+        from wflint.baseline import Baseline
+        try:
+            Baseline.from_diagnostics(diagnostics, sources.line, Path(write_baseline)).write(
+                Path(write_baseline))
+        except OSError as exc:
+            _error(f"{write_baseline}: cannot write the baseline: {exc.strerror or exc}")
+            sys.exit(EXIT_ERROR)
+        if not silent:
+            click.echo(f"Wrote {len(diagnostics)} finding{'s' if len(diagnostics) != 1 else ''} "
+                       f"to the baseline {write_baseline}.", err=True)
+        sys.exit(status)
+    if baseline is not None:
+        diagnostics, _ = baseline.new_findings(diagnostics, sources.line)
 
     if diff:
         changed = [o for o in outcomes if o.changed]
@@ -161,7 +193,7 @@ def check(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ..
             emit_diff(changed, fixed, diagnostics, unsafe_fixes, sys.stdout)
         sys.exit(EXIT_ERROR if status == EXIT_ERROR else EXIT_FINDINGS if changed else EXIT_CLEAN)
 
-    report = Report(diagnostics, fixed, fix, unsafe_fixes, show_fixes)
+    report = Report(diagnostics, fixed, fix, unsafe_fixes, show_fixes, sources)
     use_color = _use_color(color, sys.stderr if stdin_outcome is not None and fix else sys.stdout)
     if stdin_outcome is not None and fix:
         # the fixed source is the output; findings and the summary go to stderr

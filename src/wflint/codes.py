@@ -13,6 +13,13 @@ from dataclasses import dataclass
 ERROR = "error"
 WARNING = "warning"
 
+#: where each rule's documentation (``docs/rules/<CODE>.md``, generated from the rule) is published
+DOCS_URL = "https://github.com/wflint/wflint/blob/main/docs/rules/{code}.md"
+
+
+def rule_url(code: str) -> str:
+    return DOCS_URL.format(code=code)
+
 
 @dataclass(frozen=True)
 class CodeEntry:

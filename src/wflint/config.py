@@ -10,7 +10,7 @@ import fnmatch
 import os
 import re
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from wflint.codes import ALL_CODES, UnknownSelector, expand_selector
@@ -364,3 +364,26 @@ class Excluder:
 
 def _has_glob(pattern: str) -> bool:
     return any(ch in pattern for ch in "*?[")
+
+
+def config_from_mapping(table: dict, label: str = "<config>") -> FileConfig:
+    """A configuration given as a mapping of ``[tool.wflint]`` keys (the Python API's ``config``);
+    validated like a file, with ``label`` in place of the file name in error messages."""
+    if not isinstance(table, dict):
+        raise ConfigError(f"{label}: must be a mapping of [tool.wflint] keys, got {_type_name(table)}")
+    return replace(_validate(Path(label), dict(table), label), path=None)
+
+
+def settings_for(anchor: Path, config_file: Path | None = None, **overrides) -> Settings:
+    """The settings for a run: ``config_file`` if given, else the nearest configuration file at or
+    above ``anchor`` (or above its nearest existing parent), merged with the
+    command line's ``overrides`` (the keyword arguments of :func:`resolve_settings`)."""
+    if config_file is not None:
+        file_config = load_config(config_file)
+    else:
+        anchor = anchor.absolute()
+        while not anchor.exists() and anchor.parent != anchor:
+            anchor = anchor.parent  # a file that does not exist yet: its nearest existing folder
+        found = find_config(anchor)
+        file_config = load_config(found) if found else None
+    return resolve_settings(file_config, **overrides)

@@ -12,7 +12,14 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True, order=True)
 class Diagnostic:
-    """One finding. Lines and columns are 1-based; columns count UTF-8 bytes, as flake8's do."""
+    """One finding.
+
+    ``line``/``col`` and ``end_line``/``end_col`` are 1-based; columns count UTF-8 bytes of the
+    line, as flake8's do (``column_in_characters`` converts). ``severity`` is the rule's
+    (``"error"`` or ``"warning"``). ``fix`` is the rewrite, or None: ``fix.applicability`` tells
+    whether ``--fix`` applies it (``safe``), only with ``--unsafe-fixes`` (``unsafe``), or never
+    (``display-only``: a suggestion in ``fix.suggestion``).
+    """
 
     path: str
     line: int
@@ -38,6 +45,20 @@ class Diagnostic:
         return cls(path, line, col, code, message, severity, end_line, end_col, fix)
 
     @property
+    def name(self) -> str:
+        """The rule's name, e.g. ``wall-clock``."""
+        from wflint.codes import BY_CODE
+
+        return BY_CODE[self.code].name
+
+    @property
+    def url(self) -> str:
+        """The address of the rule's documentation."""
+        from wflint.codes import rule_url
+
+        return rule_url(self.code)
+
+    @property
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.path, self.line, self.col, self.code)
 
@@ -53,3 +74,15 @@ class Diagnostic:
         fix = Fix.from_dict(data["fix"]) if data.get("fix") else None
         return cls(data["path"], data["line"], data["col"], data["code"], data["message"],
                    data["severity"], data["end_line"], data["end_col"], fix)
+
+
+def column_in_characters(line_text: str, byte_col: int) -> int:
+    """A 1-based UTF-8 byte column of ``line_text`` as a 1-based column in code points."""
+    return len(line_text.encode("utf-8")[:max(byte_col - 1, 0)].decode("utf-8", "ignore")) + 1
+
+
+def column_in_utf16(line_text: str, byte_col: int) -> int:
+    """A 1-based UTF-8 byte column of ``line_text`` as a 0-based column in UTF-16 code units
+    (LSP's default position encoding)."""
+    prefix = line_text.encode("utf-8")[:max(byte_col - 1, 0)].decode("utf-8", "ignore")
+    return len(prefix.encode("utf-16-le")) // 2

@@ -46,3 +46,24 @@ def rule_markdown(code: str) -> str:
         parts += ["", "## Per framework", "", "| Framework | Instead |", "|---|---|"]
         parts += [f"| {title} | {text} |" for title, text in per_framework(code)]
     return "\n".join(parts) + "\n"
+
+
+def rule_doc_files() -> dict[str, str]:
+    """``docs/rules/``: one page per rule (what ``wflint rule CODE`` prints) and an index."""
+    from wflint.codes import CATALOG, markdown_table
+
+    files = {f"{entry.code}.md": rule_markdown(entry.code) for entry in CATALOG}
+    files["README.md"] = ("# wflint rules\n\nEach page is generated from the rule itself "
+                          "(`python -m wflint.docs docs/rules`); `wflint rule CODE` prints the same text.\n\n"
+                          + markdown_table() + "\n")
+    return files
+
+
+if __name__ == "__main__":
+    import sys
+    from pathlib import Path
+
+    target = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/rules")
+    target.mkdir(parents=True, exist_ok=True)
+    for name, text in rule_doc_files().items():
+        (target / name).write_text(text, encoding="utf-8")

@@ -18,7 +18,12 @@ def write_atomic(path: str, text: str, encoding: str = "utf-8", bom: bool = Fals
     if bom:
         data = codecs.BOM_UTF8 + data
     target = os.path.realpath(path)  # write through a symbolic link, keep the link
-    mode = stat.S_IMODE(os.stat(target).st_mode)
+    try:
+        mode = stat.S_IMODE(os.stat(target).st_mode)
+    except FileNotFoundError:  # a new file: the mode open() would give it
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
     directory, name = os.path.split(target)
     fd, temporary = tempfile.mkstemp(dir=directory or ".", prefix=f".{name}.", suffix=".wflint")
     try:
@@ -34,3 +39,8 @@ def write_atomic(path: str, text: str, encoding: str = "utf-8", bom: bool = Fals
         except FileNotFoundError:
             pass
         raise
+
+
+def write_text_atomic(path, text: str) -> None:
+    """Write a UTF-8 text file (new or existing) atomically."""
+    write_atomic(os.fspath(path), text)

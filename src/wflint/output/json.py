@@ -39,3 +39,8 @@ def fix_dict(d: Diagnostic) -> dict | None:
 
 def render(diagnostics: Sequence[Diagnostic]) -> str:
     return json.dumps([as_dict(d) for d in diagnostics], indent=2) + "\n"
+
+
+def render_lines(diagnostics: Sequence[Diagnostic]) -> str:
+    """``json-lines``: one finding per line, each a complete JSON object."""
+    return "".join(json.dumps(as_dict(d), separators=(",", ":")) + "\n" for d in diagnostics)

@@ -15,8 +15,10 @@ def _plural(count: int, word: str, plural: str | None = None) -> str:
 class Report:
     """The findings of a run, and ruff's summary wording for them."""
 
-    def __init__(self, diagnostics, fixed, fixing: bool, unsafe_fixes: bool, show_fixes: bool) -> None:
+    def __init__(self, diagnostics, fixed, fixing: bool, unsafe_fixes: bool, show_fixes: bool,
+                 sources=None) -> None:
         self.diagnostics = diagnostics
+        self.sources = sources
         self.fixed = fixed
         self.fixing = fixing
         self.unsafe_fixes = unsafe_fixes
@@ -76,7 +78,7 @@ class Report:
                     out.write(f"{count}\t{code}\t{mark} {BY_CODE[code].name}\n")
             else:
                 out.write(render(self.diagnostics, output_format, use_color, self.unsafe_fixes,
-                                 self.show_fixes))
+                                 self.show_fixes, self.sources))
             if output_format in TEXT_FORMATS and not quiet:
                 out.write("".join(line + "\n" for line in self.summary()))
             out.flush()

@@ -1,0 +1,218 @@
+"""Every --output-format: shape, columns, escaping, and SARIF validated against the OASIS schema."""
+
+import json
+from pathlib import Path
+import textwrap
+
+import jsonschema
+import pytest
+from click.testing import CliRunner
+
+from wflint.cli import main
+from wflint.codes import CATALOG
+from wflint.output import FORMATS, TEXT_FORMATS
+from wflint.output.github import escape_data, escape_property
+
+SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text())
+
+# a non-ASCII string before the hazard: byte, code point and UTF-16 columns all differ
+WORKFLOW = textwrap.dedent("""\
+    import logging
+    import random
+    import time
+    import dapr.ext.workflow as wf
+
+    wfr = wf.WorkflowRuntime()
+    log = logging.getLogger(__name__)
+
+    @wfr.workflow
+    def order_wf(ctx, order):
+        label = "héllo😀"; started = time.time()
+        log.info("order, 100%% done: %s", order)
+        yield ctx.call_activity(save, input=[started, label, random.random()])
+
+    @wfr.activity
+    def save(ctx, data):
+        return data
+""")
+
+
+def run(*args, input=None):
+    return CliRunner().invoke(main, list(args), input=input)
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    (tmp_path / "wf.py").write_text(WORKFLOW, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def flake8_columns(output):
+    return [tuple(line.split(":")[1:3]) for line in output.splitlines() if ": WFL" in line]
+
+
+def test_every_format_is_accepted_and_exits_1(project):
+    for fmt in FORMATS:
+        result = run("check", "--output-format", fmt, "wf.py")
+        assert result.exit_code == 1, (fmt, result.output)
+        assert "WFL101" in result.output, fmt
+
+
+def test_summary_only_in_text_formats(project):
+    for fmt in FORMATS:
+        output = run("check", "--output-format", fmt, "wf.py").output
+        assert ("Found 3 errors." in output) == (fmt in TEXT_FORMATS), fmt
+
+
+def test_concise_is_the_flake8_format(project):
+    assert run("check", "--output-format", "concise", "wf.py").output == \
+        run("check", "--output-format", "flake8", "wf.py").output
+
+
+def test_flake8_columns_count_utf8_bytes(project):
+    # time.time() starts at code point 33 but byte 37: 'é' is 2 bytes and '😀' is 4
+    assert ("11", "37") in flake8_columns(run("check", "wf.py").output)
+
+
+def test_full_shows_the_line_a_caret_and_the_fix(project):
+    output = run("check", "--output-format", "full", "wf.py").output
+    block = output.split("WFL101", 1)[1].split("\n\n", 1)[0]
+    lines = block.splitlines()
+    assert lines[1] == "  --> wf.py:11:33"  # code points
+    assert lines[3] == '11 |     label = "héllo😀"; started = time.time()'
+    caret = lines[4]
+    assert caret.index("^") - len("11 | ") == 32 and caret.count("^") == len("time.time()")
+    assert lines[-1].startswith("help: ")
+    assert output.rstrip().endswith("[*] 2 fixable with `--fix` (1 unsafe fix available with `--fix --unsafe-fixes`).")
+
+
+def test_full_marks_fixes_like_flake8(project):
+    output = run("check", "--output-format", "full", "wf.py").output
+    assert "WFL101 [*] " in output  # safe: Dapr's clock is naive UTC, like time.time()'s base
+    assert "WFL501 [*] " in output  # safe: the log call is put under a replay guard
+    assert "WFL201 [!] " in output  # unsafe (a new activity): needs --unsafe-fixes
+
+
+def test_json_lines_one_object_per_line(project):
+    output = run("check", "--output-format", "json-lines", "wf.py").output
+    objects = [json.loads(line) for line in output.splitlines()]
+    assert [o["code"] for o in objects] == ["WFL101", "WFL501", "WFL201"]
+    assert objects == json.loads(run("check", "--output-format", "json", "wf.py").output)
+
+
+def test_pylint_format(project):
+    output = run("check", "--output-format", "pylint", "wf.py").output
+    assert output.splitlines()[0].startswith("wf.py:11: [WFL101] time.time() reads the wall clock")
+
+
+def test_github_annotations(project):
+    lines = run("check", "--output-format", "github", "wf.py").output.splitlines()
+    assert len(lines) == 3
+    first = lines[0]
+    assert first.startswith("::error title=wflint (WFL101),file=wf.py,line=11,col=33,endLine=11,endColumn=44::")
+    assert "::wf.py:11:33: WFL101 time.time()" in first
+    assert "%0Ahelp: " in first and "\n" not in first
+    assert lines[1].startswith("::warning ")  # WFL501 is a warning-level rule
+
+
+def test_github_escaping():
+    assert escape_data("100% done\r\nnext") == "100%25 done%0D%0Anext"
+    assert escape_property("a,b:c%\n") == "a%2Cb%3Ac%25%0A"
+    # a file name with a comma and colon stays one property
+    assert escape_property("src/wf,1:x.py") == "src/wf%2C1%3Ax.py"
+
+
+def test_github_escapes_file_names(tmp_path, monkeypatch):
+    (tmp_path / "wf,1.py").write_text(WORKFLOW, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    first = run("check", "--output-format", "github", "wf,1.py").output.splitlines()[0]
+    assert "file=wf%2C1.py," in first and "::wf,1.py:11:33: " in first
+
+
+def sarif(project, *args):
+    result = run("check", "--output-format", "sarif", *args)
+    assert result.exit_code == 1, result.output
+    return json.loads(result.output)
+
+
+def test_sarif_validates_against_the_oasis_schema(project):
+    document = sarif(project, "wf.py")
+    jsonschema.Draft4Validator(SCHEMA).validate(document)
+    assert document["version"] == "2.1.0"
+
+
+def test_sarif_schema_validator_is_not_vacuous(project):
+    document = sarif(project, "wf.py")
+    document["runs"][0]["results"][0]["level"] = "fatal"
+    del document["runs"][0]["results"][1]["message"]
+    errors = list(jsonschema.Draft4Validator(SCHEMA).iter_errors(document))
+    assert len(errors) == 2
+
+
+def test_sarif_rule_metadata(project):
+    rules = sarif(project, "wf.py")["runs"][0]["tool"]["driver"]["rules"]
+    assert [r["id"] for r in rules] == [e.code for e in CATALOG]
+    wall = rules[[e.code for e in CATALOG].index("WFL101")]
+    assert wall["name"] == "wall-clock"
+    assert wall["shortDescription"]["text"] == "Reads the wall clock in workflow code."
+    assert wall["fullDescription"]["text"].startswith("Flags")
+    assert "## Per framework" in wall["help"]["markdown"] and wall["help"]["text"]
+    assert wall["helpUri"].endswith("/docs/rules/WFL101.md")
+    assert wall["defaultConfiguration"]["level"] == "error"
+    levels = {r["id"]: r["defaultConfiguration"]["level"] for r in rules}
+    assert levels["WFL501"] == "warning"
+
+
+def test_sarif_results_locations_and_fixes(project):
+    run_ = sarif(project, "wf.py")["runs"][0]
+    assert run_["columnKind"] == "unicodeCodePoints"
+    rules = run_["tool"]["driver"]["rules"]
+    results = run_["results"]
+    assert [r["ruleId"] for r in results] == ["WFL101", "WFL501", "WFL201"]
+    for result in results:
+        assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
+    clock = results[0]
+    location = clock["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"] == {"uri": "wf.py", "uriBaseId": "%SRCROOT%"}
+    assert location["region"] == {"startLine": 11, "startColumn": 33, "endLine": 11, "endColumn": 44}
+    assert run_["originalUriBaseIds"]["%SRCROOT%"]["uri"] == project.as_uri() + "/"
+    assert clock["partialFingerprints"]["wflintLineHash/v1"]
+    # the fix, replayed as text replacements, gives what --fix --unsafe-fixes writes
+    source = (project / "wf.py").read_text(encoding="utf-8")
+    replacements = clock["fixes"][0]["artifactChanges"][0]["replacements"]
+    assert clock["fixes"][0]["description"]["text"].endswith("[safe fix]")
+    patched = source
+    for r in sorted(replacements, key=lambda r: -r["deletedRegion"]["charOffset"]):
+        start = r["deletedRegion"]["charOffset"]
+        patched = patched[:start] + r["insertedContent"]["text"] + patched[start + r["deletedRegion"]["charLength"]:]
+    assert "started = ctx.current_utc_datetime" in patched
+    assert "time.time()" not in patched
+    assert results[2]["fixes"][0]["description"]["text"].endswith("[unsafe fix]")
+    assert "fixes" not in results[1] or results[1]["fixes"][0]["artifactChanges"]
+
+
+def test_sarif_absolute_paths_are_file_uris(project):
+    document = sarif(project, str(project / "wf.py"))
+    location = document["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"] == {"uri": (project / "wf.py").as_uri()}
+    assert "originalUriBaseIds" not in document["runs"][0]
+    jsonschema.Draft4Validator(SCHEMA).validate(document)
+
+
+def test_sarif_of_a_clean_run_is_valid(tmp_path, monkeypatch):
+    (tmp_path / "ok.py").write_text("x = 1\n")
+    monkeypatch.chdir(tmp_path)
+    result = run("check", "--output-format", "sarif", "ok.py")
+    assert result.exit_code == 0
+    document = json.loads(result.output)
+    assert document["runs"][0]["results"] == []
+    jsonschema.Draft4Validator(SCHEMA).validate(document)
+
+
+def test_sarif_of_the_examples_is_valid(monkeypatch):
+    monkeypatch.chdir(Path(__file__).parent.parent / "examples")
+    result = run("check", "--output-format", "sarif", ".")
+    document = json.loads(result.output)
+    jsonschema.Draft4Validator(SCHEMA).validate(document)
+    assert len(document["runs"][0]["results"]) > 20
