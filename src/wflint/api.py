@@ -66,8 +66,9 @@ def check_source(source: str | bytes, path: str | os.PathLike[str] = "<source>",
     """
     name = os.fspath(path)
     settings = _settings(config, Path(name).parent)
-    data = source.encode("utf-8") if isinstance(source, str) else bytes(source)
-    outcome = _checker(settings).check_bytes(data, name)
+    checker = _checker(settings)
+    outcome = checker.check_text(source, name) if isinstance(source, str) else \
+        checker.check_bytes(bytes(source), name)
     if outcome.error is not None:
         raise CheckError({name: outcome.error}, outcome.diagnostics)
     return sorted(outcome.diagnostics, key=lambda d: d.sort_key)
@@ -81,8 +82,7 @@ def fix_source(source: str, path: str | os.PathLike[str] = "<source>", *,
 
     name = os.fspath(path)
     settings = _settings(config, Path(name).parent)
-    outcome = _checker(settings).check_bytes(source.encode("utf-8"), name,
-                                             FixMode(unsafe=unsafe, write=False))
+    outcome = _checker(settings).check_text(source, name, FixMode(unsafe=unsafe, write=False))
     if outcome.error is not None:
         raise CheckError({name: outcome.error}, outcome.diagnostics)
     fixed = outcome.fixed_source if outcome.fixed_source is not None else source

@@ -274,6 +274,17 @@ class Checker:
         except Exception as exc:  # an internal error must not stop the other files
             return FileOutcome(path, [], f"{type(exc).__name__}: {exc}")
 
+    def check_text(self, source: str, path: str, fix: FixMode | None = None) -> FileOutcome:
+        """Check source text that is already decoded (an editor buffer, flake8's lines): the
+        same as ``check_bytes`` but without decoding, so a coding cookie is not re-applied."""
+        if "\x00" in source:
+            return self._outcome(path, [self._file_error(path, "WFL002", "file contains a NUL byte")])
+        data = source.encode("utf-8", "surrogatepass")
+        if not (self._registered_here(path) or may_contain_workflows(data, self.markers)) \
+                or skips_file(source):
+            return FileOutcome(path)
+        return self.check_bytes(data, path, fix, source=source)
+
     def _precheck(self, data: bytes, path: str, registered: bool = False) -> FileOutcome | str:
         """The file's source, or its outcome when it is settled without parsing: unreadable
         (WFL002), or not possibly workflow code (the prefilter), or skipped by a comment."""
