@@ -214,6 +214,17 @@ def check(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ..
 
 
 @main.command()
+def lsp() -> None:
+    """Run the language server on stdin/stdout (needs: pip install 'wflint[lsp]')."""
+    try:
+        from wflint.lsp import main as serve
+    except ImportError as exc:
+        _error(f"the language server needs pygls 2 ({exc}); install it with: pip install 'wflint[lsp]'")
+        sys.exit(EXIT_ERROR)
+    serve()
+
+
+@main.command()
 @click.argument("path", required=False, type=click.Path(file_okay=False))
 def clean(path: str | None) -> None:
     """Remove the result cache (.wflint_cache/) of the project at PATH (default: here)."""
