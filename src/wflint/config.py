@@ -252,7 +252,8 @@ def _safe_text(path: Path) -> str:
 
 
 def _line_of(text: str, key: str) -> int | None:
-    pattern = re.compile(rf'^\s*"?{re.escape(key)}"?\s*=', re.M)
+    # [ \t], not \s: a leading blank line must not be counted into the match
+    pattern = re.compile(rf'^[ \t]*"?{re.escape(key)}"?[ \t]*=', re.M)
     match = pattern.search(text)
     return text.count("\n", 0, match.start()) + 1 if match else None
 
