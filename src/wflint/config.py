@@ -382,9 +382,15 @@ def settings_for(anchor: Path, config_file: Path | None = None, **overrides) -> 
     if config_file is not None:
         file_config = load_config(config_file)
     else:
-        anchor = anchor.absolute()
-        while not anchor.exists() and anchor.parent != anchor:
-            anchor = anchor.parent  # a file that does not exist yet: its nearest existing folder
-        found = find_config(anchor)
+        found = nearest_config(anchor)
         file_config = load_config(found) if found else None
     return resolve_settings(file_config, **overrides)
+
+
+def nearest_config(anchor: Path) -> Path | None:
+    """:func:`find_config` for a path that may not exist yet (an unsaved editor buffer, a name
+    given to stdin): the search starts at its nearest existing parent."""
+    anchor = anchor.absolute()
+    while not anchor.exists() and anchor.parent != anchor:
+        anchor = anchor.parent
+    return find_config(anchor)

@@ -23,13 +23,10 @@ _CHECKERS: dict[str, object] = {}
 
 def _checker_for(filename: str):
     """One checker per configuration file (built once per flake8 worker process)."""
-    from wflint.config import find_config, load_config, resolve_settings
+    from wflint.config import load_config, nearest_config, resolve_settings
     from wflint.engine import Checker
 
-    anchor = Path(filename).absolute() if filename not in ("stdin", "-") else Path.cwd()
-    while not anchor.exists() and anchor.parent != anchor:
-        anchor = anchor.parent
-    found = find_config(anchor)
+    found = nearest_config(Path(filename) if filename not in ("stdin", "-") else Path.cwd())
     key = str(found) if found else ""
     if key not in _CHECKERS:
         _CHECKERS[key] = Checker(resolve_settings(load_config(found) if found else None))

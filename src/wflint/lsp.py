@@ -49,13 +49,10 @@ class WflintServer(LanguageServer):
     def checker_for(self, path: str):
         """(checker, error message) for a document path; the checker is rebuilt when its
         configuration file changes."""
-        from wflint.config import ConfigError, find_config, load_config, resolve_settings
+        from wflint.config import ConfigError, load_config, nearest_config, resolve_settings
         from wflint.engine import Checker
 
-        anchor = Path(path).absolute()
-        while not anchor.exists() and anchor.parent != anchor:
-            anchor = anchor.parent
-        found = find_config(anchor)
+        found = nearest_config(Path(path))
         key = str(found) if found else ""
         try:
             st = os.stat(found) if found else None
