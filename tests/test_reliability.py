@@ -136,6 +136,31 @@ def test_unreadable_file(tmp_path):
     assert "good.py:8:16: WFL101" in out
 
 
+def test_unreadable_file_even_as_root(tmp_path, monkeypatch):
+    """The same path as test_unreadable_file, for runs as root: open() fails with EACCES."""
+    import builtins
+
+    from click.testing import CliRunner
+
+    from wflint.cli import main
+
+    (tmp_path / "secret.py").write_text(GOOD)
+    (tmp_path / "good.py").write_text(GOOD)
+    real_open = builtins.open
+
+    def guarded_open(file, *args, **kwargs):
+        if str(file).endswith("secret.py"):
+            raise PermissionError(13, "Permission denied", str(file))
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", guarded_open)
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["check", "--no-cache", "."])
+    assert result.exit_code == 1, result.output
+    assert "secret.py:1:1: WFL002 cannot read file: Permission denied" in result.output
+    assert "good.py:8:16: WFL101" in result.output
+
+
 def test_missing_path_is_exit_2_and_the_rest_is_checked(tmp_path):
     (tmp_path / "good.py").write_text(GOOD)
     result = wflint("check", "--no-cache", "nope.py", "good.py", cwd=tmp_path)
