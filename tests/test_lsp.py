@@ -3,7 +3,6 @@
 import sys
 import textwrap
 import time
-from pathlib import Path
 
 import pytest
 

@@ -1,7 +1,7 @@
 """Runs a fixed durabletask workflow module on the SDK's in-memory test backend; prints its final state."""
 import importlib.util, json, socket, sys
 from durabletask.testing.in_memory_backend import create_test_backend
-from durabletask.client import TaskHubGrpcClient, OrchestrationStatus
+from durabletask.client import TaskHubGrpcClient
 from durabletask.worker import TaskHubGrpcWorker
 
 spec = importlib.util.spec_from_file_location("fixed_wf", sys.argv[1])
