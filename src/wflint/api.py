@@ -49,10 +49,18 @@ def _settings(config: ConfigArg, anchor: Path) -> Settings:
     raise ConfigError(f"config must be None, a path or a mapping, not {type(config).__name__}")
 
 
-def _checker(settings: Settings):
+def _check_one(source: str | bytes, path, config: ConfigArg, fix=None):
+    """The outcome of checking (and with ``fix``, fixing) one source text; raises CheckError."""
     from wflint.engine import Checker
 
-    return Checker(settings)
+    name = os.fspath(path)
+    checker = Checker(_settings(config, Path(name).parent))
+    outcome = checker.check_text(source, name, fix) if isinstance(source, str) else \
+        checker.check_bytes(bytes(source), name, fix)
+    if outcome.error is not None:
+        raise CheckError({name: outcome.error}, outcome.diagnostics)
+    outcome.diagnostics.sort(key=lambda d: d.sort_key)
+    return outcome
 
 
 def check_source(source: str | bytes, path: str | os.PathLike[str] = "<source>", *,
@@ -64,14 +72,7 @@ def check_source(source: str | bytes, path: str | os.PathLike[str] = "<source>",
     ``config=None``, where the configuration is looked for. The file need not exist.
     ``bytes`` are decoded as Python does (BOM, coding cookie, else UTF-8).
     """
-    name = os.fspath(path)
-    settings = _settings(config, Path(name).parent)
-    checker = _checker(settings)
-    outcome = checker.check_text(source, name) if isinstance(source, str) else \
-        checker.check_bytes(bytes(source), name)
-    if outcome.error is not None:
-        raise CheckError({name: outcome.error}, outcome.diagnostics)
-    return sorted(outcome.diagnostics, key=lambda d: d.sort_key)
+    return _check_one(source, path, config).diagnostics
 
 
 def fix_source(source: str, path: str | os.PathLike[str] = "<source>", *,
@@ -80,13 +81,9 @@ def fix_source(source: str, path: str | os.PathLike[str] = "<source>", *,
     too) to ``source``; return the fixed text and the findings that remain in it."""
     from wflint.engine import FixMode
 
-    name = os.fspath(path)
-    settings = _settings(config, Path(name).parent)
-    outcome = _checker(settings).check_text(source, name, FixMode(unsafe=unsafe, write=False))
-    if outcome.error is not None:
-        raise CheckError({name: outcome.error}, outcome.diagnostics)
+    outcome = _check_one(source, path, config, FixMode(unsafe=unsafe, write=False))
     fixed = outcome.fixed_source if outcome.fixed_source is not None else source
-    return fixed, sorted(outcome.diagnostics, key=lambda d: d.sort_key)
+    return fixed, outcome.diagnostics
 
 
 def check_paths(paths: Iterable[str | os.PathLike[str]], *, config: ConfigArg = None,
@@ -104,7 +101,9 @@ def check_paths(paths: Iterable[str | os.PathLike[str]], *, config: ConfigArg = 
     file_set = collect_files(targets, settings, force_exclude)
     if file_set.missing:
         raise FileNotFoundError(f"no such file or directory: {', '.join(file_set.missing)}")
-    checker = _checker(settings)
+    from wflint.engine import Checker
+
+    checker = Checker(settings)
     checker.prepare(file_set.files)
     diagnostics: list[Diagnostic] = []
     errors: dict[str, str] = {}

@@ -88,9 +88,9 @@ class Baseline:
                           indent=2) + "\n"
 
     def write(self, path: Path) -> None:
-        from wflint.fixes.writer import write_text_atomic
+        from wflint.fixes.writer import write_atomic
 
-        write_text_atomic(path, self.to_json())
+        write_atomic(os.fspath(path), self.to_json())
 
     def new_findings(self, diagnostics: Sequence[Diagnostic], line_of) -> tuple[list[Diagnostic], int]:
         """(the findings not in the baseline, how many were matched by it)."""

@@ -80,9 +80,3 @@ def column_in_characters(line_text: str, byte_col: int) -> int:
     """A 1-based UTF-8 byte column of ``line_text`` as a 1-based column in code points."""
     return len(line_text.encode("utf-8")[:max(byte_col - 1, 0)].decode("utf-8", "ignore")) + 1
 
-
-def column_in_utf16(line_text: str, byte_col: int) -> int:
-    """A 1-based UTF-8 byte column of ``line_text`` as a 0-based column in UTF-16 code units
-    (LSP's default position encoding)."""
-    prefix = line_text.encode("utf-8")[:max(byte_col - 1, 0)].decode("utf-8", "ignore")
-    return len(prefix.encode("utf-16-le")) // 2

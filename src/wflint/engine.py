@@ -277,23 +277,24 @@ class Checker:
     def check_text(self, source: str, path: str, fix: FixMode | None = None) -> FileOutcome:
         """Check source text that is already decoded (an editor buffer, flake8's lines): the
         same as ``check_bytes`` but without decoding, so a coding cookie is not re-applied."""
-        if "\x00" in source:
-            return self._outcome(path, [self._file_error(path, "WFL002", "file contains a NUL byte")])
         data = source.encode("utf-8", "surrogatepass")
-        if not (self._registered_here(path) or may_contain_workflows(data, self.markers)) \
-                or skips_file(source):
-            return FileOutcome(path)
+        checked = self._precheck(data, path, self._registered_here(path), source)
+        if isinstance(checked, FileOutcome):
+            return checked
         return self.check_bytes(data, path, fix, source=source)
 
-    def _precheck(self, data: bytes, path: str, registered: bool = False) -> FileOutcome | str:
+    def _precheck(self, data: bytes, path: str, registered: bool = False,
+                  source: str | None = None) -> FileOutcome | str:
         """The file's source, or its outcome when it is settled without parsing: unreadable
-        (WFL002), or not possibly workflow code (the prefilter), or skipped by a comment."""
+        (WFL002), or not possibly workflow code (the prefilter), or skipped by a comment.
+        ``source``: the text when it is already decoded (then ``data`` is its UTF-8 form)."""
         if b"\x00" in data:
             return self._outcome(path, [self._file_error(path, "WFL002", "file contains a NUL byte")])
-        try:
-            source = decode(data)
-        except (SyntaxError, UnicodeDecodeError, LookupError) as exc:
-            return self._outcome(path, [self._file_error(path, "WFL002", f"cannot decode file: {_reason(exc)}")])
+        if source is None:
+            try:
+                source = decode(data)
+            except (SyntaxError, UnicodeDecodeError, LookupError) as exc:
+                return self._outcome(path, [self._file_error(path, "WFL002", f"cannot decode file: {_reason(exc)}")])
         if not (registered or may_contain_workflows(data, self.markers)) or skips_file(source):
             return FileOutcome(path)
         return source

@@ -39,8 +39,3 @@ def write_atomic(path: str, text: str, encoding: str = "utf-8", bom: bool = Fals
         except FileNotFoundError:
             pass
         raise
-
-
-def write_text_atomic(path, text: str) -> None:
-    """Write a UTF-8 text file (new or existing) atomically."""
-    write_atomic(os.fspath(path), text)

@@ -68,9 +68,7 @@ def _fixes(d: Diagnostic, sources: Sources, location: dict) -> list[dict]:
     edits = line_edits(text, d.fix)
     if not edits:
         return []
-    offsets = [0]
-    for line in text.splitlines(keepends=True):
-        offsets.append(offsets[-1] + len(line))
+    offsets = sources.line_offsets(d.path)
     replacements = [{"deletedRegion": {"charOffset": offsets[e.start],
                                        "charLength": offsets[e.end] - offsets[e.start]},
                      "insertedContent": {"text": e.text}} for e in edits]

@@ -10,6 +10,7 @@ class Sources:
     def __init__(self, known: dict[str, str] | None = None) -> None:
         self._text: dict[str, str | None] = dict(known or {})
         self._lines: dict[str, list[str]] = {}
+        self._offsets: dict[str, list[int]] = {}
 
     def text(self, path: str) -> str | None:
         if path not in self._text:
@@ -27,6 +28,15 @@ class Sources:
             text = self.text(path)
             self._lines[path] = text.splitlines() if text else []
         return self._lines[path]
+
+    def line_offsets(self, path: str) -> list[int]:
+        """The character offset at which each line starts, and the text's length at the end."""
+        if path not in self._offsets:
+            offsets = [0]
+            for line in (self.text(path) or "").splitlines(keepends=True):
+                offsets.append(offsets[-1] + len(line))
+            self._offsets[path] = offsets
+        return self._offsets[path]
 
     def line(self, path: str, number: int) -> str:
         """Line ``number`` (1-based) without its line break; "" when there is none."""
