@@ -73,6 +73,7 @@ def test_fixing_the_examples(tmp_path):
     assert {p: p.read_text() for p in copy.rglob("*.py")} == snapshot
     assert "(0 fixed," in again.output
     removed = 0
+    bounded = 0
     for path in copy.rglob("*.py"):
         after = [d for d in checker.check_path(str(path)).diagnostics]
         assert all(d.fix is None or not d.fix.edits for d in after)
@@ -80,4 +81,8 @@ def test_fixing_the_examples(tmp_path):
         original = sorted(before[path])
         assert set(remaining) <= set(original)
         removed += len(original) - len(remaining)
-    assert removed == fixed_count
+        # WFL601 has no applicable fix: a loop stops being reported only because the fixes
+        # gave it a deterministic bound (a deadline now read from workflow time)
+        bounded += original.count("WFL601") - remaining.count("WFL601")
+    assert bounded == 1
+    assert removed == fixed_count + bounded

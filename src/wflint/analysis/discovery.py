@@ -35,6 +35,17 @@ class WorkflowUnit:
     #: decorator, or the registration call (``wfr.register_workflow(fn)``)
     decorator: ast.expr | None = None
     registration: ast.Call | None = None
+    #: registered by another module of the project, or started as a (child) workflow
+    external: bool = False
+
+    @property
+    def is_entry(self) -> bool:
+        """An entry point the engine runs (decorated or registered, or Temporal's run method),
+        not a helper that merely takes the context."""
+        if self.kind == "run":
+            return True
+        return self.kind == "workflow" and (self.decorator is not None or self.registration is not None
+                                            or self.external)
 
 
 @dataclass
@@ -83,10 +94,22 @@ def discover(module: ModuleInfo, frameworks: tuple[Framework, ...],
     for local, framework in external:
         fw = FRAMEWORKS[framework]
         if local in finder.module_functions:
-            finder._add(finder.module_functions[local], fw, None, None)
+            finder._add(finder.module_functions[local], fw, None, None, external=True)
         elif local in finder.module_classes and framework == "temporal":
             finder._workflow_class(finder.module_classes[local], fw)
     activities = finder.activities
+    driven = None
+    for unit in finder.units:
+        if unit.node in finder.started:
+            unit.external = True  # started as a workflow: an entry point
+        elif (unit.kind == "workflow" and unit.decorator is None and unit.registration is None
+              and unit.framework.style == "generator" and _is_generator(unit.node)):
+            # a public generator taking the context that no code of the module drives with
+            # ``yield from``: the engine runs it, so it is a workflow of its own (a private
+            # one is taken for a helper that another module may drive)
+            if driven is None:
+                driven = _driven_names(module)
+            unit.external = unit.node.name not in driven and not unit.node.name.startswith("_")
     result.activities = activities
     result.lambda_activities = finder.lambda_activities
     seen: dict[int, WorkflowUnit] = {}
@@ -97,6 +120,7 @@ def discover(module: ModuleInfo, frameworks: tuple[Framework, ...],
         if first is not None:  # declared twice (annotated and registered): keep both ways
             first.decorator = first.decorator or unit.decorator
             first.registration = first.registration or unit.registration
+            first.external = first.external or unit.external
             continue
         seen[id(unit.node)] = unit
         result.units.append(unit)
@@ -122,6 +146,8 @@ class _Finder:
         self.units: list[WorkflowUnit] = []
         self.activities: set[FunctionNode] = set()
         self.lambda_activities: set[ast.Lambda] = set()
+        #: functions started as workflows somewhere in the module (a child workflow, a schedule)
+        self.started: set[FunctionNode] = set()
         self.nested_defs: dict[str, list[FunctionNode]] = {}
         self.module_functions = {name: defs[0] for name, defs in module.scope.functions.items()
                                  if len(defs) == 1}
@@ -251,14 +277,17 @@ class _Finder:
 
     def _add(self, node: FunctionNode, fw: Framework, class_name: str | None,
              decorator: ast.expr | None, ctx_name: str | None = None,
-             registration: ast.Call | None = None) -> None:
+             registration: ast.Call | None = None, external: bool = False) -> None:
+        if class_name is None:
+            owner = self.module.class_of(node)
+            class_name = owner.name if owner is not None else None
         if fw.context == "module":
             ctx_name = self._module_context(fw)
         elif ctx_name is None:
             ctx_name = _context_param(node, fw, decorator, class_name is not None)
         display = f"{class_name}.{node.name}" if class_name else node.name
         self.units.append(WorkflowUnit(node, fw, display, ctx_name, "workflow", class_name,
-                                       decorator, registration))
+                                       decorator, registration, external))
 
     # -- registration calls ----------------------------------------------------------------
 
@@ -283,6 +312,14 @@ class _Finder:
                 for entry in fw.activity_invocations:
                     if self._is_call_to(entry, attr, func):
                         self._invoked(call)
+                for entry in fw.workflow_invocations:
+                    if self._is_call_to(entry, attr, func):
+                        started = next((k.value for k in call.keywords
+                                        if k.arg in ("workflow", "orchestrator")),
+                                       call.args[0] if call.args else None)
+                        fn = self._function_arg(started) if started is not None else None
+                        if fn is not None:
+                            self.started.add(fn)
                 if fw.name == "temporal":
                     name = name or qualname(func, self.scope)
                     if name == "temporalio.worker.Worker" or name == "temporalio.worker.Replayer":
@@ -310,6 +347,12 @@ class _Finder:
     def _function_arg(self, arg: ast.expr) -> FunctionNode | None:
         if isinstance(arg, ast.Name):
             return self.module_functions.get(arg.id)
+        if isinstance(arg, ast.Attribute) and isinstance(arg.value, ast.Name) and \
+                arg.value.id in ("self", "cls"):
+            # ``register_workflow(self.flow)``: the one method of that name in the module
+            methods = [fn for fn in self.nested_defs.get(arg.attr, ())
+                       if self.module.class_of(fn) is not None]
+            return methods[0] if len(methods) == 1 else None
         return None
 
     def _temporal_worker(self, call: ast.Call, fw: Framework) -> None:
@@ -319,6 +362,31 @@ class _Finder:
                     fn = self._function_arg(element)
                     if fn is not None:
                         self.activities.add(fn)
+
+
+def _is_generator(function: FunctionNode) -> bool:
+    stack: list[ast.AST] = list(function.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.Yield, ast.YieldFrom)):
+            return True
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            stack.extend(ast.iter_child_nodes(node))
+    return False
+
+
+def _driven_names(module: ModuleInfo) -> set[str]:
+    """Names of the functions and methods the module drives with ``yield from f(...)``."""
+    driven: set[str] = set()
+    stack: list[ast.AST] = [module.tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.YieldFrom) and isinstance(node.value, ast.Call):
+            func = node.value.func
+            driven.add(func.id if isinstance(func, ast.Name) else
+                       func.attr if isinstance(func, ast.Attribute) else "")
+        stack.extend(ast.iter_child_nodes(node))
+    return driven
 
 
 def _context_param(node: FunctionNode, fw: Framework, decorator: ast.expr | None,

@@ -25,6 +25,8 @@ TEMPORAL_COROUTINES = frozenset(f"temporalio.workflow.{name}" for name in (
     "sleep", "wait_condition", "execute_activity_method", "execute_local_activity_method",
     "execute_activity_class", "execute_local_activity_class",
 ))
+#: waits on the workflow's own state: a command only with a timeout (which starts a timer)
+WAIT_ON_STATE = frozenset({"temporalio.workflow.wait_condition"})
 TEMPORAL_DURABLE = TEMPORAL_COROUTINES | frozenset({
     "temporalio.workflow.start_activity", "temporalio.workflow.start_local_activity",
     "asyncio.sleep",
@@ -43,3 +45,19 @@ def is_durable(call: ast.Call, framework: str, ctx: str | None, scope: Scope) ->
     if framework == "temporal":
         return qualname(call.func, scope) in TEMPORAL_DURABLE
     return is_context_task(call, ctx, scope)
+
+
+#: the framework APIs through which code can add to a workflow's history
+_FRAMEWORK_APIS = ("temporalio.workflow.", "dbos.DBOS.", "dapr.ext.workflow.", "durabletask.")
+
+
+def is_framework_call(call: ast.Call, scope: Scope) -> bool:
+    """A call of a workflow framework's own API (``workflow.start_activity(...)``,
+    ``DBOS.start_workflow(...)``), or of a method of a workflow context (``ctx.call_activity``)."""
+    name = qualname(call.func, scope)
+    if name is not None and name.startswith(_FRAMEWORK_APIS):
+        return not name.startswith(("temporalio.workflow.logger", "temporalio.workflow.info",
+                                    "temporalio.workflow.now", "temporalio.workflow.time",
+                                    "temporalio.workflow.unsafe", "temporalio.workflow.in_workflow"))
+    func = call.func
+    return isinstance(func, ast.Attribute) and func.attr in CONTEXT_TASKS

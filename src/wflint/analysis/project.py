@@ -19,6 +19,7 @@ import os
 from dataclasses import dataclass, field
 
 from wflint.analysis.discovery import Discovery, FunctionNode, discover, enabled_frameworks
+from wflint.analysis.replay import ReplayFlags
 from wflint.analysis.scope import ModuleInfo, qualname
 
 #: byte strings that a module registering workflows must contain
@@ -63,6 +64,10 @@ class Project:
     summaries: dict = field(default_factory=dict)
     #: the files of the modules used since the last reset (what a file's result depends on)
     touched: set[str] = field(default_factory=set)
+    replay_flags: ReplayFlags = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.replay_flags = ReplayFlags(self)
 
     # -- modules ---------------------------------------------------------------------------
 
@@ -98,6 +103,7 @@ class Project:
                 del self._modules[name]
                 self._discoveries.pop(module.path, None)
         self.summaries.clear()
+        self.replay_flags = ReplayFlags(self)
 
     def adopt(self, module: ModuleInfo) -> None:
         """Make a module parsed by the engine the project's copy, so it is not parsed again."""

@@ -138,6 +138,8 @@ class ModuleInfo:
         self._names: set[str] | None = None
         self._calls: list[ast.Call] = []
         self._defs: dict[str, list] = {}
+        #: nested functions and lambdas run on another thread (see analysis.offload)
+        self.offloaded: frozenset[int] | None = None
         self.scope = Scope(tree, None, self)
         _collect(self.scope, tree.body)
         self._scopes[tree] = self.scope

@@ -52,10 +52,16 @@ class Framework:
     activity_registrations: tuple[str, ...] = ()
     #: calls that run a function as an activity/step (its argument is never workflow code)
     activity_invocations: tuple[str, ...] = ()
+    #: calls that start a function as a workflow (a child workflow, a client's schedule call):
+    #: a function taking the context that is started this way is an entry point, not a helper
+    workflow_invocations: tuple[str, ...] = ()
     #: Temporal method decorators, mapped to the handler kind they declare
     handler_decorators: dict[str, str] = field(default_factory=dict)
     #: escape hatches: ``with`` blocks whose body is not workflow code
     unrestricted_blocks: tuple[str, ...] = ()
+    #: prefixes of the API that only works inside a workflow (raises elsewhere): a ``try`` around
+    #: it has handlers that are fallbacks for callers outside a workflow
+    workflow_only_api: tuple[str, ...] = ()
     #: deterministic replacement per code, with ``{ctx}`` for the context
     alternatives: dict[str, str] = field(default_factory=dict)
     #: replacement per (code, qualified name of the hazard) where it differs

@@ -30,6 +30,7 @@ FRAMEWORK = Framework(
     workflow_registrations=("register_workflow", "register_versioned_workflow"),
     activity_registrations=("register_activity",),
     activity_invocations=("call_activity",),
+    workflow_invocations=("call_child_workflow", "schedule_new_workflow"),
     alternatives={
         "*": _ACTIVITY,
         **NAIVE_UTC_ALTERNATIVES,

@@ -22,6 +22,7 @@ FRAMEWORK = Framework(
     workflow_registrations=("add_orchestrator",),
     activity_registrations=("add_activity",),
     activity_invocations=("call_activity",),
+    workflow_invocations=("call_sub_orchestrator", "call_sub_orchestrator_with_retry", "schedule_new_orchestration"),
     alternatives={
         "*": _ACTIVITY,
         **NAIVE_UTC_ALTERNATIVES,

@@ -35,6 +35,7 @@ FRAMEWORK = Framework(
         "temporalio.workflow.init": "init",
     },
     unrestricted_blocks=("temporalio.workflow.unsafe.sandbox_unrestricted",),
+    workflow_only_api=("temporalio.workflow.",),
     alternatives={
         "*": _ACTIVITY,
         "WFL101": "use {ctx}.now() (aware UTC, replayed from history)",

@@ -19,7 +19,7 @@ from wflint.codes import BY_CODE
 if TYPE_CHECKING:
     from wflint.analysis.discovery import WorkflowUnit
     from wflint.analysis.scope import Scope
-    from wflint.analysis.walker import Walker
+    from wflint.analysis.walker import Guard, Walker
     from wflint.fixes.model import Fix
     from wflint.fixes.site import FixSite
 
@@ -40,8 +40,10 @@ class Rule:
     clients: ClassVar[frozenset[str]] = frozenset()
     references: ClassVar[frozenset[str]] = frozenset()
     methods: ClassVar[Mapping[str, Condition | None]] = {}
-    #: a replay guard (``if not ctx.is_replaying:``) makes the hazard harmless
-    replay_guardable: ClassVar[bool] = False
+    #: under a replay guard the hazard runs on the first execution only, which is harmless when
+    #: its value stays inside the guarded code; False for hazards that block the worker whenever
+    #: they run (a sleep, a console read)
+    replay_guardable: ClassVar[bool] = True
     #: the hazard matters inside helpers too (reported at the workflow's call site)
     follows_helpers: ClassVar[bool] = True
 
@@ -75,6 +77,10 @@ class Rule:
             return extract_fix(site, self.code, qualname)  # os.environ["X"]: a step, not run_step
         return site.build(entry, **values)
 
+    def accepts(self, node: ast.Call, statement: ast.stmt | None, scope: Scope) -> bool:
+        """Whether a call the tables matched is a hazard where it is (how its value is used)."""
+        return True
+
     def check_unit(self, unit: WorkflowUnit, walker: Walker) -> None:
         """Called once for each function that is workflow code in place."""
 
@@ -83,16 +89,17 @@ class Rule:
         """Called for each loop in workflow code."""
 
     def check_statement(self, stmt: ast.stmt, unit: WorkflowUnit, walker: Walker, scope: Scope,
-                        guard: int) -> None:
-        """Called for each statement of workflow code (``guard``: the replay-flag bits)."""
+                        guard: Guard) -> None:
+        """Called for each statement of workflow code (``guard``: what the replay flag says)."""
 
     def check_call(self, call: ast.Call, unit: WorkflowUnit, walker: Walker, scope: Scope,
-                   guard: int) -> None:
+                   guard: Guard) -> None:
         """Called for each call in workflow code, before the tables are matched."""
 
-    def check_iteration(self, iterable: ast.expr, unit: WorkflowUnit, walker: Walker,
-                        scope: Scope) -> None:
-        """Called for what each ``for`` loop and comprehension in workflow code iterates."""
+    def check_iteration(self, iterable: ast.expr, owner: ast.AST, unit: WorkflowUnit,
+                        walker: Walker, scope: Scope) -> None:
+        """Called for what each ``for`` loop and comprehension (``owner``) in workflow code
+        iterates."""
 
 
 class Match:

@@ -1,4 +1,5 @@
 from wflint.rules.base import Rule, names, only_in
+from wflint.rules.host.host_state import THREAD_IDENTITY
 
 #: asyncio task APIs that the generator-based frameworks cannot replay
 _ASYNCIO_TASKS = ("create_task", "gather", "ensure_future", "run", "wait_for", "get_event_loop",
@@ -9,7 +10,8 @@ class ThreadsAndTasks(Rule):
     """
     ## What it does
     Flags concurrency that replay cannot reproduce. In every framework: `threading` (threads,
-    timers and the rest of the module), `concurrent.futures` executors, `multiprocessing`,
+    timers and the rest of the module, except the functions that only tell which thread is
+    running, such as `current_thread()`: those are WFL402), `concurrent.futures` executors, `multiprocessing`,
     `sched`, `asyncio.to_thread`, `loop.run_in_executor`, `asyncio.wait` and
     `asyncio.as_completed`. In Dapr, durabletask and Azure Durable Functions, which drive
     generators, also every `asyncio` task API (`create_task`, `gather`, `ensure_future`,
@@ -70,8 +72,9 @@ class ThreadsAndTasks(Rule):
         **names("asyncio", ("to_thread", "run_coroutine_threadsafe", "wait", "as_completed")),
         **names("asyncio", _ASYNCIO_TASKS, only_in("dapr", "durabletask", "azure")),
     }
-    prefixes = {"threading": (), "_thread": (), "concurrent.futures": (), "multiprocessing": (),
-                "sched": ()}
+    prefixes = {"threading": tuple(f"threading.{name}" for name in THREAD_IDENTITY),
+                "_thread": ("_thread.get_ident", "_thread.get_native_id"),
+                "concurrent.futures": (), "multiprocessing": (), "sched": ()}
     clients = frozenset({"concurrent.futures.ThreadPoolExecutor", "concurrent.futures.ProcessPoolExecutor",
                          "multiprocessing.Pool", "multiprocessing.pool.ThreadPool"})
     methods = {"run_in_executor": None}

@@ -3,7 +3,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
-from wflint.analysis.scope import Scope, qualname, resolve_function
+from wflint.analysis.scope import Scope, qualname
 from wflint.fixes.model import display_only
 from wflint.rules.base import Rule
 
@@ -96,18 +96,22 @@ class UnboundedLoop(Rule):
         header = self._endless_header(loop, scope)
         if header is None:
             return
-        durable = False
-        for node in _loop_nodes(loop):
-            if _is_continue_as_new(node, scope):
-                return
-            if not durable and self._is_durable(node, unit, walker, scope):
-                durable = True
-        if durable:
-            alternative = walker.alternative(unit, self.code)
-            fix = display_only("Run one iteration per instance, then continue as new", alternative,
-                               suggestion=CONTINUE_AS_NEW.get(unit.framework.name, ""))
-            walker.report(self, loop, self.message.format(
-                call=header, where=walker.where(unit), alternative=alternative), fix)
+        nodes = list(_loop_nodes(loop))
+        if not any(walker.is_command(node, unit, scope) for node in nodes
+                   if isinstance(node, (ast.Yield, ast.YieldFrom, ast.Await, ast.Call,
+                                        ast.AsyncFor, ast.AsyncWith))):
+            return  # nothing in the loop adds to the history
+        if self._continues_as_new(nodes, walker, scope):
+            return
+        if _bounded(loop, unit, walker, scope):
+            return
+        if not unit.is_entry and unit.class_name and self._class_continues_as_new(unit, walker):
+            return  # a loop of a helper or background method: the run's continue-as-new ends it
+        alternative = walker.alternative(unit, self.code)
+        fix = display_only("Run one iteration per instance, then continue as new", alternative,
+                           suggestion=CONTINUE_AS_NEW.get(unit.framework.name, ""))
+        walker.report(self, loop, self.message.format(
+            call=header, where=walker.where(unit), alternative=alternative), fix)
 
     def _endless_header(self, loop: ast.While | ast.For | ast.AsyncFor, scope: Scope) -> str | None:
         if isinstance(loop, ast.While):
@@ -123,21 +127,175 @@ class UnboundedLoop(Rule):
             return f"for ... in {name}():"
         return None
 
-    def _is_durable(self, node: ast.AST, unit: WorkflowUnit, walker: Walker, scope: Scope) -> bool:
-        style = unit.framework.style
-        if isinstance(node, (ast.Yield, ast.YieldFrom)):
-            return style in ("generator", "any")
-        if isinstance(node, ast.Await):
-            return style in ("async", "any")
-        if isinstance(node, ast.Call) and unit.framework.name in ("dbos", "generic"):
-            name = qualname(node.func, scope)
-            if name is not None and name.startswith("dbos.DBOS."):
+    def _continues_as_new(self, nodes: list[ast.AST], walker: Walker, scope: Scope) -> bool:
+        """The loop reaches continue-as-new: directly, or through a function or method it calls
+        (a helper named for it, ``should_continue_as_new(...)``, counts as deciding it)."""
+        calls = [node for node in nodes if isinstance(node, ast.Call)]
+        if any(_is_continue_as_new(call, scope) for call in calls):
+            return True
+        for call in calls:
+            found = walker.callee(call, scope)
+            if found is not None and walker.reaches(found[1], found[0], _is_continue_as_new):
                 return True
-            if isinstance(node.func, ast.Name):
-                target = resolve_function(node.func.id, scope)
-                return target is not None and (target in walker.discovery.activities
-                                               or walker.discovery.unit_for(target) is not None)
         return False
+
+    def _class_continues_as_new(self, unit: WorkflowUnit, walker: Walker) -> bool:
+        cls = walker.module.class_of(unit.node)
+        if cls is None:
+            return False
+        module = walker.module
+        for item in cls.body:
+            if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item is not unit.node:
+                if walker.reaches(item, module, _is_continue_as_new, depth=1):
+                    return True
+        return False
+
+
+def _bounded(loop: ast.While | ast.For | ast.AsyncFor, unit: WorkflowUnit, walker: Walker,
+             scope: Scope) -> bool:
+    """An exit of the loop (``break``, ``return``, ``raise``) is taken on a deterministic bound:
+    a counter the loop advances, or a deadline from workflow time (``workflow.now()``,
+    ``ctx.current_utc_datetime``, a durable timer)."""
+    counters = _counters(loop)
+    clock = _WorkflowClock(unit, walker, scope)
+    for exit_node, tests in _exits(loop):
+        for test in tests:
+            names = {_dotted(n) for n in ast.walk(test) if isinstance(n, (ast.Name, ast.Attribute))}
+            if counters & names and any(isinstance(n, ast.Compare) for n in ast.walk(test)):
+                return True
+            if clock.reads(test):
+                return True
+    return False
+
+
+def _dotted(node: ast.expr) -> str | None:
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+        return ".".join(reversed(parts))
+    return None
+
+
+def _counters(loop: ast.While | ast.For | ast.AsyncFor) -> set[str]:
+    """Names (and ``self.attr`` chains) the loop advances on its turns: ``n += 1``,
+    ``n = n + 1``, or the target of ``for n in itertools.count()``."""
+    found: set[str] = set()
+    if isinstance(loop, (ast.For, ast.AsyncFor)) and isinstance(loop.target, ast.Name):
+        found.add(loop.target.id)
+    for node in _loop_nodes(loop):
+        if isinstance(node, ast.AugAssign) and isinstance(node.op, (ast.Add, ast.Sub)):
+            name = _dotted(node.target)
+            if name:
+                found.add(name)
+        elif isinstance(node, ast.Assign) and len(node.targets) == 1 and \
+                isinstance(node.value, ast.BinOp) and isinstance(node.value.op, (ast.Add, ast.Sub)):
+            name = _dotted(node.targets[0])
+            if name and name in {_dotted(n) for n in (node.value.left, node.value.right)}:
+                found.add(name)
+    found.discard(None)  # type: ignore[arg-type]
+    return found
+
+
+def _exits(loop: ast.While | ast.For | ast.AsyncFor):
+    """Each exit of the loop with the ``if`` tests it is under (inside the loop)."""
+    stack: list[tuple[list[ast.stmt], tuple[ast.expr, ...], bool]] = [(loop.body, (), False)]
+    while stack:
+        body, tests, nested_loop = stack.pop()
+        for stmt in body:
+            if isinstance(stmt, (ast.Return, ast.Raise)) or (isinstance(stmt, ast.Break) and not nested_loop):
+                yield stmt, tests
+            elif isinstance(stmt, ast.If):
+                stack.append((stmt.body, (*tests, stmt.test), nested_loop))
+                stack.append((stmt.orelse, (*tests, stmt.test), nested_loop))
+            elif isinstance(stmt, (ast.For, ast.AsyncFor, ast.While)):
+                inner = (*tests, stmt.test) if isinstance(stmt, ast.While) else tests
+                stack.append((stmt.body, inner, True))
+                stack.append((stmt.orelse, tests, nested_loop))
+            elif isinstance(stmt, (ast.With, ast.AsyncWith)):
+                stack.append((stmt.body, tests, nested_loop))
+            elif isinstance(stmt, ast.Try) or type(stmt).__name__ == "TryStar":
+                for block in (stmt.body, stmt.orelse, stmt.finalbody):
+                    stack.append((block, tests, nested_loop))
+                for handler in stmt.handlers:
+                    stack.append((handler.body, tests, nested_loop))
+            elif isinstance(stmt, ast.Match):
+                for case in stmt.cases:
+                    stack.append((case.body, tests, nested_loop))
+
+
+#: the deterministic clocks of the frameworks
+_WORKFLOW_CLOCKS = frozenset({"temporalio.workflow.now", "temporalio.workflow.time",
+                              "temporalio.workflow.time_ns"})
+_CLOCK_ATTRIBUTE = "current_utc_datetime"
+_TIMERS = frozenset({"create_timer"})
+
+
+class _WorkflowClock:
+    """Which expressions of a workflow function read workflow time (or a durable timer)."""
+
+    def __init__(self, unit: WorkflowUnit, walker: Walker, scope: Scope) -> None:
+        self.unit = unit
+        self.walker = walker
+        self.scope = scope
+        self._names: set[str] | None = None
+
+    def reads(self, expr: ast.AST) -> bool:
+        names = self.names
+        for node in ast.walk(expr):
+            if self._atom(node) or (isinstance(node, ast.Name) and node.id in names):
+                return True
+        return False
+
+    def _atom(self, node: ast.AST) -> bool:
+        if isinstance(node, ast.Attribute) and node.attr == _CLOCK_ATTRIBUTE:
+            return True
+        if not isinstance(node, ast.Call):
+            return False
+        func = node.func
+        if isinstance(func, ast.Attribute) and func.attr in _TIMERS:
+            return True
+        if isinstance(func, ast.Name) and func.id == "getattr" and len(node.args) >= 2 and \
+                isinstance(node.args[1], ast.Constant) and node.args[1].value == _CLOCK_ATTRIBUTE:
+            return True
+        if qualname(func, self.scope) in _WORKFLOW_CLOCKS:
+            return True
+        found = self.walker.callee(node, self.scope)
+        return found is not None and self.walker.reaches(found[1], found[0], _reads_clock, depth=2)
+
+    @property
+    def names(self) -> set[str]:
+        """Locals of the function computed from workflow time, directly or through others."""
+        if self._names is None:
+            self._names = set()
+            function = self.unit.node
+            assignments = [node for node in ast.walk(function)
+                           if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign))
+                           and node.value is not None]
+            changed = True
+            while changed:
+                changed = False
+                for node in assignments:
+                    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                    new = {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)
+                           and isinstance(n.ctx, ast.Store)} - self._names
+                    if new and self.reads(node.value):
+                        self._names |= new
+                        changed = True
+        return self._names
+
+
+def _reads_clock(call: ast.Call, scope: Scope) -> bool:
+    func = call.func
+    if isinstance(func, ast.Name) and func.id == "getattr" and len(call.args) >= 2 and \
+            isinstance(call.args[1], ast.Constant) and call.args[1].value == _CLOCK_ATTRIBUTE:
+        return True
+    if qualname(func, scope) in _WORKFLOW_CLOCKS:
+        return True
+    return any(isinstance(arg, ast.Attribute) and arg.attr == _CLOCK_ATTRIBUTE
+               for arg in ast.walk(call))
 
 
 def _loop_nodes(loop: ast.While | ast.For | ast.AsyncFor):
@@ -152,12 +310,10 @@ def _loop_nodes(loop: ast.While | ast.For | ast.AsyncFor):
 
 
 def _is_continue_as_new(node: ast.AST, scope: Scope) -> bool:
+    """``ctx.continue_as_new(...)``, ``workflow.continue_as_new(...)``, or a call that decides it
+    (``should_continue_as_new(...)``, ``is_continue_as_new_suggested()``)."""
     if not isinstance(node, ast.Call):
         return False
     func = node.func
-    if isinstance(func, ast.Attribute):
-        return func.attr == "continue_as_new"
-    if isinstance(func, ast.Name):
-        name = qualname(func, scope)
-        return name is not None and name.endswith(".continue_as_new")
-    return False
+    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    return "continue_as_new" in name

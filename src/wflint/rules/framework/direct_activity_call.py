@@ -9,7 +9,7 @@ from wflint.rules.base import Rule
 
 if TYPE_CHECKING:
     from wflint.analysis.discovery import WorkflowUnit
-    from wflint.analysis.walker import Walker
+    from wflint.analysis.walker import Guard, Walker
 
 _INSTEAD = {
     "dapr": "yield {ctx}.call_activity({name}, input=...)",
@@ -65,7 +65,7 @@ class DirectActivityCall(Rule):
     frameworks = frozenset({"dapr", "durabletask", "azure", "temporal"})
 
     def check_call(self, call: ast.Call, unit: WorkflowUnit, walker: Walker, scope: Scope,
-                   guard: int) -> None:
+                   guard: Guard) -> None:
         target = walker.target(call.func, scope)
         if target is None or target[2] != "activity":
             return

@@ -9,7 +9,7 @@ from wflint.rules.state.global_state import MUTATING_METHODS
 
 if TYPE_CHECKING:
     from wflint.analysis.discovery import WorkflowUnit
-    from wflint.analysis.walker import Walker
+    from wflint.analysis.walker import Guard, Walker
 
 
 def _on_self(target: ast.expr) -> bool:
@@ -84,7 +84,7 @@ class ReadOnlyHandlerEffect(Rule):
         return unit.framework.name == "temporal" and unit.kind in ("query", "validator")
 
     def check_statement(self, stmt: ast.stmt, unit: WorkflowUnit, walker: Walker, scope: Scope,
-                        guard: int) -> None:
+                        guard: Guard) -> None:
         if isinstance(stmt, ast.Assign):
             targets = stmt.targets
         elif isinstance(stmt, (ast.AugAssign, ast.AnnAssign)):
@@ -99,7 +99,7 @@ class ReadOnlyHandlerEffect(Rule):
                     call=ast.unparse(target), where=walker.where(unit)))
 
     def check_call(self, call: ast.Call, unit: WorkflowUnit, walker: Walker, scope: Scope,
-                   guard: int) -> None:
+                   guard: Guard) -> None:
         func = call.func
         if isinstance(func, ast.Attribute) and func.attr in MUTATING_METHODS and _on_self(func):
             walker.report(self, call, self.message.format(call=f"{ast.unparse(func)}()",

@@ -5,12 +5,11 @@ from typing import TYPE_CHECKING
 
 from wflint.analysis.durable import is_durable
 from wflint.analysis.scope import Scope
-from wflint.analysis.walker import REPLAY_BRANCH
 from wflint.rules.base import Rule
 
 if TYPE_CHECKING:
     from wflint.analysis.discovery import WorkflowUnit
-    from wflint.analysis.walker import Walker
+    from wflint.analysis.walker import Guard, Walker
 
 
 class ReplayBranch(Rule):
@@ -66,7 +65,7 @@ class ReplayBranch(Rule):
     frameworks = frozenset({"dapr", "durabletask", "azure", "temporal"})
 
     def check_call(self, call: ast.Call, unit: WorkflowUnit, walker: Walker, scope: Scope,
-                   guard: int) -> None:
-        if guard & REPLAY_BRANCH and is_durable(call, unit.framework.name, unit.ctx_name, scope):
+                   guard: Guard) -> None:
+        if guard.branch and is_durable(call, unit.framework.name, unit.ctx_name, scope):
             walker.report(self, call, self.message.format(call=f"{ast.unparse(call.func)}()",
                                                           where=walker.where(unit)))

@@ -10,7 +10,7 @@ from wflint.rules.base import Rule
 
 if TYPE_CHECKING:
     from wflint.analysis.discovery import WorkflowUnit
-    from wflint.analysis.walker import Walker
+    from wflint.analysis.walker import Guard, Walker
 
 
 class UnyieldedTask(Rule):
@@ -63,7 +63,7 @@ class UnyieldedTask(Rule):
     frameworks = frozenset({"dapr", "durabletask", "azure", "temporal"})
 
     def check_statement(self, stmt: ast.stmt, unit: WorkflowUnit, walker: Walker, scope: Scope,
-                        guard: int) -> None:
+                        guard: Guard) -> None:
         if not isinstance(stmt, ast.Expr) or not isinstance(stmt.value, ast.Call):
             return
         call = stmt.value

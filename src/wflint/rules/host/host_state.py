@@ -16,6 +16,11 @@ def _fromtimestamp_without_tz(call: ast.Call, framework: str) -> bool:
     return without_tz(call, framework, position=1)
 
 
+#: ``threading`` functions that only tell which thread is running
+THREAD_IDENTITY = ("current_thread", "currentThread", "get_ident", "get_native_id", "main_thread",
+                   "active_count", "activeCount", "enumerate")
+
+
 class HostState(Rule):
     """
     ## What it does
@@ -23,7 +28,8 @@ class HostState(Rule):
     `getfqdn()`, `platform.*`, `os.name`, `os.getpid()`, `os.cpu_count()`,
     `multiprocessing.cpu_count()`, `os.getcwd()`, `os.uname()`, `os.path.expanduser()` /
     `abspath()`, `Path.cwd()` / `Path.home()` / `Path(...).expanduser()`, `getpass.*`,
-    `sys.argv`, `locale.*`, `gettext.*`, `signal.*`, `breakpoint()`, and everything that
+    `sys.argv`, `locale.*`, `gettext.*`, `signal.*`, `breakpoint()`, the identity of the running
+    thread (`threading.current_thread()`, `get_ident()`, ...), and everything that
     depends on the host's time zone: `time.localtime(ts)`, `time.mktime()`, `time.tzset()`,
     `datetime.fromtimestamp(ts)` and `.astimezone()` without a time zone,
     `zoneinfo.ZoneInfo.clear_cache/from_file/reset_tzpath`.
@@ -82,6 +88,9 @@ class HostState(Rule):
         **names("zoneinfo.ZoneInfo", ("clear_cache", "from_file", "reset_tzpath")),
         "dateutil.tz.tzlocal": None,
         "uuid.getnode": None,
+        # which thread of which process runs the code: reading it starts nothing (not WFL701)
+        **names("threading", THREAD_IDENTITY),
+        **names("_thread", ("get_ident", "get_native_id")),
     }
     prefixes = {
         "platform": (),

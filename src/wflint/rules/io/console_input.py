@@ -44,6 +44,7 @@ class ConsoleInput(Rule):
     """
 
     code = "WFL305"
+    replay_guardable = False
     message = "{call} reads console input in {where}; {alternative}"
     calls = {"builtins.input": None}
     prefixes = {"sys.stdin": (), "curses": (), "readline": ()}

@@ -79,7 +79,6 @@ class UnguardedLogging(Rule):
     code = "WFL501"
     message = "{call} logs again on every replay of {where}; {alternative}"
     frameworks = ALL_FRAMEWORKS - {"dbos"}
-    replay_guardable = True
     calls = {f"{logger}.{level}": None for logger in LOGGERS for level in LEVELS}
     calls.update({f"loguru.logger.{level}": None for level in ("trace", "success")})
 

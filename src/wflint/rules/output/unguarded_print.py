@@ -47,7 +47,6 @@ class UnguardedPrint(Rule):
     code = "WFL502"
     message = "{call} prints again on every replay of {where}; {alternative}"
     frameworks = ALL_FRAMEWORKS - {"dbos"}
-    replay_guardable = True
     calls = {
         "builtins.print": None,
         "sys.stdout.write": None,

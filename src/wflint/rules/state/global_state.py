@@ -3,12 +3,12 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
-from wflint.analysis.scope import Scope, binding_scope
+from wflint.analysis.scope import ModuleInfo, Scope, binding_scope
 from wflint.rules.base import Rule
 
 if TYPE_CHECKING:
     from wflint.analysis.discovery import WorkflowUnit
-    from wflint.analysis.walker import Walker
+    from wflint.analysis.walker import Guard, Walker
 
 #: methods that change the object they are called on
 MUTATING_METHODS = frozenset({
@@ -41,6 +41,10 @@ class GlobalState(Rule):
     assignment to a name declared `global`, item or attribute assignment (or `del`) on a
     module-level object, and mutating method calls on one (`append`, `update`, `pop`, `add`,
     `clear`, ...). The `global` statement itself is not a finding.
+
+    Not flagged in a Temporal workflow that runs in the sandbox: the sandbox gives every run
+    (and replay) its own fresh copy of the workflow's module. It is flagged with
+    `@workflow.defn(sandboxed=False)` and in modules that use `UnsandboxedWorkflowRunner`.
 
     ## Why is this bad?
     Module state lives in the worker process, not in the workflow's history. A replay — on
@@ -85,7 +89,9 @@ class GlobalState(Rule):
                "(or the workflow's own object) and pass it in the input")
 
     def check_statement(self, stmt: ast.stmt, unit: WorkflowUnit, walker: Walker, scope: Scope,
-                        guard: int) -> None:
+                        guard: Guard) -> None:
+        if _sandboxed(unit, walker.module):
+            return
         if isinstance(stmt, ast.Assign):
             targets = stmt.targets
         elif isinstance(stmt, (ast.AugAssign, ast.AnnAssign)):
@@ -104,15 +110,39 @@ class GlobalState(Rule):
                     self._report(target, ast.unparse(target), unit, walker)
 
     def check_call(self, call: ast.Call, unit: WorkflowUnit, walker: Walker, scope: Scope,
-                   guard: int) -> None:
+                   guard: Guard) -> None:
         func = call.func
-        if isinstance(func, ast.Attribute) and func.attr in MUTATING_METHODS:
+        if isinstance(func, ast.Attribute) and func.attr in MUTATING_METHODS and \
+                not _sandboxed(unit, walker.module):
             root = _root_name(func.value)
             if root is not None and module_object(root.id, scope):
                 self._report(call, f"{ast.unparse(func)}()", unit, walker)
 
     def _report(self, node: ast.AST, text: str, unit: WorkflowUnit, walker: Walker) -> None:
         walker.report(self, node, self.message.format(call=text, where=walker.where(unit)))
+
+
+def _sandboxed(unit: WorkflowUnit, module: ModuleInfo) -> bool:
+    """A Temporal workflow that runs in the sandbox, which re-imports the workflow's module for
+    every run (and replay): its module state is the run's own. Not so with
+    ``@workflow.defn(sandboxed=False)``, nor in a module that uses ``UnsandboxedWorkflowRunner``."""
+    if unit.framework.name != "temporal" or unit.class_name is None:
+        return False
+    if _UNSANDBOXED_RUNNER in module.names:
+        return False
+    cls = module.class_of(unit.node)
+    if cls is None:
+        return False
+    for decorator in cls.decorator_list:
+        if isinstance(decorator, ast.Call):
+            for keyword in decorator.keywords:
+                if keyword.arg == "sandboxed" and not (isinstance(keyword.value, ast.Constant)
+                                                       and keyword.value.value is True):
+                    return False
+    return True
+
+
+_UNSANDBOXED_RUNNER = "UnsandboxedWorkflowRunner"
 
 
 def _flatten(targets):

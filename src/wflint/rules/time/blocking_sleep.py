@@ -45,6 +45,7 @@ class BlockingSleep(Rule):
     """
 
     code = "WFL102"
+    replay_guardable = False
     message = "{call} sleeps without a durable timer in {where}; {alternative}"
     calls = {
         "time.sleep": None,

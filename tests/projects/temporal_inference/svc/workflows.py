@@ -31,7 +31,10 @@ class Sync:
         self.cache.get(url)  # ok: a dict
         self.either.get(url)  # ok: assigned two different types
         seen = {url, "x"}
+        visited = []
         for item in seen:  # expect: WFL801
+            visited.append(item)
+        for item in seen:  # ok: logging each item puts nothing in order
             workflow.logger.info(item)
         delay = clients.jitter()  # expect: WFL201
         await workflow.sleep(timedelta(seconds=delay))
