@@ -81,7 +81,11 @@ def test_fix_invariants(path):
     before = Counter(d.code for d in checker.check_bytes(path.read_bytes(), str(path)).diagnostics)
     after = Counter(d.code for d in again.diagnostics)
     fixed_codes = Counter(d.code for d in outcome.fixed)
-    assert after == before - fixed_codes, "fixing left a fixed finding behind or added one"
+    remaining = before - fixed_codes
+    assert not after - remaining, "fixing added a finding or left a fixed one behind"
+    # WFL601 has no applicable fix; a loop stops being reported only when the fixes made its
+    # deadline deterministic (time.time() became workflow time)
+    assert set(remaining - after) <= {"WFL601"}, "a finding that was not fixed disappeared"
     assert not [d for d in again.diagnostics if d.fix and d.fix.edits
                 and d.fix.applicability.value in ("safe", "unsafe")]
 

@@ -278,8 +278,8 @@ class _Finder:
     def _add(self, node: FunctionNode, fw: Framework, class_name: str | None,
              decorator: ast.expr | None, ctx_name: str | None = None,
              registration: ast.Call | None = None, external: bool = False) -> None:
-        if class_name is None:
-            owner = self.module.class_of(node)
+        if class_name is None and self.module_functions.get(node.name) is not node:
+            owner = self.module.class_of(node)  # a method registered as ``self.flow``
             class_name = owner.name if owner is not None else None
         if fw.context == "module":
             ctx_name = self._module_context(fw)
@@ -378,6 +378,8 @@ def _is_generator(function: FunctionNode) -> bool:
 def _driven_names(module: ModuleInfo) -> set[str]:
     """Names of the functions and methods the module drives with ``yield from f(...)``."""
     driven: set[str] = set()
+    if "yield from" not in module.source:
+        return driven
     stack: list[ast.AST] = [module.tree]
     while stack:
         node = stack.pop()

@@ -34,6 +34,8 @@ def offloaded(module: ModuleInfo) -> frozenset[int]:
     """The ids of nested functions and lambdas of ``module`` that run on another thread or
     process (computed once per module)."""
     found = module.offloaded
+    if found is None and not any(word in module.source for word in _WORDS):
+        found = module.offloaded = frozenset()
     if found is None:
         ids: set[int] = set()
         defs = module.function_defs
@@ -58,8 +60,19 @@ def offloaded(module: ModuleInfo) -> frozenset[int]:
 
 def _where(call: ast.Call, module: ModuleInfo) -> tuple[str, int] | None:
     func = call.func
-    if isinstance(func, ast.Attribute) and func.attr in _BY_METHOD:
-        return _BY_METHOD[func.attr]
-    if isinstance(func, (ast.Name, ast.Attribute)):
-        return _BY_NAME.get(qualname(func, module.scope) or "")
-    return None
+    if isinstance(func, ast.Attribute):
+        if func.attr in _BY_METHOD:
+            return _BY_METHOD[func.attr]
+        tail = func.attr
+    elif isinstance(func, ast.Name):
+        tail = func.id
+    else:
+        return None
+    if tail not in _TAILS:
+        return None
+    return _BY_NAME.get(qualname(func, module.scope) or "")
+
+
+_TAILS = frozenset(name.rpartition(".")[2] for name in _BY_NAME)
+#: a module without any of these words hands nothing to another thread
+_WORDS = tuple(sorted({*_TAILS, *_BY_METHOD}))

@@ -87,6 +87,22 @@ class ReplayFlags:
                     else self.live_when_true(operand, scope, tokens, depth))
         return self.atom(test, scope, tokens, depth) == FLAG
 
+    def only_when_replaying(self, test: ast.expr, scope: Scope,
+                            tokens: Mapping[str, str] = _NO_TOKENS, negated: bool = False) -> bool:
+        """``test`` (or, with ``negated``, its negation) can only be true while the workflow
+        replays: ``if ctx.is_replaying:``, or the ``else`` of ``if not ctx.is_replaying:``."""
+        if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+            return self.only_when_replaying(test.operand, scope, tokens, not negated)
+        if isinstance(test, ast.BoolOp):
+            conjunction = isinstance(test.op, ast.And) != negated  # De Morgan under negation
+            parts = (self.only_when_replaying(v, scope, tokens, negated) for v in test.values)
+            return any(parts) if conjunction else all(parts)
+        compared = _compared_with_bool(test)
+        if compared is not None:
+            operand, truth = compared
+            return self.only_when_replaying(operand, scope, tokens, negated != (not truth))
+        return not negated and self.atom(test, scope, tokens) == FLAG
+
     def exits_on_replay(self, test: ast.expr, scope: Scope,
                         tokens: Mapping[str, str] = _NO_TOKENS) -> bool:
         """An early exit on ``test`` leaves the rest of the block to the first execution: the

@@ -31,6 +31,8 @@ from wflint.rules.base import HazardIndex, Match, Rule
 
 _EXITS = (ast.Return, ast.Raise, ast.Continue, ast.Break)
 _DEFS = (ast.FunctionDef, ast.AsyncFunctionDef)
+#: builtins that may wrap a probe of the workflow API (``str(workflow.uuid4())``)
+_CONVERSIONS = frozenset({"builtins.str", "builtins.int", "builtins.float", "builtins.bool"})
 #: output that runs once when it can only run in the workflow's final episode
 FINAL_EPISODE_CODES = frozenset({"WFL501", "WFL502"})
 
@@ -42,25 +44,32 @@ class Guard:
     ``region`` (the guarded statements of ``function``), opened at ``line``. ``branch``: the code
     runs on one side of a branch on the replay flag (WFL904)."""
 
-    __slots__ = ("live", "branch", "region", "function", "line", "path")
+    __slots__ = ("live", "branch", "region", "function", "line", "path", "replaying")
 
     def __init__(self, live: bool = False, branch: bool = False, region: list[ast.stmt] | None = None,
-                 function: ast.AST | None = None, line: int = 0, path: str = "") -> None:
+                 function: ast.AST | None = None, line: int = 0, path: str = "",
+                 replaying: bool = False) -> None:
         self.live = live
         self.branch = branch
         self.region = region
         self.function = function
         self.line = line
         self.path = path
+        #: the code runs only while the workflow replays (``if ctx.is_replaying:``)
+        self.replaying = replaying
 
     def opened(self, region: list[ast.stmt], function: ast.AST, line: int, path: str) -> Guard:
         """A replay guard over ``region`` (an outer guard, if any, stays the one that counts)."""
         if self.live:
-            return self if self.branch else Guard(True, True, self.region, self.function, self.line, self.path)
-        return Guard(True, True, region, function, line, path)
+            return self if self.branch else Guard(True, True, self.region, self.function, self.line,
+                                                  self.path, self.replaying)
+        return Guard(True, True, region, function, line, path, self.replaying)
 
-    def branched(self) -> Guard:
-        return self if self.branch else Guard(self.live, True, self.region, self.function, self.line, self.path)
+    def branched(self, replaying: bool = False) -> Guard:
+        replaying = replaying or self.replaying
+        if self.branch and self.replaying == replaying:
+            return self
+        return Guard(self.live, True, self.region, self.function, self.line, self.path, replaying)
 
     def __bool__(self) -> bool:
         return self.live or self.branch
@@ -187,11 +196,13 @@ class Walker:
             if (position < last and isinstance(stmt, ast.If) and stmt.body
                     and isinstance(stmt.body[-1], _EXITS)):
                 test = stmt.test
+                if self.flags.in_workflow(test, scope) is True:
+                    return  # ``if workflow.in_workflow(): return ...``: the rest serves other callers
                 if not guard.live and self.flags.exits_on_replay(test, scope, frame.tokens):
                     # an early ``if ctx.is_replaying: return``: the rest runs on the first pass only
                     guard = self._open(guard, body[position + 1:], frame, scope, stmt.lineno)
-                elif not guard.branch and self.flags.live_when_true(test, scope, frame.tokens):
-                    guard = guard.branched()  # the rest runs only when replaying
+                elif not guard.replaying and self.flags.only_when_replaying(test, scope, frame.tokens, True):
+                    guard = guard.branched(True)  # ``if not ctx.is_replaying: return``: the rest replays
 
     def _open(self, guard: Guard, region: list[ast.stmt], frame: _Frame, scope: Scope,
               line: int) -> Guard:
@@ -244,11 +255,11 @@ class Walker:
             if not guard.live and flags.live_when_true(test, scope, tokens):
                 body_guard = self._open(guard, stmt.body, frame, scope, stmt.lineno)
             else:
-                body_guard = guard.branched()
+                body_guard = guard.branched(flags.only_when_replaying(test, scope, tokens))
             if not guard.live and stmt.orelse and flags.true_when_replaying(test, scope, tokens):
                 else_guard = self._open(guard, stmt.orelse, frame, scope, stmt.lineno)
             else:
-                else_guard = guard.branched()
+                else_guard = guard.branched(flags.only_when_replaying(test, scope, tokens, True))
         inside = flags.in_workflow(test, scope)
         if inside is not False:  # ``if not workflow.in_workflow():`` is code for other callers
             self._block(stmt.body, frame, scope, body_guard)
@@ -282,10 +293,13 @@ class Walker:
             for node in ast.walk(stmt):
                 if isinstance(node, (ast.Await, ast.Yield, ast.YieldFrom, ast.Lambda)):
                     return False
-                if isinstance(node, ast.Call):
-                    name = qualname(node.func, scope)
-                    if name is not None and name.startswith(prefixes):
-                        probed = True
+                if not isinstance(node, ast.Call):
+                    continue
+                name = qualname(node.func, scope)
+                if name is not None and name.startswith(prefixes):
+                    probed = True  # ``workflow.now()``, and ``workflow.now().isoformat()``
+                elif name not in _CONVERSIONS:
+                    return False  # anything else could fail inside a workflow too
         return probed
 
     def _leading_guard(self, body: list[ast.stmt], frame: _Frame, scope: Scope) -> int:
@@ -601,7 +615,7 @@ class Walker:
         """Where a finding sits, for building its fix."""
         frame = frame or self._report_frame
         return FixSite(node, unit, scope, frame.module, frame.statement, frame.comprehensions > 0,
-                       frame.fstrings > 0, bool(guard))
+                       frame.fstrings > 0, bool(guard), guard.replaying)
 
     def _tokens(self, call: ast.Call, helper: FunctionNode, frame: _Frame, scope: Scope
                 ) -> dict[str, str]:

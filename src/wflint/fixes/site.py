@@ -43,6 +43,8 @@ class FixSite:
     in_fstring: bool = False
     #: under a replay guard (``if not ctx.is_replaying:``)
     replay_guarded: bool = False
+    #: in code that runs only while the workflow replays (``if ctx.is_replaying:``)
+    replay_only: bool = False
 
     # -- source ---------------------------------------------------------------------------
 

@@ -12,6 +12,10 @@ if TYPE_CHECKING:
 #: the methods Temporal's workflow.logger (a logging.LoggerAdapter) has
 ADAPTER_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "log"})
 
+#: why output in a branch that only runs on replay gets no fix
+REPLAY_ONLY = ("this code only runs while the workflow replays: a replay guard (or a replay-safe "
+               "logger) would silence it for good")
+
 LEVELS = ("debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log")
 #: objects that are loggers, as qualified names of what they are bound to
 LOGGERS = (
@@ -83,6 +87,8 @@ class UnguardedLogging(Rule):
     calls.update({f"loguru.logger.{level}": None for level in ("trace", "success")})
 
     def fix(self, site: FixSite, qualname: str | None, **values: str) -> Fix | None:
+        if site.replay_only:
+            return display_only("Remove the call, or move it out of the replay branch", REPLAY_ONLY)
         call = site.node
         if site.framework == "temporal" and isinstance(call, ast.Call) and \
                 isinstance(call.func, ast.Attribute) and call.func.attr not in ADAPTER_METHODS:

@@ -1,4 +1,13 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from wflint.fixes.model import Fix, display_only
 from wflint.rules.base import ALL_FRAMEWORKS, Rule
+from wflint.rules.output.unguarded_logging import REPLAY_ONLY
+
+if TYPE_CHECKING:
+    from wflint.fixes.site import FixSite
 
 _RICH_CONSOLE_METHODS = ("print", "log", "print_json", "rule", "out")
 
@@ -65,3 +74,8 @@ class UnguardedPrint(Rule):
            for console in ("rich.console.Console()", "rich.get_console()")
            for method in _RICH_CONSOLE_METHODS},
     }
+
+    def fix(self, site: FixSite, qualname: str | None, **values: str) -> Fix | None:
+        if site.replay_only:
+            return display_only("Remove the call, or move it out of the replay branch", REPLAY_ONLY)
+        return super().fix(site, qualname, **values)

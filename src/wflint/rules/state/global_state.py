@@ -130,9 +130,10 @@ def _sandboxed(unit: WorkflowUnit, module: ModuleInfo) -> bool:
         return False
     if _UNSANDBOXED_RUNNER in module.names:
         return False
-    cls = module.class_of(unit.node)
-    if cls is None:
+    classes = module.scope.classes.get(unit.class_name)
+    if not classes or len(classes) != 1:
         return False
+    cls = classes[0]
     for decorator in cls.decorator_list:
         if isinstance(decorator, ast.Call):
             for keyword in decorator.keywords:
