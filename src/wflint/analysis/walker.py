@@ -11,7 +11,7 @@ decides what to do.
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from wflint.analysis.discovery import Discovery, FunctionNode, WorkflowUnit
@@ -462,11 +462,10 @@ class Walker:
         if guard.live and rule.replay_guardable:
             if self._escape(node, frame, scope, guard) == NOWHERE:
                 return  # runs on the first execution only, and its value stays there
-            note = f"its value outlives the replay guard at line {guard.line}"
+            where = f"{frame.module.path}:{guard.line}" if frame.collect is not None else f"line {guard.line}"
+            note = f"its value outlives the replay guard at {where}"
         if frame.collect is not None:
             if rule.follows_helpers:
-                if not note and frame.guard_line is not None:
-                    note = f"outside the replay guard at {frame.guard_line[0]}:{frame.guard_line[1]}"
                 frame.collect.append(Hazard(rule, match.qualname, text, node.lineno, node.col_offset,
                                             node.end_lineno or node.lineno,
                                             node.end_col_offset or node.col_offset,
@@ -666,8 +665,6 @@ class Walker:
                     if call_kind is None:
                         call_kind = self._kind(call, frame, scope)
                     kind = call_kind
-                if not note and frame.guard_line is not None:
-                    note = f"outside the replay guard at {frame.guard_line[0]}:{frame.guard_line[1]}"
                 frame.collect.append(Hazard(rule, hazard.qualname, hazard.text, call.lineno,
                                             call.col_offset, call.end_lineno or call.lineno,
                                             call.end_col_offset or call.col_offset, chain,
@@ -712,12 +709,17 @@ class Walker:
             self._block(helper.body, frame, scope, NO_GUARD)
         finally:
             self._active.discard(key)
+        hazards = frame.collect or []
+        if frame.guard_line is not None:
+            # the helper guards some of its code: say why these are still findings
+            where = f"outside the replay guard at {frame.guard_line[0]}:{frame.guard_line[1]}"
+            hazards = [h if h.note else replace(h, note=where) for h in hazards]
         frame.cut.discard(key)
         if frame.cut:
             caller.cut |= frame.cut  # incomplete while a cycle is open: do not keep it
         else:
-            self._summaries[key] = frame.collect or []
-        return frame.collect or []
+            self._summaries[key] = hazards
+        return hazards
 
 
 def _method(receiver: str, name: str, scope: Scope) -> FunctionNode | None:

@@ -19,6 +19,10 @@ class ThreadsAndTasks(Rule):
 
     In Temporal and DBOS `asyncio.gather` is fine: the framework's event loop is deterministic.
 
+    What a thread or executor runs (`threading.Thread(target=work)`, `executor.submit(work)`)
+    is not workflow code: the start is the finding, reported once per call site in workflow
+    code. Under a replay guard, fire-and-forget work whose result is discarded is not flagged.
+
     ## Why is this bad?
     Work on another thread or process is invisible to the framework: it is not recorded,
     it runs again on replay, and the order in which it finishes differs between runs.

@@ -37,8 +37,16 @@ class UnboundedLoop(Rule):
     ## What it does
     Flags `while True:`, `while 1:`, `for _ in itertools.count()` and
     `for _ in itertools.cycle(...)` loops in workflow code whose body runs a durable operation
-    (a yielded or awaited activity, timer, event or child workflow, or a DBOS step) and never
-    calls continue-as-new inside the loop. Reported on the loop's first line.
+    (a yielded or awaited activity, timer, event or child workflow, or a DBOS step) on each turn
+    and has no deterministic bound. Reported on the loop's first line.
+
+    Not flagged: loops capped by a counter the loop advances (`attempts += 1; if attempts >= n:
+    break`), ended by a deadline from workflow time (`ctx.current_utc_datetime >= deadline`,
+    `workflow.now() > end`, a durable timer), that reach continue-as-new inside the loop
+    (directly, or through a function or method they call), whose body issues no command
+    (Temporal's `await workflow.wait_condition(...)` on local state, without a timeout), and
+    loops of a non-entry method of a Temporal class whose run continues as new. A deadline from
+    `time.time()` is no bound, nor is an exit that depends only on an activity's answer.
 
     ## Why is this bad?
     Every durable operation adds events to the workflow's history, and a replay re-reads all

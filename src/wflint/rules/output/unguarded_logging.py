@@ -32,10 +32,12 @@ class UnguardedLogging(Rule):
     functions, methods of loggers from `logging.getLogger(...)` (created at module level or
     locally), `structlog` loggers and `loguru`'s `logger`.
 
-    Not flagged: calls under `if not ctx.is_replaying:` (or after an early
-    `if ctx.is_replaying: return`), loggers made by durabletask's
-    `ctx.create_replay_safe_logger(...)`, and Temporal's `workflow.logger`. DBOS is exempt: it
-    re-executes a workflow only to recover from a crash.
+    Not flagged: calls under a replay guard — `if not ctx.is_replaying:` alone or in a
+    conjunction, after an early `if ctx.is_replaying: return`, through a local or a predicate
+    helper holding the flag, or inside a helper called under one; calls that can only run after
+    the workflow's last durable call, on a path that ends it (they run once, in the final
+    episode); loggers made by durabletask's `ctx.create_replay_safe_logger(...)`, and Temporal's
+    `workflow.logger`. DBOS is exempt: it re-executes a workflow only to recover from a crash.
 
     ## Why is this bad?
     Every replay runs the workflow code again from the start, so every log line is written

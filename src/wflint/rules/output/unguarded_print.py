@@ -19,9 +19,11 @@ class UnguardedPrint(Rule):
     `sys.stdout.write()` / `sys.stderr.write()`, `pprint.pprint()`, `rich` printing and
     `click.echo()`.
 
-    Not flagged: output under `if not ctx.is_replaying:` (or after an early
-    `if ctx.is_replaying: return`). DBOS is exempt: it re-executes a workflow only to recover
-    from a crash.
+    Not flagged: output under a replay guard (`if not ctx.is_replaying:` alone or in a
+    conjunction, after an early `if ctx.is_replaying: return`, through a local or a predicate
+    helper holding the flag, or inside a helper called under one), and output that can only run
+    after the workflow's last durable call, on a path that ends it (it runs once, in the final
+    episode). DBOS is exempt: it re-executes a workflow only to recover from a crash.
 
     ## Why is this bad?
     Every replay runs the workflow code again, so the output is repeated each time the
