@@ -11,6 +11,7 @@ something else would make them look like one.
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass, field
 
 from wflint.analysis.scope import ModuleInfo, Scope, qualname
@@ -375,20 +376,12 @@ def _is_generator(function: FunctionNode) -> bool:
     return False
 
 
+_YIELD_FROM = re.compile(r"\byield\s+from\s+(?:[A-Za-z_][\w.]*\.)?([A-Za-z_]\w*)\s*\(")
+
+
 def _driven_names(module: ModuleInfo) -> set[str]:
     """Names of the functions and methods the module drives with ``yield from f(...)``."""
-    driven: set[str] = set()
-    if "yield from" not in module.source:
-        return driven
-    stack: list[ast.AST] = [module.tree]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, ast.YieldFrom) and isinstance(node.value, ast.Call):
-            func = node.value.func
-            driven.add(func.id if isinstance(func, ast.Name) else
-                       func.attr if isinstance(func, ast.Attribute) else "")
-        stack.extend(ast.iter_child_nodes(node))
-    return driven
+    return set(_YIELD_FROM.findall(module.source))
 
 
 def _context_param(node: FunctionNode, fw: Framework, decorator: ast.expr | None,

@@ -148,6 +148,7 @@ class Walker:
         self._episodes: dict[int, Episodes] = {}
         self._commands: dict[tuple, bool] = {}
         self._commands_active: set[tuple] = set()
+        self._calls: dict[tuple, list[ast.Call]] = {}
 
     # -- entry points -------------------------------------------------------------------
 
@@ -538,7 +539,10 @@ class Walker:
             return False
         seen.add(id(function))
         scope = module.scope_of(function, module.scope)
-        calls = [node for node in ast.walk(function) if isinstance(node, ast.Call)]
+        key = (module.serial, function.lineno, function.col_offset)
+        calls = self._calls.get(key)
+        if calls is None:
+            calls = self._calls[key] = [node for node in ast.walk(function) if isinstance(node, ast.Call)]
         if any(predicate(call, scope) for call in calls):
             return True
         if depth <= 0:
