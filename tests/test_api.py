@@ -33,7 +33,7 @@ def test_check_source_returns_typed_diagnostics():
     assert clock.severity == "error" and clock.name == "wall-clock"
     assert "reads the wall clock in workflow 'Greeter.run'" in clock.message
     assert clock.url.endswith("docs/rules/WFL101.md")
-    assert rand.code == "WFL201" and rand.fix.applicability is Applicability.SAFE
+    assert rand.code == "WFL201" and rand.fix.applicability is Applicability.UNSAFE
     assert rand.fix.edits[0].content == "workflow.random().random()"
     assert {f.name for f in dataclasses.fields(Diagnostic)} >= {
         "code", "message", "path", "line", "col", "end_line", "end_col", "severity", "fix"}
@@ -110,8 +110,11 @@ def test_check_paths_reports_internal_errors_without_losing_other_files(tmp_path
 
 def test_fix_source_applies_safe_fixes_only_unless_unsafe():
     fixed, remaining = fix_source(SOURCE, path="g.py")
-    assert "started = workflow.time()" in fixed and "workflow.random().random()" in fixed
-    assert remaining == [] and "import time" not in fixed
+    assert "started = workflow.time()" in fixed and "import time" not in fixed
+    # a deterministic draw shifts the stream in-flight instances replay: unsafe
+    assert [d.code for d in remaining] == ["WFL201"] and "random.random()" in fixed
+    fixed, remaining = fix_source(SOURCE, path="g.py", unsafe=True)
+    assert "workflow.random().random()" in fixed and remaining == []
     local_clock = SOURCE.replace("time.time()", "datetime.now()").replace(
         "import time\n", "from datetime import datetime\n")
     fixed, remaining = fix_source(local_clock, path="g.py")

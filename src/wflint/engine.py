@@ -346,32 +346,41 @@ class Checker:
                 break
             new_source, applied = apply_fixes(source, fixes)
             rechecked = self._diagnose(new_source, path) if applied and new_source != source else None
-            if applied and new_source != source and rechecked is None:
+            if applied and new_source != source and (
+                    rechecked is None or self._rejects(source, new_source, path, current, rechecked, applied)):
                 # some fix breaks the code: keep, one by one, those that do not
-                new_source, applied, rechecked = self._apply_one_by_one(source, fixes, path)
+                new_source, applied, rechecked = self._apply_one_by_one(source, fixes, path, current)
             if not applied or rechecked is None or new_source == source:
                 break
-            applied_ids = {id(f) for f in applied}
-            fixed.extend(d for d in current if d.fix is not None and id(d.fix) in applied_ids)
+            fixed.extend(_fixed_by(current, applied))
             source, current = new_source, rechecked
         outcome.diagnostics = current
         outcome.fixed = fixed
         outcome.fixed_source = source
         return outcome
 
-    def _apply_one_by_one(self, source: str, fixes: list, path: str):
-        from wflint.fixes.apply import apply_fixes, select_non_overlapping
+    def _apply_one_by_one(self, source: str, fixes: list, path: str, current: list[Diagnostic]):
+        from wflint.fixes.apply import apply_fixes
 
-        for fix in select_non_overlapping(fixes):
+        for fix in sorted(fixes, key=lambda f: (f.anchor, f.span(), f.title)):
             candidate, applied = apply_fixes(source, [fix])
-            if not applied:
+            if not applied or candidate == source:
                 continue
             result = self._diagnose(candidate, path)
-            if result is None:
-                continue  # never hand back code that does not parse
+            if result is None or self._rejects(source, candidate, path, current, result, applied):
+                continue  # never hand back code that does not compile, or that is worse
             # positions of the remaining fixes moved: re-derive them on the next round
             return candidate, applied, result
         return source, [], None
+
+    @staticmethod
+    def _rejects(before: str, after: str, path: str, current: list[Diagnostic],
+                 rechecked: list[Diagnostic], applied: list) -> str:
+        """Why the fixed text cannot be handed back ("" when it can): see fixes.verify."""
+        from wflint.fixes.verify import problem
+
+        return problem(before, after, path, [d.code for d in current], [d.code for d in rechecked],
+                       [d.code for d in _fixed_by(current, applied)])
 
     def analyse(self, tree: ast.Module, source: str, path: str,
                 module: ModuleInfo | None = None) -> list[Diagnostic]:
@@ -413,6 +422,23 @@ class Checker:
     @staticmethod
     def _file_error(path: str, code: str, message: str, line: int = 1, col: int = 1) -> Diagnostic:
         return Diagnostic(path, line, col, code, message, BY_CODE[code].severity, line, col)
+
+
+def _fixed_by(findings: list[Diagnostic], applied: list) -> list[Diagnostic]:
+    """The findings the applied fixes remove: their own, and those inside the code a fix moved
+    or rewrote whole (``sys.argv[1] if len(sys.argv) > 1 else d`` becomes one activity)."""
+    from wflint.fixes.model import REPLACE, WRAP
+
+    applied_ids = {id(f) for f in applied}
+    spans = [(e.start, e.end) for f in applied for e in f.edits if e.kind in (REPLACE, WRAP)]
+    result = []
+    for d in findings:
+        if d.fix is not None and id(d.fix) in applied_ids:
+            result.append(d)
+        elif any(start <= (d.line, d.col - 1) and (d.end_line, d.end_col - 1) <= end
+                 for start, end in spans):
+            result.append(d)
+    return result
 
 
 @contextlib.contextmanager

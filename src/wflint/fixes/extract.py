@@ -68,6 +68,15 @@ _MUTATORS = frozenset({"random.shuffle"})
 #: a call's result is a response object unless read further (``requests.get(u).json()``)
 _RESPONSE_CODES = frozenset({"WFL302", "WFL304"})
 _BUILTINS = frozenset(dir(builtins))
+#: expressions that can become an activity's body (a bare reference such as ``os.environ`` cannot:
+#: the object it names does not cross the boundary)
+_MOVABLE = (ast.Call, ast.Subscript, ast.Compare, ast.IfExp, ast.BoolOp, ast.BinOp, ast.UnaryOp,
+            ast.Tuple, ast.List, ast.Dict, ast.JoinedStr)
+
+
+#: an environment value an activity returns is recorded in the workflow's history
+_HISTORY_NOTE = ("the value the activity returns is written into the workflow's history: "
+                 "do not move a secret this way")
 
 
 @dataclass
@@ -115,6 +124,8 @@ def extract_fix(site: FixSite, code: str, matched: str | None) -> Fix:
         if statement is None:
             return display_only(title, "cannot find where the workflow is registered")
         edits.append(Edit(INSERT_BEFORE, *site.char_range(statement), plan.registration))
+    if code == "WFL401":
+        plan.note = "; ".join(filter(None, [plan.note, _HISTORY_NOTE]))
     note = VERSION_GATE_NOTE + (f"; {plan.note}" if plan.note else "")
     return Fix(Applicability.UNSAFE, f"{title} `{name}`", tuple(edits),
                tuple(dict.fromkeys([*imports, *plan.imports])), note)
@@ -132,13 +143,19 @@ def _parents(site: FixSite) -> dict[int, ast.AST]:
 
 
 def _extent(site: FixSite, code: str) -> ast.expr:
-    """The expression to move: the hazard, grown over ``os.environ[...]`` and over method calls
-    that read a response (``requests.get(url).json()``, ``urlopen(u).read()``)."""
+    """The expression to move: the hazard, grown over ``os.environ[...]``, ``"X" in os.environ``,
+    the attributes and methods read from its result (``requests.get(url).json()``,
+    ``uuid4().hex``, ``os.stat(p).st_size``), the call a live result is handed to
+    (``json.load(open(p))``), and over the whole expression when the hazard occurs in it more
+    than once (``sys.argv[1] if len(sys.argv) > 1 else d``): never half of what depends on it."""
     parents = _parents(site)
     node: ast.expr = site.node
     parent = parents.get(id(node))
     if isinstance(parent, ast.Subscript) and parent.value is node and not isinstance(node, ast.Call):
         node = parent
+    elif isinstance(parent, ast.Compare) and len(parent.ops) == 1 and node in parent.comparators \
+            and isinstance(parent.ops[0], (ast.In, ast.NotIn)):
+        node = parent  # "X" in os.environ: the activity answers the question
     while True:
         parent = parents.get(id(node))
         if isinstance(parent, ast.Attribute) and parent.value is node:
@@ -148,14 +165,54 @@ def _extent(site: FixSite, code: str) -> ast.expr:
               and isinstance(parent.func, ast.Name) and parent.func.id in ("str", "int", "float", "bool")
               and binding_scope(parent.func.id, site.scope) is None):
             node = parent  # str(uuid.uuid4()): the activity returns the string
+        elif (isinstance(parent, ast.Call) and node in parent.args and node is site.node
+              and _live(resolve(node.func, site.scope) if isinstance(node, ast.Call) else None)):
+            node = parent  # json.load(open(p)): what reads the live object moves with it
         else:
-            return node
+            break
+    return _covering(site, node, parents)
+
+
+def _live(name: str | None) -> bool:
+    return name is not None and any(name == live or (live.endswith(".") and name.startswith(live))
+                                    for live in _LIVE_RESULTS)
+
+
+def _hazard_key(node: ast.expr, site: FixSite) -> str | None:
+    target = node.func if isinstance(node, ast.Call) else node
+    return resolve(target, site.scope)
+
+
+def _covering(site: FixSite, node: ast.expr, parents: dict[int, ast.AST]) -> ast.expr:
+    """The smallest expression holding ``node`` and every other occurrence of the same hazard in
+    the statement (the statement's whole value at most)."""
+    statement = site.statement
+    key = _hazard_key(site.node, site)
+    if statement is None or key is None:
+        return node
+    others = [n for n in ast.walk(statement)
+              if isinstance(n, (ast.Call, ast.Attribute, ast.Name)) and not _inside(n, node)
+              and _hazard_key(n, site) == key]
+    if not others:
+        return node
+    covering: ast.AST | None = node
+    while covering is not None and not all(_inside(n, covering) for n in others):
+        covering = parents.get(id(covering))
+    if isinstance(covering, ast.expr):
+        return covering
+    return node  # only the statement holds them all: the planner decides (usually: cannot move)
+
+
+def _inside(node: ast.AST, container: ast.AST) -> bool:
+    return any(n is node for n in ast.walk(container))
 
 
 def _cannot_move(site: FixSite, expr: ast.expr, code: str, qualname: str | None) -> str:
     fw = site.unit.framework
     if fw.style == "generator" and not (site.directly_in_workflow and site.unit.kind == "workflow"):
         return "the activity's result must be yielded directly in the workflow generator"
+    if fw.style == "generator" and site.is_async:
+        return "an async def cannot yield the activity: make the workflow a generator first (WFL903)"
     if fw.name == "temporal" and not (site.directly_in_workflow and site.is_async):
         return "awaiting the activity needs the code to be directly in an async def workflow method"
     if site.replay_guarded:
@@ -164,8 +221,8 @@ def _cannot_move(site: FixSite, expr: ast.expr, code: str, qualname: str | None)
         return "the call is inside an f-string: move it to a variable first"
     if fw.name == "azure" and site.unit.registration is not None:
         return "a function.json (V1) orchestrator needs its activity declared in function.json"
-    if not isinstance(expr, (ast.Call, ast.Subscript)):
-        return "only a call or an environment lookup can be moved into an activity"
+    if not isinstance(expr, _MOVABLE):
+        return "only a call, a lookup or an expression built on them can be moved into an activity"
     if isinstance(_parents(site).get(id(expr)), ast.Await):
         return "its result is awaited: move the code that awaits it into an async activity"
     for node in ast.walk(expr):

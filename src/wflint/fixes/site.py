@@ -197,6 +197,14 @@ class FixSite:
             return f"'{self.unit.ctx_name}' is not in scope here"
         if "yield" in entry.requires and not (self.directly_in_workflow and self.unit.kind == "workflow"):
             return "a durable timer must be yielded directly in the workflow generator"
+        if "yield" in entry.requires and self.is_async:
+            return "an async def cannot yield a durable task: make the workflow a generator first (WFL903)"
+        if "draw" in entry.requires and self.replay_guarded:
+            return ("a deterministic draw under a replay guard happens on the first execution only, "
+                    "so every later deterministic value shifts on replay")
+        if "draw" in entry.requires and self.unit.kind in ("query", "validator"):
+            return ("a query or update validator is read-only: drawing from the workflow's "
+                    "deterministic stream there shifts it for the workflow (WFL905)")
         if "await" in entry.requires and not (self.directly_in_workflow and self.is_async):
             return "awaiting needs the code to be directly in an async def workflow"
         if "statement" in entry.requires:

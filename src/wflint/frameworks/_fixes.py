@@ -44,12 +44,17 @@ def timer(template: str) -> dict[str, Rewrite]:
 
 
 def extraction(*codes: str) -> dict[str, Rewrite]:
-    """Extract to activity for every hazard of these codes without a more specific rewrite."""
+    """Extract to activity for every hazard of these codes without a more specific rewrite
+    (console input excepted, which stays manual)."""
     entry = rewrite(EXTRACT_TEMPLATE, UNSAFE, note=VERSION_GATE_NOTE)
-    return {f"{code}:*": entry for code in codes}
+    return {**{f"{code}:*": entry for code in codes if code != "WFL305"}, **CONSOLE_INPUT}
 
 
-IO_CODES = ("WFL301", "WFL302", "WFL303", "WFL304", "WFL305", "WFL401", "WFL402")
+IO_CODES = ("WFL301", "WFL302", "WFL303", "WFL304", "WFL401", "WFL402")
+#: console input stays manual: a worker has no terminal, so an activity would fail (EOFError)
+CONSOLE_INPUT = {"WFL305:*": rewrite("", DISPLAY, title="Receive the input as an external event",
+                                     note="a worker has no terminal: send the value to the workflow "
+                                          "as an external event (a signal) or in its input")}
 
 
 # -- shared by the frameworks whose context clock is naive UTC (Dapr, durabletask) -------------

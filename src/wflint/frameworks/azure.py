@@ -61,9 +61,9 @@ FRAMEWORK = Framework(
             "{ctx}.current_utc_datetime.timestamp()"),
         **replay_guard(),
         **timer("yield {ctx}.create_timer({ctx}.current_utc_datetime + {timedelta}(seconds={arg0}))"),
-        **{f"WFL202:uuid.{fn}": rewrite("{ctx}.new_guid()", UNSAFE, "ctx", note=UUID5)
+        **{f"WFL202:uuid.{fn}": rewrite("{ctx}.new_guid()", UNSAFE, "ctx", "draw", note=UUID5)
            for fn in ("uuid1", "uuid4", "uuid6", "uuid7")},
-        **{f"WFL202:uuid.{fn}:str": rewrite("{ctx}.new_uuid()", UNSAFE, "ctx", note=UUID5, target="str")
+        **{f"WFL202:uuid.{fn}:str": rewrite("{ctx}.new_uuid()", UNSAFE, "ctx", "draw", note=UUID5, target="str")
            for fn in ("uuid1", "uuid4", "uuid6", "uuid7")},
     },
 )

@@ -46,6 +46,7 @@ FRAMEWORK = Framework(
         "WFL102:time.sleep": rewrite("{DBOS}.sleep({arg0})", UNSAFE, "statement", note=VERSION_GATE_NOTE,
                                      async_template="await {DBOS}.sleep_async({arg0})"),
         "WFL102:asyncio.sleep": rewrite("{DBOS}.sleep_async({arg0})", UNSAFE, note=VERSION_GATE_NOTE),
-        "WFL701:asyncio.wait": rewrite("{DBOS}.asyncio_wait({args})", SAFE),
+        "WFL701:asyncio.wait": rewrite("{DBOS}.asyncio_wait({args})", UNSAFE,
+                                       note="it records a checkpointed step; " + VERSION_GATE_NOTE),
     },
 )

@@ -37,9 +37,9 @@ FRAMEWORK = Framework(
     rewrites={
         **extraction("WFL201", *IO_CODES),
         **naive_utc_rewrites(),
-        **{f"WFL202:uuid.{fn}": rewrite("{uuid}.UUID({ctx}.new_uuid())", UNSAFE, "ctx", note=UUID5)
+        **{f"WFL202:uuid.{fn}": rewrite("{uuid}.UUID({ctx}.new_uuid())", UNSAFE, "ctx", "draw", note=UUID5)
            for fn in ("uuid1", "uuid4", "uuid6", "uuid7")},
-        **{f"WFL202:uuid.{fn}:str": rewrite("{ctx}.new_uuid()", UNSAFE, "ctx", note=UUID5, target="str")
+        **{f"WFL202:uuid.{fn}:str": rewrite("{ctx}.new_uuid()", UNSAFE, "ctx", "draw", note=UUID5, target="str")
            for fn in ("uuid1", "uuid4", "uuid6", "uuid7")},
     },
 )

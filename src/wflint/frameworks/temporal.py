@@ -6,6 +6,8 @@ from wflint.fixes.model import VERSION_GATE_NOTE
 from wflint.rules.randomness.random_call import RANDOM_FUNCTIONS
 
 _NOT_MONOTONIC = "workflow time replaces a monotonic clock"
+_SHIFTS_STREAM = ("it draws from the workflow's deterministic stream, so in-flight instances "
+                  "see every later workflow.random()/uuid4() value shift on replay")
 
 _ACTIVITY = ("move it into an activity and call it with"
              " await {ctx}.execute_activity(..., start_to_close_timeout=...)")
@@ -70,15 +72,18 @@ FRAMEWORK = Framework(
            for fn in ("monotonic", "perf_counter", "process_time", "thread_time")},
         "WFL102:time.sleep": rewrite("await {workflow}.sleep({arg0})", UNSAFE, "await", "statement",
                                      note=VERSION_GATE_NOTE),
-        **{f"WFL201:random.{fn}": rewrite("{workflow}.random().{name}({args})", SAFE)
+        **{f"WFL201:random.{fn}": rewrite("{workflow}.random().{name}({args})", UNSAFE, "draw",
+                                          note=_SHIFTS_STREAM)
            for fn in RANDOM_FUNCTIONS if fn not in ("seed", "getstate", "setstate")},
-        "WFL201:random.Random": rewrite("{workflow}.new_random()", SAFE),
-        "WFL201:random.SystemRandom": rewrite("{workflow}.new_random()", UNSAFE,
-                                              note="a deterministic generator replaces the system's"),
-        "WFL202:uuid.uuid4": rewrite("{workflow}.uuid4()", SAFE),
-        "WFL202:uuid.uuid7": rewrite("{workflow}.uuid7()", SAFE),
-        **{f"WFL202:uuid.{fn}": rewrite("{workflow}.uuid7()", UNSAFE,
-                                        note="a deterministic uuid7 replaces a host-based uuid")
+        "WFL201:random.Random": rewrite("{workflow}.new_random()", UNSAFE, "draw", note=_SHIFTS_STREAM),
+        "WFL201:random.SystemRandom": rewrite("{workflow}.new_random()", UNSAFE, "draw",
+                                              note="a deterministic generator replaces the system's; "
+                                                   + _SHIFTS_STREAM),
+        "WFL202:uuid.uuid4": rewrite("{workflow}.uuid4()", UNSAFE, "draw", note=_SHIFTS_STREAM),
+        "WFL202:uuid.uuid7": rewrite("{workflow}.uuid7()", UNSAFE, "draw", note=_SHIFTS_STREAM),
+        **{f"WFL202:uuid.{fn}": rewrite("{workflow}.uuid7()", UNSAFE, "draw",
+                                        note="a deterministic uuid7 replaces a host-based uuid; "
+                                             + _SHIFTS_STREAM)
            for fn in ("uuid1", "uuid6")},
         "WFL501:*": rewrite("{workflow}.logger.{method}({args})", SAFE,
                             title="Log through `{workflow}.logger`"),

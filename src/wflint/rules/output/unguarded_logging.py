@@ -3,12 +3,16 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
-from wflint.fixes.model import Fix, display_only
+from dataclasses import replace
+
+from wflint.fixes.model import Applicability, Fix, display_only
 from wflint.rules.base import ALL_FRAMEWORKS, Rule
 
 if TYPE_CHECKING:
     from wflint.fixes.site import FixSite
 
+#: the keyword arguments a stdlib logging call takes
+_STDLIB_KEYWORDS = frozenset({"exc_info", "stack_info", "stacklevel", "extra"})
 #: the methods Temporal's workflow.logger (a logging.LoggerAdapter) has
 ADAPTER_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "log"})
 
@@ -93,7 +97,21 @@ class UnguardedLogging(Rule):
             return display_only("Remove the call, or move it out of the replay branch", REPLAY_ONLY)
         call = site.node
         if site.framework == "temporal" and isinstance(call, ast.Call) and \
-                isinstance(call.func, ast.Attribute) and call.func.attr not in ADAPTER_METHODS:
-            return display_only("Log through workflow.logger",
-                                f"workflow.logger has no '{call.func.attr}' method")
+                isinstance(call.func, ast.Attribute):
+            if call.func.attr not in ADAPTER_METHODS:
+                return display_only("Log through workflow.logger",
+                                    f"workflow.logger has no '{call.func.attr}' method")
+            if not (qualname or "").startswith("logging"):
+                # structlog and loguru: other call conventions than a stdlib logger's
+                extra = sorted(k.arg or "**" for k in call.keywords if k.arg not in _STDLIB_KEYWORDS)
+                if extra:
+                    return display_only("Log through workflow.logger",
+                                        "workflow.logger is a stdlib logger: it takes no keyword "
+                                        f"arguments such as {', '.join(extra)}; rewrite the call by hand")
+                fix = super().fix(site, qualname)
+                if fix is not None and fix.edits:
+                    return replace(fix, applicability=Applicability.UNSAFE,
+                                   note="a stdlib logger formats the message with %-style arguments, "
+                                        "not as this logger did")
+                return fix
         return super().fix(site, qualname)
