@@ -118,7 +118,7 @@ def test_fix_source_applies_safe_fixes_only_unless_unsafe():
     local_clock = SOURCE.replace("time.time()", "datetime.now()").replace(
         "import time\n", "from datetime import datetime\n")
     fixed, remaining = fix_source(local_clock, path="g.py")
-    assert [d.code for d in remaining] == ["WFL101"]  # local time becomes UTC: unsafe
+    assert [d.code for d in remaining] == ["WFL101", "WFL201"]  # local time becomes UTC: unsafe
     assert "datetime.now()" in fixed
     fixed, remaining = fix_source(local_clock, path="g.py", unsafe=True)
     assert "datetime.now()" not in fixed and remaining == []
