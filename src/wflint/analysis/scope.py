@@ -22,6 +22,8 @@ import re
 BUILTIN_NAMES = frozenset(dir(builtins))
 _SERIALS = itertools.count()
 
+_PATH_TYPES = frozenset({"pathlib.Path()", "pathlib.PurePath()", "pathlib.PosixPath()",
+                         "pathlib.WindowsPath()"})
 _SCOPE_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 
 
@@ -105,6 +107,9 @@ class Scope:
         if isinstance(value, ast.BinOp) and isinstance(value.op, (ast.BitOr, ast.BitAnd, ast.Sub, ast.BitXor)):
             sides = {self._type_of(value.left), self._type_of(value.right)}
             return "builtins.set()" if sides & {"builtins.set()", "builtins.frozenset()"} else None
+        if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Div):
+            left = self._type_of(value.left)  # Path("reports") / name is a path too
+            return left if left in _PATH_TYPES else None
         if isinstance(value, ast.Call):
             returned = _returned_type(value.func, self)
             if returned is not None:

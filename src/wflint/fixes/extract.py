@@ -86,6 +86,8 @@ class _Plan:
     registration: str = ""  # a statement to add after the workflow's registration call
     imports: tuple[ImportRequest, ...] = ()
     note: str = ""
+    #: another expression to replace (a Temporal Worker's activities list) and its new text
+    extra: tuple[ast.expr, str] | None = None
 
 
 def extract_fix(site: FixSite, code: str, matched: str | None) -> Fix:
@@ -106,7 +108,11 @@ def extract_fix(site: FixSite, code: str, matched: str | None) -> Fix:
     imports: list[ImportRequest] = []
     send, receive = _ADAPTERS.get(qualname or "", ("{}", "{}")) if expr is site.node and \
         fw in _JSON_FRAMEWORKS else ("{}", "{}")
-    body = send.format(body)
+    if fw in _JSON_FRAMEWORKS and expr is site.node and (qualname or "").startswith("numpy.random."):
+        # numpy values are not JSON: send plain numbers or lists, rebuild an array
+        send, receive = "{numpy}.asarray({}).tolist()", \
+            "{numpy}.asarray({})" if _returns_array(site.node) else "{}"
+    body = site.render(send, imports).format(body)
     discarded = site.is_own_statement(expr)
     plan = _PLANNERS[fw](site, name, body, free, imports, discarded)
     if not isinstance(plan, str) and receive != "{}":
@@ -124,6 +130,9 @@ def extract_fix(site: FixSite, code: str, matched: str | None) -> Fix:
         if statement is None:
             return display_only(title, "cannot find where the workflow is registered")
         edits.append(Edit(INSERT_BEFORE, *site.char_range(statement), plan.registration))
+    if plan.extra is not None:
+        target, text = plan.extra
+        edits.append(Edit(REPLACE, *site.char_range(target), text))
     if code == "WFL401":
         plan.note = "; ".join(filter(None, [plan.note, _HISTORY_NOTE]))
     note = VERSION_GATE_NOTE + (f"; {plan.note}" if plan.note else "")
@@ -171,6 +180,17 @@ def _extent(site: FixSite, code: str) -> ast.expr:
         else:
             break
     return _covering(site, node, parents)
+
+
+def _returns_array(call: ast.expr) -> bool:
+    """A ``numpy.random`` call that returns an array: it is given a size or a shape."""
+    if not isinstance(call, ast.Call):
+        return False
+    func = call.func
+    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+    if any(k.arg == "size" for k in call.keywords):
+        return True
+    return name in ("rand", "randn") and bool(call.args)
 
 
 def _live(name: str | None) -> bool:
@@ -221,7 +241,8 @@ def _cannot_move(site: FixSite, expr: ast.expr, code: str, qualname: str | None)
         return "the call is inside an f-string: move it to a variable first"
     if fw.name == "azure" and site.unit.registration is not None:
         return "a function.json (V1) orchestrator needs its activity declared in function.json"
-    if not isinstance(expr, _MOVABLE):
+    if not isinstance(expr, _MOVABLE) and not (
+            isinstance(expr, ast.Attribute) and isinstance(expr.value, (ast.Call, ast.Subscript))):
         return "only a call, a lookup or an expression built on them can be moved into an activity"
     if isinstance(_parents(site).get(id(expr)), ast.Await):
         return "its result is awaited: move the code that awaits it into an async activity"
@@ -280,11 +301,56 @@ def _free_variables(site: FixSite, expr: ast.expr) -> list[str] | str:
         if node.id in owner.functions or node.id in owner.classes:
             return f"it calls the local function '{node.id}'"
         kind = owner.value_type(node.id) or ""
-        if kind.startswith(_OBJECT_TYPES):
+        if kind.startswith(_OBJECT_TYPES) and _input_kind(node.id, owner) is None:
             return f"it uses the local object '{node.id}', which cannot be sent to an activity"
+        if site.unit.framework.name in _JSON_FRAMEWORKS and kind.startswith(_NOT_JSON):
+            return f"the local '{node.id}' cannot be sent to an activity as JSON"
         if node.id not in names:
             names.append(node.id)
     return names
+
+
+#: local values a JSON-based framework cannot send as an activity's input
+_NOT_JSON = ("builtins.set()", "builtins.frozenset()", "builtins.bytes()", "builtins.bytearray()",
+             "decimal.", "uuid.")
+#: how a local of a known kind crosses the boundary: (what is sent, how the activity rebuilds it)
+_INPUT_ADAPTERS = {
+    "datetime": ("{}.isoformat()", "{datetime}.fromisoformat({})"),
+    "date": ("{}.isoformat()", "{date}.fromisoformat({})"),
+    "path": ("str({})", "{Path}({})"),
+}
+
+
+def _input_kind(name: str, owner) -> str | None:
+    """``datetime``, ``date`` or ``path`` when every binding of the local is one."""
+    values = owner.values.get(name) or []
+    if not values or len(values) != owner.stores.get(name, 0):
+        return None
+    kinds = {_value_kind(value, owner) for value in values}
+    return kinds.pop() if len(kinds) == 1 else None
+
+
+def _value_kind(value: ast.expr, scope) -> str | None:
+    if isinstance(value, ast.Attribute) and value.attr == "current_utc_datetime":
+        return "datetime"  # the workflow clock
+    if isinstance(value, ast.BinOp) and isinstance(value.op, (ast.Add, ast.Sub)):
+        left = _value_kind(value.left, scope)
+        return left if left in ("datetime", "date") else None
+    if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Div):
+        return "path" if _value_kind(value.left, scope) == "path" else None
+    if isinstance(value, ast.Call):
+        name = resolve(value.func, scope) or ""
+        if name in ("temporalio.workflow.now",):
+            return "datetime"
+        if name.startswith("datetime.datetime") or (
+                isinstance(value.func, ast.Attribute) and value.func.attr in ("replace", "astimezone")
+                and _value_kind(value.func.value, scope) == "datetime"):
+            return "datetime"
+        if name.startswith("datetime.date"):
+            return "date"
+        if name.startswith(("pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath")):
+            return "path"
+    return None
 
 
 def _unwrap(expr: ast.expr) -> ast.expr:
@@ -345,22 +411,40 @@ def _statement_of(site: FixSite, call: ast.Call | None) -> ast.stmt | None:
 
 # -- per framework -------------------------------------------------------------------------------
 
-def _packed(free: list[str], unpack_from: str) -> tuple[str, str]:
+def _conversions(site: FixSite, free: list[str], imports: list[ImportRequest]
+                 ) -> tuple[dict[str, str], list[str]]:
+    """For a JSON-based framework: what the workflow sends for each input that needs converting,
+    and the lines that rebuild them in the activity."""
+    if site.unit.framework.name not in _JSON_FRAMEWORKS:
+        return {}, []
+    sent: dict[str, str] = {}
+    rebuilt: list[str] = []
+    for name in free:
+        owner = binding_scope(name, site.scope)
+        kind = _input_kind(name, owner) if owner is not None else None
+        if kind is None:
+            continue
+        send, receive = _INPUT_ADAPTERS[kind]
+        sent[name] = send.format(name)
+        rebuilt.append(f"{name} = {site.render(receive, imports).format(name)}")
+    return sent, rebuilt
+
+
+def _packed(free: list[str], unpack_from: str, sent: dict[str, str]) -> tuple[str, str]:
     """The single input value and the statement that unpacks it in the activity."""
     if not free:
         return "", ""
     if len(free) == 1:
-        return free[0], ""
-    packed = "{" + ", ".join(f'"{n}": {n}' for n in free) + "}"
+        return sent.get(free[0], free[0]), ""
+    packed = "{" + ", ".join(f'"{n}": {sent.get(n, n)}' for n in free) + "}"
     unpack = ", ".join(free) + " = " + ", ".join(f'{unpack_from}["{n}"]' for n in free)
     return packed, unpack
 
 
-def _function(decorators: list[str], name: str, params: list[str], unpack: str, body: str,
-              discarded: bool) -> str:
-    lines = [*decorators, f"def {name}({', '.join(params)}):"]
-    if unpack:
-        lines.append(f"    {unpack}")
+def _function(decorators: list[str], name: str, params: list[str], prelude: list[str], body: str,
+              discarded: bool, is_async: bool = False) -> str:
+    lines = [*decorators, f"{'async ' if is_async else ''}def {name}({', '.join(params)}):"]
+    lines.extend(f"    {line}" for line in prelude if line)
     lines.append(f"    {body}" if discarded else f"    return {body}")
     return "\n".join(lines) + "\n"
 
@@ -376,18 +460,31 @@ def _registry_text(site: FixSite) -> str | None:
     return None
 
 
+def _registered_name(site: FixSite, name: str) -> str:
+    """The name an activity is registered under: qualified by its module, so that activities
+    extracted in several modules of one application never collide on a shared runtime."""
+    if site.module.path in ("stdin", "-", "<source>"):
+        return name  # text without a file name has no module to qualify the name with
+    module = site.module.name or site.module.path.rpartition("/")[2].removesuffix(".py")
+    return f"{module}.{name}" if module else name
+
+
 def _plan_dapr(site: FixSite, name: str, body: str, free: list[str], imports, discarded: bool) -> _Plan | str:
     runtime = _registry_text(site)
     if runtime is None:
         return "no WorkflowRuntime to register the new activity with"
-    value, unpack = _packed(free, "args")
+    sent, rebuilt = _conversions(site, free, imports)
+    value, unpack = _packed(free, "args", sent)
     params = ["ctx"] + ([free[0]] if len(free) == 1 else ["args"] if free else [])
     ctx = site.unit.ctx_name
     call = f"yield {ctx}.call_activity({name}" + (f", input={value})" if value else ")")
+    registered = _registered_name(site, name)
+    named = f', name="{registered}"' if registered != name else ""
+    definition = _function([], name, params, [unpack, *rebuilt], body, discarded)
     if site.unit.registration is not None:
-        return _Plan(_function([], name, params, unpack, body, discarded), call,
-                     f"{runtime}.register_activity({name})")
-    return _Plan(_function([f"@{runtime}.activity"], name, params, unpack, body, discarded), call)
+        return _Plan(definition, call, f"{runtime}.register_activity({name}{named})")
+    decorator = f"@{runtime}.activity(name={named[7:]})" if named else f"@{runtime}.activity"
+    return _Plan(decorator + "\n" + definition, call)
 
 
 def _plan_durabletask(site: FixSite, name: str, body: str, free: list[str], imports, discarded: bool) -> _Plan | str:
@@ -395,11 +492,12 @@ def _plan_durabletask(site: FixSite, name: str, body: str, free: list[str], impo
     if registration is None or not isinstance(registration.func, ast.Attribute):
         return "no worker.add_orchestrator(...) call to add the new activity beside"
     worker = site.text(registration.func.value)
-    value, unpack = _packed(free, "args")
+    sent, rebuilt = _conversions(site, free, imports)
+    value, unpack = _packed(free, "args", sent)
     params = ["ctx", free[0] if len(free) == 1 else "args" if free else "_input"]
     ctx = site.unit.ctx_name
     call = f"yield {ctx}.call_activity({name}" + (f", input={value})" if value else ")")
-    return _Plan(_function([], name, params, unpack, body, discarded), call,
+    return _Plan(_function([], name, params, [unpack, *rebuilt], body, discarded), call,
                  f"{worker}.add_activity({name})")
 
 
@@ -407,33 +505,64 @@ def _plan_azure(site: FixSite, name: str, body: str, free: list[str], imports, d
     app = _registry_text(site)
     if app is None:
         return "no function app to declare the new activity on"
-    value, unpack = _packed(free, "args")
+    sent, rebuilt = _conversions(site, free, imports)
+    value, unpack = _packed(free, "args", sent)
     param = free[0] if len(free) == 1 else "args" if free else "_input"
     ctx = site.unit.ctx_name
     call = f"yield {ctx}.call_activity({name}" + (f", {value})" if value else ")")
-    return _Plan(_function([f'@{app}.activity_trigger(input_name="{param}")'], name, [param], unpack, body, discarded),
-                 call)
+    return _Plan(_function([f'@{app}.activity_trigger(input_name="{param}")'], name, [param],
+                           [unpack, *rebuilt], body, discarded), call)
 
 
 def _plan_temporal(site: FixSite, name: str, body: str, free: list[str], imports, discarded: bool) -> _Plan | str:
     activity = _symbol(site, "temporalio", "activity", imports)
     workflow = _symbol(site, "temporalio", "workflow", imports)
     timedelta = _symbol(site, "datetime", "timedelta", imports)
-    if len(free) == 1:
-        arguments = f", {free[0]}"
-    elif free:
-        arguments = ", args=[" + ", ".join(free) + "]"
+    sent, rebuilt = _conversions(site, free, imports)
+    values = [sent.get(n, n) for n in free]
+    if len(values) == 1:
+        arguments = f", {values[0]}"
+    elif values:
+        arguments = ", args=[" + ", ".join(values) + "]"
     else:
         arguments = ""
     call = (f"await {workflow}.execute_activity({name}{arguments}, "
             f"start_to_close_timeout={timedelta}(seconds=30))")
-    return _Plan(_function([f"@{activity}.defn"], name, list(free), "", body, discarded), call,
-                 note=f"add {name} to the Worker's activities (a sync activity needs activity_executor=...)")
+    plan = _Plan(_function([f"@{activity}.defn"], name, list(free), rebuilt, body, discarded,
+                           is_async=True), call,
+                 note="an async activity runs on the worker's event loop: make a slow one a sync "
+                      "activity with an activity_executor")
+    worker_list = _temporal_activities_list(site)
+    if worker_list is None:
+        plan.note = f"add {name} to the Worker's activities; " + plan.note
+    else:
+        plan.extra = (worker_list, _with_element(site, worker_list, name))
+    return plan
+
+
+def _temporal_activities_list(site: FixSite) -> ast.List | ast.Tuple | None:
+    """The ``activities=[...]`` list of the one ``Worker(...)`` of the workflow's module that
+    runs this workflow's class (or the only Worker, when it lists the workflows elsewhere)."""
+    found = []
+    for call in site.module.calls:
+        if resolve(call.func, site.module.scope) not in ("temporalio.worker.Worker",):
+            continue
+        for keyword in call.keywords:
+            if keyword.arg == "activities" and isinstance(keyword.value, (ast.List, ast.Tuple)):
+                found.append(keyword.value)
+    return found[0] if len(found) == 1 else None
+
+
+def _with_element(site: FixSite, sequence: ast.List | ast.Tuple, name: str) -> str:
+    items = [site.text(element) for element in sequence.elts] + [name]
+    opening, closing = ("[", "]") if isinstance(sequence, ast.List) else ("(", ",)" if len(items) == 1 else ")")
+    return opening + ", ".join(items) + closing
 
 
 def _plan_dbos(site: FixSite, name: str, body: str, free: list[str], imports, discarded: bool) -> _Plan | str:
     dbos = _symbol(site, "dbos", "DBOS", imports)
-    return _Plan(_function([f"@{dbos}.step()"], name, list(free), "", body, discarded),
+    return _Plan(_function([f"@{dbos}.step()"], name, list(free), [], body, discarded,
+                           is_async=False),
                  f"{name}({', '.join(free)})")
 
 

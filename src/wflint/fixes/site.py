@@ -27,9 +27,10 @@ SYMBOLS = {
     "Path": ("pathlib", "Path"),
     "datetime": ("datetime", "datetime"),
     "date": ("datetime", "date"),
+    "numpy": ("numpy", None),
 }
 _PLACEHOLDER = re.compile(
-    r"\{(ctx|timezone|timedelta|uuid|workflow|DBOS|Path|datetime|date|func|args|rest|arg0|tz|name|method)\}")
+    r"\{(ctx|timezone|timedelta|uuid|workflow|DBOS|Path|datetime|date|numpy|func|args|rest|arg0|tz|name|method)\}")
 
 
 @dataclass
