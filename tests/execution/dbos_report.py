@@ -1,4 +1,5 @@
 # A DBOS workflow with hazards wflint fixes: clock, uuid, sleep, and a file read to extract.
+import os
 import time
 import uuid
 from datetime import datetime
@@ -13,4 +14,17 @@ def report(path: str) -> dict:
     token = uuid.uuid4()
     time.sleep(0.1)
     text = Path(path).read_text()
-    return {"started": started.isoformat(), "token": str(token), "text": text}
+    stored = store(text)
+    checkpoint()
+    return {"started": started.isoformat(), "token": str(token), "text": stored}
+
+
+@DBOS.step()
+def store(text: str) -> str:
+    return text
+
+
+@DBOS.step()
+def checkpoint() -> None:
+    if os.environ.get("WFLINT_TEST_CRASH") == "1":
+        os._exit(0)  # stands for a worker that dies here: recovery replays the workflow

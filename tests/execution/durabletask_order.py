@@ -1,20 +1,32 @@
-# A durabletask orchestration with hazards wflint fixes: clock, uuid, sleep, and an env read to extract.
+# A durabletask orchestration with hazards wflint fixes: the clock, output (safe fixes), and a
+# uuid, a sleep and an environment read (unsafe fixes).
+import logging
 import os
 import time
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 
 from durabletask import task
+
+logger = logging.getLogger("orders")
+CEST = timezone(timedelta(hours=2), "CEST")
 
 
 def order(ctx: task.OrchestrationContext, item):
     started = datetime.utcnow()
+    stamp = datetime.now(timezone.utc)
+    paris = datetime.now(CEST)
+    epoch = time.time()
+    logger.info("ordering %s", item)
+    print("ordering", item)
     ref = str(uuid.uuid4())
-    time.sleep(1)
+    time.sleep(0.2)
     region = os.getenv("WFLINT_TEST_REGION", "eu")
-    saved = yield ctx.call_activity(save, input={"item": item, "ref": ref, "region": region,
-                                                 "started": started.isoformat()})
-    return saved
+    saved = yield ctx.call_activity(save, input={"item": item, "region": region, "ref": ref})
+    print("ordered", saved["item"])
+    return {"item": saved["item"], "region": saved["region"], "ref_length": len(saved["ref"]),
+            "clock": started.year >= 2020 and stamp.year >= 2020 and paris.year >= 2020
+            and epoch > 0}
 
 
 def save(ctx, data):

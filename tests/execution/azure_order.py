@@ -1,0 +1,36 @@
+# An Azure Durable Functions orchestrator with hazards wflint fixes: the clock and logging (safe
+# fixes), and a uuid, a sleep and an environment read (unsafe fixes).
+import logging
+import os
+import time
+import uuid
+from datetime import datetime, timedelta, timezone
+
+import azure.durable_functions as df
+
+app = df.DFApp()
+CEST = timezone(timedelta(hours=2), "CEST")
+
+
+@app.orchestration_trigger(context_name="context")
+def order(context: df.DurableOrchestrationContext):
+    item = context.get_input()
+    started = datetime.utcnow()
+    stamp = datetime.now(timezone.utc)
+    paris = datetime.now(CEST)
+    epoch = time.time()
+    logging.info("ordering %s", item)
+    print("ordering", item)
+    ref = str(uuid.uuid4())
+    time.sleep(0.1)
+    region = os.environ.get("WFLINT_TEST_REGION", "eu")
+    saved = yield context.call_activity("save", {"item": item, "region": region, "ref": ref})
+    logging.info("ordered %s", saved["item"])
+    return {"item": saved["item"], "region": saved["region"], "ref_length": len(saved["ref"]),
+            "clock": started.year >= 2020 and stamp.year >= 2020 and paris.year >= 2020
+            and epoch > 0}
+
+
+@app.activity_trigger(input_name="data")
+def save(data: dict) -> dict:
+    return data

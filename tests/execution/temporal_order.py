@@ -1,0 +1,49 @@
+# A Temporal workflow with hazards wflint fixes: the clock, the logger, asyncio.wait and
+# asyncio.as_completed (safe fixes), and a uuid, a random draw, a sleep and an environment
+# read (unsafe fixes).
+import asyncio
+import logging
+import os
+import random
+import time
+import uuid
+from datetime import datetime, timedelta, timezone
+
+from temporalio import activity, workflow
+
+logger = logging.getLogger("orders")
+CEST = timezone(timedelta(hours=2), "CEST")
+
+
+@activity.defn
+async def save(data: dict) -> dict:
+    return data
+
+
+@workflow.defn
+class Order:
+    @workflow.run
+    async def run(self, item: str) -> dict:
+        started = datetime.utcnow()
+        stamp = datetime.now(timezone.utc)
+        paris = datetime.now(CEST)
+        epoch = time.time()
+        nanos = time.time_ns()
+        logger.info("ordering %s", item)
+        ref = str(uuid.uuid4())
+        lucky = random.randint(1, 6)
+        time.sleep(0.1)
+        region = os.environ.get("WFLINT_TEST_REGION", "eu")
+        saving = workflow.start_activity(save, {"item": item, "region": region, "ref": ref,
+                                                "lucky": lucky},
+                                         start_to_close_timeout=timedelta(seconds=10))
+        done, _ = await asyncio.wait([saving])
+        saved = done.pop().result()
+        checking = workflow.start_activity(save, {"item": item},
+                                           start_to_close_timeout=timedelta(seconds=10))
+        for next_done in asyncio.as_completed([checking]):
+            checked = await next_done
+        return {"item": checked["item"], "region": saved["region"], "ref_length": len(saved["ref"]),
+                "lucky": 1 <= saved["lucky"] <= 6,
+                "clock": started.year >= 2020 and stamp.year >= 2020 and paris.year >= 2020
+                and epoch > 0 and nanos > 0}
