@@ -76,3 +76,13 @@ def test_readme_rule_table_is_generated_from_the_catalog():
     start = text.index("<!-- rules:start -->") + len("<!-- rules:start -->")
     end = text.index("<!-- rules:end -->")
     assert text[start:end].strip() == markdown_table()
+
+
+@pytest.mark.parametrize("code", WALKING)
+def test_every_rule_that_fixes_says_how_safe_its_fixes_are(code):
+    """A rule whose findings carry a fix (any level, per the fixtures' annotations) documents
+    when its fixes are safe, unsafe or display-only."""
+    fixes = {e.fix for f in (FIXTURES / code).glob("*.py") if not f.name.endswith(".fixed.py")
+             for e in parse_annotations(f.read_text())[0] if e.code == code and e.fix}
+    if fixes - {"no-fix"}:
+        assert "## Fix safety" in rule_markdown(code), f"{code} has fixes {fixes} but no Fix safety"

@@ -68,6 +68,12 @@ class ThreadsAndTasks(Rule):
             done, _ = await workflow.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
             return done.pop().result()
     ```
+
+    ## Fix safety
+    Safe: Temporal's `asyncio.wait` / `asyncio.as_completed` become `workflow.wait` /
+    `workflow.as_completed`: the same commands, in an order replay reproduces. Unsafe: DBOS's
+    `asyncio.wait` becomes `DBOS.asyncio_wait`, which records a new checkpointed step. Threads,
+    executors and other task APIs have no automatic fix.
     """
 
     code = "WFL701"

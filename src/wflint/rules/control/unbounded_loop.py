@@ -93,6 +93,10 @@ class UnboundedLoop(Rule):
     def check(ctx, job_id):
         return "done"
     ```
+
+    ## Fix safety
+    Display-only: running one iteration per instance with continue-as-new turns the loop's
+    state into the workflow's input, which needs a person's choice.
     """
 
     code = "WFL601"

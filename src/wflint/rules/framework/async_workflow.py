@@ -58,6 +58,10 @@ class AsyncWorkflow(Rule):
     def save(ctx, order):
         return order
     ```
+
+    ## Fix safety
+    Display-only: turning an `async def` workflow into a generator changes every `await` in it
+    and needs a person's review.
     """
 
     code = "WFL903"

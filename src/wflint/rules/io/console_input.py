@@ -41,6 +41,10 @@ class ConsoleInput(Rule):
             await workflow.wait_condition(lambda: self.approved is not None)
             return bool(self.approved)
     ```
+
+    ## Fix safety
+    Display-only: a worker has no terminal, so moving the read into an activity would fail;
+    send the value to the workflow as an external event (a signal) or in its input.
     """
 
     code = "WFL305"

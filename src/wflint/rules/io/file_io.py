@@ -65,6 +65,16 @@ class FileIO(Rule):
         orders = load_orders(path)
         return len(orders)
     ```
+
+    ## Fix safety
+    Unsafe: the expression moves into a new activity (a new `@DBOS.step()` in DBOS), called
+    through the framework, which adds a durable command: in-flight instances need a version
+    gate. The whole expression that depends on the hazard moves together (`sys.argv[1] if
+    len(sys.argv) > 1 else d`, `json.load(open(p))`); datetimes and paths are sent as ISO strings
+    and `str()` and rebuilt in the activity. Display-only when it cannot move: it uses the
+    workflow context or its state, a live object (file, client, connection), yields or awaits
+    itself, sits in a nested function, a helper or under a replay guard, or its value cannot
+    cross the boundary.
     """
 
     code = "WFL301"

@@ -84,6 +84,15 @@ class UnguardedLogging(Rule):
     def send(ctx, order):
         return order
     ```
+
+    ## Fix safety
+    Safe: `if not ctx.is_replaying:` around the call (Dapr, durabletask, Azure; consecutive
+    guarded lines share one block), or a stdlib logger call rewritten to `workflow.logger`
+    (Temporal): the first execution logs the same, and no command is added. Unsafe: a
+    structlog or loguru call without keyword arguments rewritten to `workflow.logger` (a stdlib
+    logger formats differently). Display-only: such a call with keyword arguments, a method
+    `workflow.logger` lacks, a call that is part of a larger statement, and code that only runs
+    while the workflow replays (a guard would silence it for good).
     """
 
     code = "WFL501"

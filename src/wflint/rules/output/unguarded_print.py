@@ -53,6 +53,11 @@ class UnguardedPrint(Rule):
     def hello(ctx, name):
         return f"hello {name}"
     ```
+
+    ## Fix safety
+    Safe: `if not ctx.is_replaying:` around the call (Dapr, durabletask, Azure). Display-only in
+    Temporal (print output is not a log record: rewrite it as a `workflow.logger` call), for a
+    call that is part of a larger statement, and in code that only runs while replaying.
     """
 
     code = "WFL502"

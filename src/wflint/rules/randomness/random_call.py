@@ -62,6 +62,12 @@ class RandomCall(Rule):
             return workflow.random().uniform(1, 5) * attempts
     ```
 
+    ## Fix safety
+    Unsafe: Temporal's `workflow.random()` draws from the workflow's deterministic stream, so
+    every later deterministic value of an in-flight instance shifts on replay; elsewhere the
+    draw moves into a new activity or step, which adds a durable command. Display-only under a
+    branch on the replay flag (the draw would happen on the first execution only), in a
+    Temporal query or update validator (read-only), and for an in-place `shuffle`.
     """
 
     code = "WFL201"

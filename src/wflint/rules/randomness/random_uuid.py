@@ -44,6 +44,11 @@ class RandomUuid(Rule):
         return (yield context.call_activity("submit", request_id))
     ```
 
+    ## Fix safety
+    Unsafe: a deterministic id replaces a random one (durabletask `ctx.new_uuid()` and Azure
+    `context.new_uuid()` / `new_guid()` give a uuid5; Temporal's `workflow.uuid4()` shifts the
+    deterministic stream for in-flight instances), or the id is made in a new activity or step.
+    Display-only under a branch on the replay flag and in a Temporal query or update validator.
     """
 
     code = "WFL202"

@@ -42,6 +42,12 @@ class BlockingSleep(Rule):
         return order
     ```
 
+    ## Fix safety
+    Unsafe: a durable timer (`yield ctx.create_timer(...)`, `await workflow.sleep(...)`,
+    `DBOS.sleep(...)`) adds a command to history, so in-flight instances need a version gate.
+    Display-only where the timer cannot be yielded or awaited in place: a nested function, a
+    helper, part of a larger statement, or an `async def` in a framework that only drives
+    generators.
     """
 
     code = "WFL102"

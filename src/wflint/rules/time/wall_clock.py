@@ -67,6 +67,17 @@ class WallClock(Rule):
         return data
     ```
 
+    ## Fix safety
+    Safe where the workflow clock gives the same kind of value: `datetime.utcnow()` becomes
+    naive UTC workflow time, `datetime.now(timezone.utc)` and `datetime.now(tz)` aware workflow
+    time, `time.time()` (and Temporal's `time.time_ns()`) the workflow clock's timestamp. The
+    value then comes from history and no command is added, so in-flight instances replay
+    (proven on every engine). Unsafe: `datetime.now()` / `today()` without a zone and
+    `date.today()` (local time becomes UTC), Temporal's monotonic clocks (workflow time is not
+    monotonic), `time.time_ns()` in generator frameworks (microsecond precision), and every
+    DBOS rewrite (`DBOS.run_step` records a new step). Display-only: monotonic clocks in Dapr,
+    durabletask and Azure (a duration inside one episode is always zero), and where the
+    context is not in scope.
     """
 
     code = "WFL101"
