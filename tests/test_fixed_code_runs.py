@@ -69,6 +69,7 @@ SAFE_REWRITES = {
         "WFL101:time.time": "epoch = workflow.time()\n",
         "WFL101:time.time_ns": "nanos = workflow.time_ns()\n",
         "WFL501:*": 'workflow.logger.info("ordering %s", item)\n',
+        "WFL502:*": '        if not workflow.unsafe.is_replaying():\n            print("ordering", item)\n',
         "WFL701:asyncio.wait": "done, _ = await workflow.wait([saving])\n",
         "WFL701:asyncio.as_completed": "for next_done in workflow.as_completed([checking]):\n",
     },

@@ -1,5 +1,5 @@
-# A Temporal workflow with hazards wflint fixes: the clock, the logger, asyncio.wait and
-# asyncio.as_completed (safe fixes), and a uuid, a random draw, a sleep and an environment
+# A Temporal workflow with hazards wflint fixes: the clock, the logger, print, asyncio.wait
+# and asyncio.as_completed (safe fixes), and a uuid, a random draw, a sleep and an environment
 # read (unsafe fixes).
 import asyncio
 import logging
@@ -30,6 +30,7 @@ class Order:
         epoch = time.time()
         nanos = time.time_ns()
         logger.info("ordering %s", item)
+        print("ordering", item)
         ref = str(uuid.uuid4())
         lucky = random.randint(1, 6)
         time.sleep(0.1)

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 
 from wflint.analysis.discovery import Discovery, FunctionNode, WorkflowUnit
 from wflint.analysis.durable import WAIT_ON_STATE, is_durable, is_framework_call
-from wflint.analysis.flow import NOWHERE, RETURNED, STORED, Episodes, escape, names_read_outside
+from wflint.analysis.flow import (NOWHERE, RETURNED, STORED, Episodes, escape, names_read_outside,
+                                  own_expressions, statements)
 from wflint.analysis.offload import offloaded
 from wflint.analysis.replay import ReplayFlags, falsy_when_replaying
 from wflint.analysis.scope import ModuleInfo, Scope, imported_name, qualname, resolve_function
@@ -24,13 +25,19 @@ from wflint.analysis.scope import ModuleInfo, Scope, imported_name, qualname, re
 if TYPE_CHECKING:
     from wflint.analysis.project import Project
 from wflint.diagnostics import Diagnostic
-from wflint.fixes.model import Fix, display_only
+from wflint.fixes.model import REPLACE, VERSION_GATE_NOTE, WRAP, Applicability, Edit, Fix, display_only
 from wflint.fixes.site import FixSite
 from wflint.frameworks import Framework
 from wflint.rules.base import HazardIndex, Match, Rule
 
 _EXITS = (ast.Return, ast.Raise, ast.Continue, ast.Break)
 _DEFS = (ast.FunctionDef, ast.AsyncFunctionDef)
+#: calls and methods that compute a value and change nothing
+_PURE_CALLS = frozenset(f"builtins.{name}" for name in (
+    "str", "repr", "len", "int", "float", "bool", "round", "sorted", "list", "dict", "tuple", "min",
+    "max", "sum", "abs", "format", "isinstance", "getattr", "type"))
+_PURE_METHODS = frozenset({"format", "join", "get", "strip", "lower", "upper", "replace", "split",
+                           "items", "keys", "values", "startswith", "endswith"})
 #: builtins that may wrap a probe of the workflow API (``str(workflow.uuid4())``)
 _CONVERSIONS = frozenset({"builtins.str", "builtins.int", "builtins.float", "builtins.bool"})
 #: output that runs once when it can only run in the workflow's final episode
@@ -690,9 +697,76 @@ class Walker:
                 where += f" ({note})"
             message = rule.message.format(call=hazard.text, where=where,
                                           alternative=self.alternative(unit, rule.code, hazard.qualname))
-            fix = display_only(f"Move {hazard.text} out of {helper.name}() (or pass its value in)",
-                               f"the hazard is inside the helper at {hazard.origin_path}:{hazard.origin_line}")
+            fix = self._helper_fix(unit, module, helper, call, frame, scope, guard, hazards)
+            if fix is None:
+                fix = display_only(f"Move {hazard.text} out of {helper.name}() (or pass its value in)",
+                                   f"the hazard is inside the helper at {hazard.origin_path}:{hazard.origin_line}")
             self.report(rule, call, message, fix)
+
+    def _helper_fix(self, unit: WorkflowUnit, module: ModuleInfo, helper: FunctionNode,
+                    call: ast.Call, frame: _Frame, scope: Scope, guard: Guard,
+                    hazards: list[Hazard]) -> Fix | None:
+        """A fix at the call site of a helper whose hazards cannot be fixed inside it: in DBOS,
+        run the whole call as a step; a helper that only writes output, guard the call."""
+        site = self.site(call, unit, scope, frame, guard)
+        if unit.framework.name == "dbos":
+            return self._dbos_step_call(site, module, helper, call)
+        codes = {hazard.rule.code for hazard in hazards}
+        if codes <= FINAL_EPISODE_CODES and site.is_own_statement(call) and \
+                self._only_output(helper, module, unit):
+            for code in ("WFL502", "WFL501"):
+                entry = unit.framework.rewrite_for(code, "*")
+                if entry is not None and entry.kind == WRAP:
+                    return site.build(entry)
+        return None
+
+    def _dbos_step_call(self, site: FixSite, module: ModuleInfo, helper: FunctionNode,
+                        call: ast.Call) -> Fix | None:
+        if (not site.directly_in_workflow or site.in_fstring or site.replay_guarded or site.awaited()
+                or isinstance(helper, ast.AsyncFunctionDef) or any(isinstance(a, ast.Starred)
+                                                                  for a in call.args)):
+            return None
+        if self.reaches(helper, module, lambda c, s: is_framework_call(c, s)) or \
+                _mutates_parameters(helper):
+            return None  # it runs steps itself, or changes what it was given
+        dbos, request = site.symbol("dbos", "DBOS")
+        arguments = "".join(f", {site.text(a)}" for a in call.args) + "".join(
+            f", {site.text(k)}" if k.arg is None else f", {k.arg}={site.text(k.value)}"
+            for k in call.keywords)
+        code = f'{dbos}.run_step({{"name": "{helper.name}"}}, {site.text(call.func)}{arguments})'
+        return Fix(Applicability.UNSAFE, f"Run {helper.name}() as a step",
+                   (Edit(REPLACE, *site.char_range(call), code),),
+                   (request,) if request is not None else (),
+                   "it records a checkpointed step; " + VERSION_GATE_NOTE)
+
+    def _only_output(self, helper: FunctionNode, module: ModuleInfo, unit: WorkflowUnit) -> bool:
+        """The helper only writes output: logging and print calls, branches, and locals built
+        without calling anything but builtins (guarding its call then changes nothing else)."""
+        scope = module.scope_of(helper, module.scope)
+        for stmt in statements(helper.body):
+            if isinstance(stmt, (ast.Pass, ast.If)) or (isinstance(stmt, ast.Return) and (
+                    stmt.value is None or isinstance(stmt.value, ast.Constant) and stmt.value.value is None)):
+                pass
+            elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant):
+                continue  # a docstring
+            elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
+                match = self.index.match_call(qualname(stmt.value.func, scope), stmt.value,
+                                              unit.framework.name)
+                if match is None or match.rule.code not in FINAL_EPISODE_CODES:
+                    return False
+                continue
+            elif isinstance(stmt, ast.Assign) and all(isinstance(t, ast.Name) for t in stmt.targets):
+                pass
+            else:
+                return False
+            for part in own_expressions(stmt):
+                for node in ast.walk(part):
+                    if isinstance(node, (ast.Yield, ast.YieldFrom, ast.Await, ast.NamedExpr)):
+                        return False
+                    if isinstance(node, ast.Call) and qualname(node.func, scope) not in _PURE_CALLS \
+                            and not (isinstance(node.func, ast.Attribute) and node.func.attr in _PURE_METHODS):
+                        return False
+        return True
 
     def _summary(self, module: ModuleInfo, helper: FunctionNode, caller: _Frame,
                  tokens: dict[str, str]) -> list[Hazard]:
@@ -767,3 +841,30 @@ def _text(node: ast.expr) -> str:
             parts.append("(...)")
             break
     return "".join(reversed(parts))
+
+
+def _mutates_parameters(function: FunctionNode) -> bool:
+    """The function changes an object it was given (item or attribute stores, mutating methods)."""
+    params = {a.arg for a in (*function.args.posonlyargs, *function.args.args, *function.args.kwonlyargs)}
+    for node in ast.walk(function):
+        targets: list[ast.expr] = []
+        if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Delete)):
+            targets = node.targets if isinstance(node, (ast.Assign, ast.Delete)) else [node.target]
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
+                node.func.attr in _MUTATING_METHODS:
+            targets = [node.func.value]
+        for target in targets:
+            if isinstance(target, (ast.Attribute, ast.Subscript)):
+                root = target.value
+                while isinstance(root, (ast.Attribute, ast.Subscript)):
+                    root = root.value
+                if isinstance(root, ast.Name) and root.id in params:
+                    return True
+            elif isinstance(target, ast.Name) and target.id in params and \
+                    isinstance(node, ast.Call):
+                return True
+    return False
+
+
+_MUTATING_METHODS = frozenset({"append", "extend", "insert", "remove", "pop", "popitem", "clear",
+                               "update", "setdefault", "add", "discard", "sort", "reverse"})

@@ -32,6 +32,12 @@ _LIVE_RESULTS = ("builtins.open", "io.open", "codecs.open", "gzip.open", "bz2.op
                  "random.Random", "random.SystemRandom", "numpy.random.default_rng",
                  "numpy.random.RandomState", "os.scandir", "os.walk", "os.fwalk", "os.popen",
                  "glob.iglob", "os.fdopen", "os.open")
+#: calls under a live-object prefix that return plain values (a host name is a string)
+_PLAIN_RESULTS = frozenset({"socket.gethostname", "socket.getfqdn", "socket.gethostbyname",
+                            "socket.gethostbyname_ex", "socket.gethostbyaddr", "socket.getservbyname",
+                            "socket.has_ipv6", "tempfile.gettempdir", "tempfile.gettempdirb"})
+#: references whose value is a plain value an activity can return
+_PLAIN_REFERENCES = frozenset({"os.name", "sys.argv", "sys.orig_argv", "sys.platform"})
 #: results that are bytes, which a JSON-based framework cannot carry back from an activity
 _BYTES_RESULTS = frozenset({"subprocess.check_output", "pathlib.Path().read_bytes", "os.urandom",
                             "os.getrandom", "secrets.token_bytes", "random.randbytes",
@@ -68,6 +74,8 @@ _MUTATORS = frozenset({"random.shuffle"})
 #: a call's result is a response object unless read further (``requests.get(u).json()``)
 _RESPONSE_CODES = frozenset({"WFL302", "WFL304"})
 _BUILTINS = frozenset(dir(builtins))
+#: builtins that turn what they are given into a plain value the activity can return
+_CONVERTERS = frozenset({"str", "int", "float", "bool", "dict", "list", "sorted", "len", "tuple"})
 #: expressions that can become an activity's body (a bare reference such as ``os.environ`` cannot:
 #: the object it names does not cross the boundary)
 _MOVABLE = (ast.Call, ast.Subscript, ast.Compare, ast.IfExp, ast.BoolOp, ast.BinOp, ast.UnaryOp,
@@ -171,9 +179,9 @@ def _extent(site: FixSite, code: str) -> ast.expr:
             call = parents.get(id(parent))
             node = call if isinstance(call, ast.Call) and call.func is parent else parent
         elif (isinstance(parent, ast.Call) and parent.args == [node] and not parent.keywords
-              and isinstance(parent.func, ast.Name) and parent.func.id in ("str", "int", "float", "bool")
+              and isinstance(parent.func, ast.Name) and parent.func.id in _CONVERTERS
               and binding_scope(parent.func.id, site.scope) is None):
-            node = parent  # str(uuid.uuid4()): the activity returns the string
+            node = parent  # str(uuid.uuid4()), dict(os.environ): the activity returns the value
         elif (isinstance(parent, ast.Call) and node in parent.args and node is site.node
               and _live(resolve(node.func, site.scope) if isinstance(node, ast.Call) else None)):
             node = parent  # json.load(open(p)): what reads the live object moves with it
@@ -194,8 +202,8 @@ def _returns_array(call: ast.expr) -> bool:
 
 
 def _live(name: str | None) -> bool:
-    return name is not None and any(name == live or (live.endswith(".") and name.startswith(live))
-                                    for live in _LIVE_RESULTS)
+    return name is not None and name not in _PLAIN_RESULTS and any(
+        name == live or (live.endswith(".") and name.startswith(live)) for live in _LIVE_RESULTS)
 
 
 def _hazard_key(node: ast.expr, site: FixSite) -> str | None:
@@ -242,7 +250,8 @@ def _cannot_move(site: FixSite, expr: ast.expr, code: str, qualname: str | None)
     if fw.name == "azure" and site.unit.registration is not None:
         return "a function.json (V1) orchestrator needs its activity declared in function.json"
     if not isinstance(expr, _MOVABLE) and not (
-            isinstance(expr, ast.Attribute) and isinstance(expr.value, (ast.Call, ast.Subscript))):
+            isinstance(expr, ast.Attribute) and isinstance(expr.value, (ast.Call, ast.Subscript))) \
+            and not (expr is site.node and (qualname or "") in _PLAIN_REFERENCES):
         return "only a call, a lookup or an expression built on them can be moved into an activity"
     if isinstance(_parents(site).get(id(expr)), ast.Await):
         return "its result is awaited: move the code that awaits it into an async activity"
@@ -259,8 +268,7 @@ def _cannot_move(site: FixSite, expr: ast.expr, code: str, qualname: str | None)
     if name in _MUTATORS:
         return f"{name}() changes its argument in place; an activity would change a copy"
     discarded = site.is_own_statement(expr)
-    if not discarded and expr is site.node and any(
-            name == live or (live.endswith(".") and name.startswith(live)) for live in _LIVE_RESULTS):
+    if not discarded and expr is site.node and _live(name):
         return "it returns a live object (file, socket, connection) that cannot leave an activity: " \
                "move the code that uses it into an activity"
     if not discarded and code in _RESPONSE_CODES and expr is site.node:

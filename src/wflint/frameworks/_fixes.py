@@ -18,6 +18,12 @@ def workflow_clock(now: str, aware: str, tz_now: str, timestamp: str) -> dict[st
     """Rewrites of the clock from a workflow clock: naive UTC (``now``), aware UTC (``aware``),
     in another zone (``tz_now``, with ``{tz}``) and as a POSIX timestamp (``timestamp``)."""
     return {
+        "WFL101:time.strftime": rewrite(f"{now}.strftime({{arg0}})", UNSAFE, "ctx", note=LOCAL_TO_UTC),
+        "WFL101:time.localtime": rewrite(f"{now}.timetuple()", UNSAFE, "ctx", note=LOCAL_TO_UTC),
+        "WFL101:time.gmtime": rewrite(f"{now}.utctimetuple()", UNSAFE, "ctx",
+                                      note="a struct_time of workflow time"),
+        "WFL101:time.ctime": rewrite(f"{now}.ctime()", UNSAFE, "ctx", note=LOCAL_TO_UTC),
+        "WFL101:time.asctime": rewrite(f"{now}.ctime()", UNSAFE, "ctx", note=LOCAL_TO_UTC),
         "WFL101:time.time": rewrite(timestamp, SAFE, "ctx"),
         "WFL101:time.time_ns": rewrite(f"int({timestamp} * 1_000_000) * 1000", UNSAFE, "ctx",
                                        note=NS_PRECISION),
@@ -39,8 +45,11 @@ def replay_guard() -> dict[str, Rewrite]:
 
 
 def timer(template: str) -> dict[str, Rewrite]:
-    return {"WFL102:time.sleep": rewrite(template, UNSAFE, "ctx", "yield", "statement",
-                                         note=VERSION_GATE_NOTE)}
+    """A durable timer for a blocking sleep, a never-awaited ``asyncio.sleep`` statement and a
+    wait on a fresh ``threading.Event()`` (which nothing can set)."""
+    entry = rewrite(template, UNSAFE, "ctx", "yield", "statement", note=VERSION_GATE_NOTE)
+    return {"WFL102:time.sleep": entry, "WFL102:asyncio.sleep": entry,
+            "WFL102:threading.Event().wait:fresh": entry}
 
 
 def extraction(*codes: str) -> dict[str, Rewrite]:

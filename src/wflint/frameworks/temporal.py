@@ -2,7 +2,7 @@
 
 from wflint.frameworks import Framework
 from wflint.frameworks._fixes import DISPLAY, SAFE, UNSAFE, rewrite, workflow_clock, IO_CODES, extraction
-from wflint.fixes.model import VERSION_GATE_NOTE
+from wflint.fixes.model import VERSION_GATE_NOTE, WRAP
 from wflint.rules.randomness.random_call import RANDOM_FUNCTIONS
 
 _NOT_MONOTONIC = "workflow time replaces a monotonic clock"
@@ -87,9 +87,8 @@ FRAMEWORK = Framework(
            for fn in ("uuid1", "uuid6")},
         "WFL501:*": rewrite("{workflow}.logger.{method}({args})", SAFE,
                             title="Log through `{workflow}.logger`"),
-        "WFL502:*": rewrite("{workflow}.logger.info(...)", DISPLAY,
-                            note="print output is not a log record: rewrite it as a logger call by hand",
-                            title="Log through `{workflow}.logger`"),
+        "WFL502:*": rewrite("if not {workflow}.unsafe.is_replaying():", SAFE, "statement", kind=WRAP,
+                            title="Guard with `if not {workflow}.unsafe.is_replaying():`"),
         "WFL701:asyncio.wait": rewrite("{workflow}.wait({args})", SAFE),
         "WFL701:asyncio.as_completed": rewrite("{workflow}.as_completed({args})", SAFE),
     },

@@ -1,4 +1,12 @@
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING
+
 from wflint.rules.base import Rule, outside
+
+if TYPE_CHECKING:
+    from wflint.fixes.site import FixSite
 
 
 class BlockingSleep(Rule):
@@ -60,3 +68,12 @@ class BlockingSleep(Rule):
         "threading.Condition().wait": None,
         "threading.Condition().wait_for": None,
     }
+
+    def shape(self, site: FixSite) -> str:
+        """``fresh`` for a wait on an event built in place (``threading.Event().wait(5)``):
+        nothing can set it, so it only sleeps."""
+        call = site.node
+        if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and \
+                isinstance(call.func.value, ast.Call) and len(call.args) == 1 and not call.keywords:
+            return "fresh"
+        return ""
