@@ -41,7 +41,7 @@ APPS = {
     "azure": "azure_order.py",
     "temporal": "temporal_order.py",
 }
-EXPECTED = {"item": "book", "region": "eu", "ref_length": 36, "clock": True}
+EXPECTED = {"item": "book", "region": "eu", "ref_length": 36, "clock": True, "helper": True}
 #: the code each safe rewrite of a framework's table leaves in the safely fixed module
 SAFE_REWRITES = {
     "durabletask": {

@@ -12,6 +12,11 @@ app = df.DFApp()
 CEST = timezone(timedelta(hours=2), "CEST")
 
 
+def pickup_window(hours: int) -> tuple[str, str]:
+    start = datetime.utcnow()
+    return start.isoformat(), (start + timedelta(hours=hours)).isoformat()
+
+
 @app.orchestration_trigger(context_name="context")
 def order(context: df.DurableOrchestrationContext):
     item = context.get_input()
@@ -22,11 +27,13 @@ def order(context: df.DurableOrchestrationContext):
     logging.info("ordering %s", item)
     print("ordering", item)
     ref = str(uuid.uuid4())
+    window = pickup_window(4)
     time.sleep(0.1)
     region = os.environ.get("WFLINT_TEST_REGION", "eu")
     saved = yield context.call_activity("save", {"item": item, "region": region, "ref": ref})
     logging.info("ordered %s", saved["item"])
     return {"item": saved["item"], "region": saved["region"], "ref_length": len(saved["ref"]),
+            "helper": isinstance(window, tuple) and len(window) == 2,
             "clock": started.year >= 2020 and stamp.year >= 2020 and paris.year >= 2020
             and epoch > 0}
 

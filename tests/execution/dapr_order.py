@@ -14,6 +14,10 @@ CEST = timezone(timedelta(hours=2), "CEST")
 wfr = wf.WorkflowRuntime()
 
 
+def carrier_for(country: str) -> str:
+    return os.environ.get(f"WFLINT_TEST_CARRIER_{country.upper()}", "dhl")
+
+
 @wfr.workflow(name="order")
 def order(ctx: wf.DaprWorkflowContext, item):
     started = datetime.utcnow()
@@ -23,6 +27,7 @@ def order(ctx: wf.DaprWorkflowContext, item):
     logger.info("ordering %s", item)
     print("ordering", item)
     ref = str(uuid.uuid4())
+    carrier = carrier_for("de")
     lucky = random.randint(1, 6)
     time.sleep(0.1)
     region = os.environ.get("WFLINT_TEST_REGION", "eu")
@@ -30,6 +35,7 @@ def order(ctx: wf.DaprWorkflowContext, item):
                                                  "lucky": lucky})
     print("ordered", saved["item"])
     return {"item": saved["item"], "region": saved["region"], "ref_length": len(saved["ref"]),
+            "helper": carrier == "dhl",
             "lucky": 1 <= saved["lucky"] <= 6,
             "clock": started.year >= 2020 and stamp.year >= 2020 and paris.year >= 2020
             and epoch > 0}

@@ -12,6 +12,10 @@ logger = logging.getLogger("orders")
 CEST = timezone(timedelta(hours=2), "CEST")
 
 
+def cutoff_for(hours):
+    return datetime.utcnow() + timedelta(hours=hours)
+
+
 def order(ctx: task.OrchestrationContext, item):
     started = datetime.utcnow()
     stamp = datetime.now(timezone.utc)
@@ -20,11 +24,13 @@ def order(ctx: task.OrchestrationContext, item):
     logger.info("ordering %s", item)
     print("ordering", item)
     ref = str(uuid.uuid4())
+    cutoff = cutoff_for(24)
     time.sleep(0.2)
     region = os.getenv("WFLINT_TEST_REGION", "eu")
     saved = yield ctx.call_activity(save, input={"item": item, "region": region, "ref": ref})
     print("ordered", saved["item"])
     return {"item": saved["item"], "region": saved["region"], "ref_length": len(saved["ref"]),
+            "helper": cutoff.year >= 2020,
             "clock": started.year >= 2020 and stamp.year >= 2020 and paris.year >= 2020
             and epoch > 0}
 

@@ -20,6 +20,10 @@ async def save(data: dict) -> dict:
     return data
 
 
+def invoice_number() -> str:
+    return f"INV-{uuid.uuid4().hex[:8]}"
+
+
 @workflow.defn
 class Order:
     @workflow.run
@@ -32,6 +36,7 @@ class Order:
         logger.info("ordering %s", item)
         print("ordering", item)
         ref = str(uuid.uuid4())
+        number = invoice_number()
         lucky = random.randint(1, 6)
         time.sleep(0.1)
         region = os.environ.get("WFLINT_TEST_REGION", "eu")
@@ -45,6 +50,7 @@ class Order:
         for next_done in asyncio.as_completed([checking]):
             checked = await next_done
         return {"item": checked["item"], "region": saved["region"], "ref_length": len(saved["ref"]),
+                "helper": number.startswith("INV-"),
                 "lucky": 1 <= saved["lucky"] <= 6,
                 "clock": started.year >= 2020 and stamp.year >= 2020 and paris.year >= 2020
                 and epoch > 0 and nanos > 0}

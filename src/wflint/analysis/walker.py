@@ -712,13 +712,23 @@ class Walker:
         if unit.framework.name == "dbos":
             return self._dbos_step_call(site, module, helper, call)
         codes = {hazard.rule.code for hazard in hazards}
-        if codes <= FINAL_EPISODE_CODES and site.is_own_statement(call) and \
-                self._only_output(helper, module, unit):
-            for code in ("WFL502", "WFL501"):
-                entry = unit.framework.rewrite_for(code, "*")
-                if entry is not None and entry.kind == WRAP:
-                    return site.build(entry)
-        return None
+        if codes <= FINAL_EPISODE_CODES:
+            if site.is_own_statement(call) and self._only_output(helper, module, unit):
+                for code in ("WFL502", "WFL501"):
+                    entry = unit.framework.rewrite_for(code, "*")
+                    if entry is not None and entry.kind == WRAP:
+                        return site.build(entry)
+            return None  # output alone is not worth an activity
+        if unit.framework.name == "generic" or _mutates_parameters(helper) or \
+                self.reaches(helper, module, lambda c, s: is_framework_call(c, s)):
+            return None
+        from wflint.fixes.extract import extract_helper_call
+
+        fix = extract_helper_call(site, min(codes), module, helper)
+        if fix is not None and fix.edits:
+            return replace(fix, title=f"Move the call of {helper.name}() into a new activity",
+                           note=fix.note)
+        return fix
 
     def _dbos_step_call(self, site: FixSite, module: ModuleInfo, helper: FunctionNode,
                         call: ast.Call) -> Fix | None:

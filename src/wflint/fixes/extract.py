@@ -98,13 +98,115 @@ class _Plan:
     extra: tuple[ast.expr, str] | None = None
 
 
-def extract_fix(site: FixSite, code: str, matched: str | None) -> Fix:
+def extract_helper_call(site: FixSite, code: str, helper_module, helper: ast.FunctionDef) -> Fix | None:
+    """Move a call of a helper that holds hazards into a new activity, when what goes in and
+    what comes back can cross the boundary (None when the call cannot move)."""
+    call = site.node
+    if not isinstance(call, ast.Call) or isinstance(helper, ast.AsyncFunctionDef):
+        return None
+    target = call.func
+    root = target
+    while isinstance(root, ast.Attribute):
+        root = root.value
+    owner = binding_scope(root.id, site.scope) if isinstance(root, ast.Name) else None
+    if owner is None or not owner.is_module:
+        return None  # the activity is written at module level: it must see the helper
+    if any(isinstance(node, (ast.Yield, ast.YieldFrom)) for node in ast.walk(helper)):
+        return None  # a generator: driven with yield from, not called
+    if site.is_own_statement(call) and not _returns_value(helper):
+        returns: tuple[str, str] | None = ("{}", "{}")
+    else:
+        returns = _return_adapter(helper_module, helper)
+        if returns is None:
+            return None  # what it returns might not cross the boundary
+    return extract_fix(site, code, None, returns=returns, helper=helper.name)
+
+
+def _returns_value(function: ast.FunctionDef) -> bool:
+    return any(isinstance(node, ast.Return) and node.value is not None and not (
+        isinstance(node.value, ast.Constant) and node.value.value is None) for node in ast.walk(function))
+
+
+#: return annotations whose values an activity can send back as JSON (and how to rebuild them)
+_ANNOTATED = {
+    "builtins.str": ("{}", "{}"), "builtins.int": ("{}", "{}"), "builtins.float": ("{}", "{}"),
+    "builtins.bool": ("{}", "{}"), "builtins.dict": ("{}", "{}"), "builtins.list": ("{}", "{}"),
+    "builtins.tuple": ("list({})", "tuple({})"),
+    "typing.Dict": ("{}", "{}"), "typing.List": ("{}", "{}"), "typing.Any": None,
+    "datetime.datetime": ("{}.isoformat()", "{datetime}.fromisoformat({})"),
+    "datetime.date": ("{}.isoformat()", "{date}.fromisoformat({})"),
+    "pathlib.Path": ("str({})", "{Path}({})"),
+    "uuid.UUID": ("str({})", "{uuid}.UUID({})"),
+}
+_KIND_ADAPTERS = {
+    "datetime": ("{}.isoformat()", "{datetime}.fromisoformat({})"),
+    "date": ("{}.isoformat()", "{date}.fromisoformat({})"),
+    "path": ("str({})", "{Path}({})"),
+    "plain": ("{}", "{}"),
+}
+
+
+def _return_adapter(module, function: ast.FunctionDef) -> tuple[str, str] | None:
+    """How the helper's result crosses the boundary: from its return annotation, else from what
+    every ``return`` gives (None when that cannot be known)."""
+    scope = module.scope_of(function, module.scope)
+    annotation = function.returns
+    if annotation is not None:
+        base = annotation.value if isinstance(annotation, ast.Subscript) else annotation
+        name = resolve(base, module.scope) if isinstance(base, (ast.Name, ast.Attribute)) else None
+        if isinstance(annotation, ast.Constant) and annotation.value is None:
+            return "{}", "{}"
+        if name in _ANNOTATED:
+            return _ANNOTATED[name]
+        if name in ("typing.Optional",) and isinstance(annotation, ast.Subscript):
+            inner = resolve(annotation.slice, module.scope) if isinstance(
+                annotation.slice, (ast.Name, ast.Attribute)) else None
+            if inner in _ANNOTATED and _ANNOTATED[inner] == ("{}", "{}"):
+                return "{}", "{}"
+        return None
+    kinds = set()
+    for node in ast.walk(function):
+        if isinstance(node, ast.Return) and node.value is not None:
+            kinds.add(_plain_kind(node.value, scope))
+    if len(kinds) == 1 and None not in kinds:
+        return _KIND_ADAPTERS[kinds.pop()]
+    return None
+
+
+def _plain_kind(value: ast.expr, scope) -> str | None:
+    """``plain`` (JSON as it is), ``datetime``, ``date``, ``path``, or None (unknown)."""
+    kind = _value_kind(value, scope)
+    if kind is not None:
+        return kind
+    if isinstance(value, ast.Constant) and not isinstance(value.value, bytes):
+        return "plain"
+    if isinstance(value, (ast.JoinedStr, ast.Compare)):
+        return "plain"
+    if isinstance(value, (ast.List, ast.Dict)):
+        parts = [*getattr(value, "elts", ()), *(v for v in getattr(value, "values", ()))]
+        return "plain" if all(_plain_kind(p, scope) == "plain" for p in parts) else None
+    if isinstance(value, ast.Call):
+        name = resolve(value.func, scope) or ""
+        if name in ("builtins.str", "builtins.int", "builtins.float", "builtins.bool", "builtins.len",
+                    "builtins.round", "os.getenv", "os.environ.get", "platform.system",
+                    "socket.gethostname"):
+            return "plain"
+        if isinstance(value.func, ast.Attribute) and value.func.attr in ("isoformat", "hexdigest",
+                                                                         "strftime", "json"):
+            return "plain"
+    return None
+
+
+def extract_fix(site: FixSite, code: str, matched: str | None, *,
+                returns: tuple[str, str] | None = None, helper: str | None = None) -> Fix:
+    """``returns`` and ``helper``: the call of a project helper being moved, and how its result
+    crosses the boundary."""
     fw = site.unit.framework.name
     node = site.node
     qualname = resolve(node.func if isinstance(node, ast.Call) else node, site.scope) or matched
-    expr = _extent(site, code)
+    expr = _extent(site, code) if helper is None else node
     title = "Move into a new step" if fw == "dbos" else "Move into a new activity"
-    reason = _cannot_move(site, expr, code, qualname)
+    reason = _cannot_move(site, expr, code, qualname, helper is not None)
     if reason:
         return display_only(title, reason)
     free = _free_variables(site, expr)
@@ -116,6 +218,8 @@ def extract_fix(site: FixSite, code: str, matched: str | None) -> Fix:
     imports: list[ImportRequest] = []
     send, receive = _ADAPTERS.get(qualname or "", ("{}", "{}")) if expr is site.node and \
         fw in _JSON_FRAMEWORKS else ("{}", "{}")
+    if returns is not None and fw in _JSON_FRAMEWORKS:
+        send, receive = returns
     if fw in _JSON_FRAMEWORKS and expr is site.node and (qualname or "").startswith("numpy.random."):
         # numpy values are not JSON: send plain numbers or lists, rebuild an array
         send, receive = "{numpy}.asarray({}).tolist()", \
@@ -235,7 +339,8 @@ def _inside(node: ast.AST, container: ast.AST) -> bool:
     return any(n is node for n in ast.walk(container))
 
 
-def _cannot_move(site: FixSite, expr: ast.expr, code: str, qualname: str | None) -> str:
+def _cannot_move(site: FixSite, expr: ast.expr, code: str, qualname: str | None,
+                 helper: bool = False) -> str:
     fw = site.unit.framework
     if fw.style == "generator" and not (site.directly_in_workflow and site.unit.kind == "workflow"):
         return "the activity's result must be yielded directly in the workflow generator"
@@ -262,6 +367,8 @@ def _cannot_move(site: FixSite, expr: ast.expr, code: str, qualname: str | None)
             return "the expression assigns a local variable"
         if isinstance(node, (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
             return "the expression defines a function or comprehension"
+    if helper:
+        return ""  # what the helper returns was judged by its caller
     name = qualname or ""
     if name == "builtins.breakpoint":
         return "breakpoint() is for debugging: remove it"
