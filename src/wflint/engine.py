@@ -427,10 +427,11 @@ class Checker:
 def _fixed_by(findings: list[Diagnostic], applied: list) -> list[Diagnostic]:
     """The findings the applied fixes remove: their own, and those inside the code a fix moved
     or rewrote whole (``sys.argv[1] if len(sys.argv) > 1 else d`` becomes one activity)."""
-    from wflint.fixes.model import REPLACE, WRAP
+    from wflint.fixes.model import REMOVE, REPLACE, STATEMENT, WRAP
 
     applied_ids = {id(f) for f in applied}
-    spans = [(e.start, e.end) for f in applied for e in f.edits if e.kind in (REPLACE, WRAP)]
+    spans = [(e.start, e.end) for f in applied for e in f.edits
+             if e.kind in (REPLACE, WRAP, STATEMENT, REMOVE)]
     result = []
     for d in findings:
         if d.fix is not None and id(d.fix) in applied_ids:

@@ -27,6 +27,8 @@ def order(ctx: wf.DaprWorkflowContext, item):
     logger.info("ordering %s", item)
     print("ordering", item)
     ref = str(uuid.uuid4())
+    with open("order.txt") as handle:
+        note = handle.read().strip()
     carrier = carrier_for("de")
     lucky = random.randint(1, 6)
     time.sleep(0.1)
@@ -35,6 +37,7 @@ def order(ctx: wf.DaprWorkflowContext, item):
                                                  "lucky": lucky})
     print("ordered", saved["item"])
     return {"item": saved["item"], "region": saved["region"], "ref_length": len(saved["ref"]),
+            "note": note == "fragile",
             "helper": carrier == "dhl",
             "lucky": 1 <= saved["lucky"] <= 6,
             "clock": started.year >= 2020 and stamp.year >= 2020 and paris.year >= 2020

@@ -24,12 +24,15 @@ def order(ctx: task.OrchestrationContext, item):
     logger.info("ordering %s", item)
     print("ordering", item)
     ref = str(uuid.uuid4())
+    with open("order.txt") as handle:
+        note = handle.read().strip()
     cutoff = cutoff_for(24)
     time.sleep(0.2)
     region = os.getenv("WFLINT_TEST_REGION", "eu")
     saved = yield ctx.call_activity(save, input={"item": item, "region": region, "ref": ref})
     print("ordered", saved["item"])
     return {"item": saved["item"], "region": saved["region"], "ref_length": len(saved["ref"]),
+            "note": note == "fragile",
             "helper": cutoff.year >= 2020,
             "clock": started.year >= 2020 and stamp.year >= 2020 and paris.year >= 2020
             and epoch > 0}

@@ -36,6 +36,8 @@ class Order:
         logger.info("ordering %s", item)
         print("ordering", item)
         ref = str(uuid.uuid4())
+        with open("order.txt") as handle:
+            note = handle.read().strip()
         number = invoice_number()
         lucky = random.randint(1, 6)
         time.sleep(0.1)
@@ -50,6 +52,7 @@ class Order:
         for next_done in asyncio.as_completed([checking]):
             checked = await next_done
         return {"item": checked["item"], "region": saved["region"], "ref_length": len(saved["ref"]),
+                "note": note == "fragile",
                 "helper": number.startswith("INV-"),
                 "lucky": 1 <= saved["lucky"] <= 6,
                 "clock": started.year >= 2020 and stamp.year >= 2020 and paris.year >= 2020

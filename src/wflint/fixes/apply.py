@@ -18,7 +18,7 @@ from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from wflint.fixes.model import INSERT_AFTER, INSERT_BEFORE, REPLACE, WRAP, Edit, Fix
+from wflint.fixes.model import INSERT_AFTER, INSERT_BEFORE, REMOVE, REPLACE, STATEMENT, WRAP, Edit, Fix
 
 
 def select_non_overlapping(fixes: Iterable[Fix]) -> list[Fix]:
@@ -163,6 +163,13 @@ class _Applier(cst.CSTTransformer):
             if lpar and hasattr(new, "lpar"):
                 new = new.with_changes(lpar=lpar, rpar=updated_node.rpar)
             return new
+        if edit.kind == REMOVE:
+            return cst.RemoveFromParent()
+        if edit.kind == STATEMENT:
+            replacement = list(cst.parse_module(edit.content).body)
+            if replacement:
+                replacement[0] = replacement[0].with_changes(leading_lines=updated_node.leading_lines)
+            return cst.FlattenSentinel(replacement)
         if edit.kind == WRAP:
             header = cst.parse_statement(f"{edit.content}\n    pass\n")
             inner = updated_node.with_changes(leading_lines=())

@@ -21,7 +21,8 @@ from dataclasses import dataclass
 
 from wflint.analysis.scope import binding_scope
 from wflint.analysis.scope import qualname as resolve
-from wflint.fixes.model import (INSERT_BEFORE, REPLACE, VERSION_GATE_NOTE, Applicability, Edit, Fix,
+from wflint.fixes.model import (INSERT_BEFORE, REMOVE, REPLACE, STATEMENT, VERSION_GATE_NOTE,
+                                Applicability, Edit, Fix,
                                 ImportRequest, display_only)
 from wflint.fixes.site import FixSite
 
@@ -31,7 +32,8 @@ _LIVE_RESULTS = ("builtins.open", "io.open", "codecs.open", "gzip.open", "bz2.op
                  "subprocess.Popen", "subprocess.run", "shelve.open", "dbm.open", "mmap.", "asyncio.",
                  "random.Random", "random.SystemRandom", "numpy.random.default_rng",
                  "numpy.random.RandomState", "os.scandir", "os.walk", "os.fwalk", "os.popen",
-                 "glob.iglob", "os.fdopen", "os.open")
+                 "glob.iglob", "os.fdopen", "os.open", "threading.", "_thread.", "multiprocessing.",
+                 "concurrent.futures.", "sched.")
 #: calls under a live-object prefix that return plain values (a host name is a string)
 _PLAIN_RESULTS = frozenset({"socket.gethostname", "socket.getfqdn", "socket.gethostbyname",
                             "socket.gethostbyname_ex", "socket.gethostbyaddr", "socket.getservbyname",
@@ -82,6 +84,10 @@ _MOVABLE = (ast.Call, ast.Subscript, ast.Compare, ast.IfExp, ast.BoolOp, ast.Bin
             ast.Tuple, ast.List, ast.Dict, ast.JoinedStr)
 
 
+#: reasons an expression cannot move alone that moving its statements whole can answer
+_MOVE_WHOLE = ("it returns a live object", "it returns a client or response object",
+               "its result is used as a context manager", "it uses the local object",
+               "its result is awaited")
 #: an environment value an activity returns is recorded in the workflow's history
 _HISTORY_NOTE = ("the value the activity returns is written into the workflow's history: "
                  "do not move a secret this way")
@@ -207,6 +213,10 @@ def extract_fix(site: FixSite, code: str, matched: str | None, *,
     expr = _extent(site, code) if helper is None else node
     title = "Move into a new step" if fw == "dbos" else "Move into a new activity"
     reason = _cannot_move(site, expr, code, qualname, helper is not None)
+    if reason and helper is None and reason.startswith(_MOVE_WHOLE):
+        whole = _statements_fix(site, code, title)
+        if whole is not None:
+            return whole
     if reason:
         return display_only(title, reason)
     free = _free_variables(site, expr)
@@ -234,6 +244,8 @@ def extract_fix(site: FixSite, code: str, matched: str | None, *,
         plan.call = f"({plan.call})"
     if isinstance(plan, str):
         return display_only(title, plan)
+    if site.in_fstring and any(ch in plan.call for ch in "'\"\\{}"):
+        return display_only(title, "the call is inside an f-string: move it to a variable first")
     anchor = _top_level_statement(site)
     edits = [Edit(INSERT_BEFORE, *site.char_range(anchor), "\n\n" + plan.definition),
              Edit(REPLACE, *site.char_range(expr), plan.call)]
@@ -350,8 +362,6 @@ def _cannot_move(site: FixSite, expr: ast.expr, code: str, qualname: str | None,
         return "awaiting the activity needs the code to be directly in an async def workflow method"
     if site.replay_guarded:
         return "an activity under a replay guard would run on the first pass only"
-    if site.in_fstring:
-        return "the call is inside an f-string: move it to a variable first"
     if fw.name == "azure" and site.unit.registration is not None:
         return "a function.json (V1) orchestrator needs its activity declared in function.json"
     if not isinstance(expr, _MOVABLE) and not (
@@ -400,11 +410,12 @@ def _text_mode(call: ast.Call) -> bool:
     return any(isinstance(m, ast.Constant) and isinstance(m.value, str) and "t" in m.value for m in modes)
 
 
-def _free_variables(site: FixSite, expr: ast.expr) -> list[str] | str:
-    """The workflow's local names the expression reads (its activity's input), or why not."""
+def _free_variables(site: FixSite, expr: ast.AST, skip: set[str] = frozenset()) -> list[str] | str:
+    """The workflow's local names the expression reads (its activity's input), or why not.
+    ``skip``: names the moved code binds itself."""
     names: list[str] = []
     for node in ast.walk(expr):
-        if not isinstance(node, ast.Name):
+        if not isinstance(node, ast.Name) or node.id in skip:
             continue
         owner = binding_scope(node.id, site.scope)
         if owner is None or owner.is_module:
@@ -560,7 +571,10 @@ def _function(decorators: list[str], name: str, params: list[str], prelude: list
               discarded: bool, is_async: bool = False) -> str:
     lines = [*decorators, f"{'async ' if is_async else ''}def {name}({', '.join(params)}):"]
     lines.extend(f"    {line}" for line in prelude if line)
-    lines.append(f"    {body}" if discarded else f"    return {body}")
+    if "\n" in body or discarded:  # statements moved whole, or a call whose value is unused
+        lines.extend(f"    {line}" if line else "" for line in body.split("\n"))
+    else:
+        lines.append(f"    return {body}")
     return "\n".join(lines) + "\n"
 
 
@@ -696,3 +710,265 @@ _PLANNERS = {
     "dbos": _plan_dbos,
     "generic": lambda *args: "no framework to register a new activity with",
 }
+
+
+# -- moving statements whole ---------------------------------------------------------------------
+
+def _statements_fix(site: FixSite, code: str, title: str) -> Fix | None:
+    """Move the statements that create a live object and use it (``with open(p) as fh: ...``,
+    ``conn = sqlite3.connect(db)`` up to its last use) into one new activity, which returns the
+    locals the rest of the workflow reads."""
+    found = _statement_range(site)
+    if found is None:
+        return None
+    block, start, stop, live = found
+    statements_ = block[start:stop]
+    fw = site.unit.framework
+    function = site.unit.node
+    if fw.style == "generator" and (not site.directly_in_workflow or site.is_async):
+        return None
+    if fw.name == "temporal" and not (site.directly_in_workflow and site.is_async):
+        return None
+    if site.replay_guarded or site.unit.kind not in ("workflow", "run"):
+        return None
+    if fw.name == "azure" and site.unit.registration is not None:
+        return None
+    for stmt in statements_:
+        for node in ast.walk(stmt):
+            if isinstance(node, (ast.Return, ast.Break, ast.Continue, ast.Raise, ast.Yield,
+                                 ast.YieldFrom, ast.Global, ast.Nonlocal, ast.Lambda,
+                                 ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                return None
+            if isinstance(node, ast.Await) and fw.name != "temporal":
+                return None
+            if isinstance(node, ast.Call) and _is_framework(node, site):
+                return None
+    region_ids = {id(n) for stmt in statements_ for n in ast.walk(stmt)}
+    read_after = {n.id for n in ast.walk(function) if isinstance(n, ast.Name)
+                  and isinstance(n.ctx, ast.Load) and id(n) not in region_ids}
+    assigned: dict[str, list[ast.AST]] = {}
+    for stmt in statements_:
+        for node in ast.walk(stmt):
+            if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+                assigned.setdefault(node.id, []).append(node)
+    if live & read_after:
+        return None  # the live object is used after the statements too
+    outputs = sorted(name for name in assigned if name in read_after and name not in live)
+    adapters: dict[str, tuple[str, str]] = {}
+    if fw.name in _JSON_FRAMEWORKS:
+        for name in outputs:
+            kind = _assigned_kind(name, statements_, site)
+            if kind is None:
+                return None  # what the rest of the workflow reads might not cross the boundary
+            adapters[name] = _KIND_ADAPTERS[kind]
+    inside = {name for name in assigned if not _read_before_written(name, statements_)}
+    free = _free_variables(site, ast.Module(body=list(statements_), type_ignores=[]), skip=inside)
+    if isinstance(free, str):
+        return None
+    imports: list[ImportRequest] = []
+    body = _statements_code(site, statements_)
+    if outputs:
+        sent = [site.render(adapters.get(n, ("{}", "{}"))[0], imports).format(n) for n in outputs]
+        body += "\n" + ("return " + sent[0] if len(sent) == 1 else "return [" + ", ".join(sent) + "]")
+    name = _unique_name(site, _base_name(site.node).lower() + ("_step" if fw.name == "dbos" else "_activity"))
+    plan = _PLANNERS[fw.name](site, name, body, free, imports, True)
+    if isinstance(plan, str):
+        return None
+    call = plan.call
+    if len(outputs) == 1:
+        receive = adapters.get(outputs[0], ("{}", "{}"))[1]
+        value = site.render(receive, imports).format(f"({call})") if receive != "{}" else call
+        replacement = f"{outputs[0]} = {value}"
+    elif outputs:
+        temp = _unique_name(site, f"{name}_result")
+        replacement = f"{temp} = {call}\n" + "\n".join(
+            f"{n} = " + site.render(adapters.get(n, ("{}", "{}"))[1], imports).format(f"{temp}[{i}]")
+            for i, n in enumerate(outputs))
+    else:
+        replacement = call
+    indent = " " * statements_[0].col_offset
+    replacement = "\n".join(indent + line if i else line for i, line in enumerate(replacement.split("\n")))
+    edits = [Edit(INSERT_BEFORE, *site.char_range(_top_level_statement(site)), "\n\n" + plan.definition),
+             Edit(STATEMENT, *site.char_range(statements_[0]), replacement)]
+    edits.extend(Edit(REMOVE, *site.char_range(stmt), "") for stmt in statements_[1:])
+    if plan.registration:
+        statement = _statement_of(site, site.unit.registration)
+        if statement is None:
+            return None
+        edits.append(Edit(INSERT_BEFORE, *site.char_range(statement), plan.registration))
+    if plan.extra is not None:
+        target, text = plan.extra
+        edits.append(Edit(REPLACE, *site.char_range(target), text))
+    note = VERSION_GATE_NOTE + (f"; {plan.note}" if plan.note else "")
+    lines = f"lines {statements_[0].lineno}-{statements_[-1].end_lineno}" if len(statements_) > 1 or \
+        statements_[0].end_lineno != statements_[0].lineno else f"line {statements_[0].lineno}"
+    return Fix(Applicability.UNSAFE, f"{title} `{name}` ({lines} move together)", tuple(edits),
+               tuple(dict.fromkeys([*imports, *plan.imports])), note)
+
+
+def _statement_range(site: FixSite):
+    """(block, start, stop, live names): the statements that hold the live object the finding
+    is about, from where it is made to its last use in the same block."""
+    chain = _locate(site.unit.node, site.statement)
+    if not chain:
+        return None
+    block, index = chain[-1]
+    statement = block[index]
+    if isinstance(statement, (ast.With, ast.AsyncWith)):
+        return block, index, index + 1, _bound_by(statement)
+    if isinstance(statement, ast.Assign) and len(statement.targets) == 1 and \
+            isinstance(statement.targets[0], ast.Name):
+        names = {statement.targets[0].id}
+        start = index
+    else:
+        receiver = site.node.func.value if isinstance(site.node, ast.Call) and \
+            isinstance(site.node.func, ast.Attribute) else None
+        while isinstance(receiver, (ast.Attribute, ast.Call)):
+            receiver = receiver.value if isinstance(receiver, ast.Attribute) else receiver.func
+        if not isinstance(receiver, ast.Name):
+            return None
+        # where the receiver was made: earlier in this block, or by an enclosing ``with``
+        for level in range(len(chain) - 1, -1, -1):
+            outer, at = chain[level]
+            holder = outer[at]
+            if level < len(chain) - 1 and isinstance(holder, (ast.With, ast.AsyncWith)) and \
+                    receiver.id in _bound_by(holder):
+                return outer, at, at + 1, _bound_by(holder)
+            for position in range(at, -1, -1):
+                candidate = outer[position]
+                if position != at and isinstance(candidate, (ast.With, ast.AsyncWith)) and \
+                        receiver.id in _bound_by(candidate):
+                    return None  # made by a with block that is over: nothing to move with it
+                if isinstance(candidate, ast.Assign) and len(candidate.targets) == 1 and \
+                        isinstance(candidate.targets[0], ast.Name) and candidate.targets[0].id == receiver.id:
+                    if level != len(chain) - 1:
+                        return None  # made outside the block that uses it
+                    block, index, start, names = outer, at, position, {receiver.id}
+                    break
+            else:
+                continue
+            break
+        else:
+            return None
+    stop = start + 1
+    for position in range(start + 1, len(block)):
+        if any(isinstance(n, ast.Name) and n.id in names for n in ast.walk(block[position])):
+            stop = position + 1
+    return block, start, max(stop, index + 1), names
+
+
+def _bound_by(statement: ast.With | ast.AsyncWith) -> set[str]:
+    return {n.id for item in statement.items if item.optional_vars is not None
+            for n in ast.walk(item.optional_vars) if isinstance(n, ast.Name)}
+
+
+def _locate(function: ast.AST, statement: ast.stmt | None) -> list[tuple[list, int]]:
+    """The blocks from the function's body down to the one holding ``statement``, each with the
+    index of the statement on the way."""
+    if statement is None:
+        return []
+
+    def search(node: ast.AST, path: list[tuple[list, int]]):
+        for field in ("body", "orelse", "finalbody", "handlers"):
+            block = getattr(node, field, None)
+            if not isinstance(block, list):
+                continue
+            for index, item in enumerate(block):
+                here = [*path, (block, index)] if isinstance(item, ast.stmt) else path
+                if item is statement:
+                    return here
+                if isinstance(item, (ast.stmt, ast.excepthandler)) and \
+                        not isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                    found = search(item, here)
+                    if found:
+                        return found
+        return None
+
+    return search(function, []) or []
+
+
+def _is_framework(call: ast.Call, site: FixSite) -> bool:
+    from wflint.analysis.durable import is_durable, is_framework_call
+
+    return is_framework_call(call, site.scope) or is_durable(
+        call, site.unit.framework.name, site.unit.ctx_name, site.scope)
+
+
+def _read_before_written(name: str, statements_: list[ast.stmt]) -> bool:
+    """The name's value from before the statements is read by them (an input, not only an
+    output): its first occurrence in source order reads it, or it is updated in place
+    (``x += 1``)."""
+    occurrences = []
+    for stmt in statements_:
+        for node in ast.walk(stmt):
+            if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name) and \
+                    node.target.id == name:
+                return True
+            if isinstance(node, ast.Name) and node.id == name:
+                occurrences.append(node)
+    if not occurrences:
+        return False
+    first = min(occurrences, key=lambda n: (n.lineno, n.col_offset))
+    return isinstance(first.ctx, ast.Load)
+
+
+#: what reading a file, a response or a process gives: plain values
+_PLAIN_READS = frozenset({"read", "readline", "readlines", "read_text", "json", "decode", "strip",
+                          "splitlines", "isoformat", "hexdigest", "getvalue"})
+
+
+def _assigned_kind(name: str, statements_: list[ast.stmt], site: FixSite) -> str | None:
+    """The kind of every value the statements give ``name`` (``plain`` when JSON carries it)."""
+    kinds: set[str | None] = set()
+    for stmt in statements_:
+        for node in ast.walk(stmt):
+            value = None
+            if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name
+                                                    for t in node.targets):
+                value = node.value
+            elif isinstance(node, (ast.AugAssign, ast.AnnAssign)) and isinstance(node.target, ast.Name) \
+                    and node.target.id == name:
+                value = node.value
+            elif isinstance(node, (ast.For, ast.With, ast.AsyncWith)):
+                targets = [node.target] if isinstance(node, ast.For) else \
+                    [i.optional_vars for i in node.items if i.optional_vars is not None]
+                if any(isinstance(n, ast.Name) and n.id == name for t in targets for n in ast.walk(t)):
+                    return None
+            if value is None:
+                continue
+            kind = _plain_kind(value, site.scope)
+            if kind is None and isinstance(value, ast.Call):
+                func = value.func
+                if isinstance(func, ast.Attribute) and func.attr in _PLAIN_READS and not _binary(value):
+                    kind = "plain"
+                elif resolve(func, site.scope) in ("json.load", "json.loads", "yaml.safe_load"):
+                    kind = "plain"
+            if kind is None and isinstance(value, ast.Await):
+                inner = value.value
+                if isinstance(inner, ast.Call) and isinstance(inner.func, ast.Attribute) and \
+                        inner.func.attr in ("text", "json", "read"):
+                    kind = "plain"
+            kinds.add(kind)
+    return kinds.pop() if len(kinds) == 1 else None
+
+
+def _binary(call: ast.Call) -> bool:
+    """A read from something opened in binary mode (``open(p, "rb").read()``)."""
+    for node in ast.walk(call):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and \
+                set(node.value) <= set("rwxab+t") and "b" in node.value:
+            return True
+    return False
+
+
+def _statements_code(site: FixSite, statements_: list[ast.stmt]) -> str:
+    """The statements' source, dedented to the activity's body level."""
+    first = statements_[0]
+    lines = site.lines[first.lineno - 1:(statements_[-1].end_lineno or first.lineno)]
+    indent = first.col_offset
+    out = []
+    for line in lines:
+        if line.strip() and len(line) - len(line.lstrip()) < indent:
+            return ast.unparse(ast.Module(body=list(statements_), type_ignores=[]))
+        out.append(line[indent:] if line.strip() else "")
+    return "\n".join(out).rstrip()

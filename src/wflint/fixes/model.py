@@ -30,6 +30,8 @@ REPLACE = "replace"        # replace the expression with ``content``
 WRAP = "wrap"              # wrap the statement in ``content`` (a block header such as ``if ...:``)
 INSERT_AFTER = "insert-after"  # insert the statements in ``content`` after the statement
 INSERT_BEFORE = "insert-before"
+STATEMENT = "statement"    # replace the whole statement with the statements in ``content``
+REMOVE = "remove"          # remove the statement
 
 
 @dataclass(frozen=True)
@@ -92,7 +94,7 @@ class Fix:
     def anchor(self) -> tuple[int, int]:
         """Where the fix acts in the source: its first replacement or wrap (fixes are applied in
         this order, so new activities land in the order of the code they come from)."""
-        primary = [e.start for e in self.edits if e.kind in (REPLACE, WRAP)]
+        primary = [e.start for e in self.edits if e.kind in (REPLACE, WRAP, STATEMENT)]
         return min(primary) if primary else self.span()[0]
 
 
@@ -113,13 +115,15 @@ class Rewrite:
     target: str = "call"
     #: the template to use in an ``async def`` workflow, when it differs
     async_template: str = ""
+    #: a form without quotes or braces, for a call inside an f-string
+    plain_template: str = ""
 
 
 def rewrite(template: str, applicability: Applicability, *requires: str, note: str = "",
             title: str = "", kind: str = REPLACE, target: str = "call",
-            async_template: str = "") -> Rewrite:
+            async_template: str = "", plain_template: str = "") -> Rewrite:
     return Rewrite(template, applicability, title, note, frozenset(requires), kind, target,
-                   async_template)
+                   async_template, plain_template)
 
 
 def display_only(title: str, note: str = "", suggestion: str = "") -> Fix:

@@ -156,6 +156,8 @@ class FixSite:
     def build(self, entry: Rewrite, title: str | None = None, **values: str) -> Fix:
         """Turn a table entry into a Fix, or a display-only one that says why it cannot apply."""
         template = entry.async_template if entry.async_template and self.is_async else entry.template
+        if self.in_fstring and entry.plain_template and not (self.is_async and entry.async_template):
+            template = entry.plain_template
         reason = self._blocked(entry, template)
         node: ast.AST = self.node
         if entry.target == "str":

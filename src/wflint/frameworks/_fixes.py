@@ -56,10 +56,16 @@ def extraction(*codes: str) -> dict[str, Rewrite]:
     """Extract to activity for every hazard of these codes without a more specific rewrite
     (console input excepted, which stays manual)."""
     entry = rewrite(EXTRACT_TEMPLATE, UNSAFE, note=VERSION_GATE_NOTE)
-    return {**{f"{code}:*": entry for code in codes if code != "WFL305"}, **CONSOLE_INPUT}
+    return {**{f"{code}:*": entry for code in codes if code != "WFL305"}, **CONSOLE_INPUT,
+            **CONCURRENCY}
 
 
 IO_CODES = ("WFL301", "WFL302", "WFL303", "WFL304", "WFL401", "WFL402")
+#: threads and processes started from workflow code: started from an activity instead
+CONCURRENCY = {f"WFL701:{api}": rewrite(EXTRACT_TEMPLATE, UNSAFE, note=VERSION_GATE_NOTE)
+               for api in ("threading", "_thread", "multiprocessing", "concurrent.futures",
+                           "concurrent.futures.ThreadPoolExecutor",
+                           "concurrent.futures.ProcessPoolExecutor", "multiprocessing.Pool")}
 #: console input stays manual: a worker has no terminal, so an activity would fail (EOFError)
 CONSOLE_INPUT = {"WFL305:*": rewrite("", DISPLAY, title="Receive the input as an external event",
                                      note="a worker has no terminal: send the value to the workflow "

@@ -6,7 +6,8 @@ from wflint.fixes.model import VERSION_GATE_NOTE
 
 _STEP_NOTE = "adds a checkpointed step: " + VERSION_GATE_NOTE
 _RUN_STEP = rewrite('{DBOS}.run_step({"name": "{name}"}, {func}{rest})', UNSAFE, note=_STEP_NOTE,
-                    async_template='await {DBOS}.run_step_async({"name": "{name}"}, {func}{rest})')
+                    async_template='await {DBOS}.run_step_async({"name": "{name}"}, {func}{rest})',
+                    plain_template="{DBOS}.run_step(None, {func}{rest})")
 
 _STEP = "move it into a @DBOS.step() function or wrap it in DBOS.run_step({\"name\": ...}, fn, ...)"
 
