@@ -27,6 +27,7 @@ def order(ctx: wf.DaprWorkflowContext, item):
     logger.info("ordering %s", item)
     print("ordering", item)
     ref = str(uuid.uuid4())
+    dice = random.Random()
     with open("order.txt") as handle:
         note = handle.read().strip()
     carrier = carrier_for("de")
@@ -38,6 +39,7 @@ def order(ctx: wf.DaprWorkflowContext, item):
     print("ordered", saved["item"])
     return {"item": saved["item"], "region": saved["region"], "ref_length": len(saved["ref"]),
             "note": note == "fragile",
+            "dice": 1 <= dice.randint(1, 6) <= 6,
             "helper": carrier == "dhl",
             "lucky": 1 <= saved["lucky"] <= 6,
             "clock": started.year >= 2020 and stamp.year >= 2020 and paris.year >= 2020

@@ -2,6 +2,7 @@
 # uuid, a sleep and an environment read (unsafe fixes).
 import logging
 import os
+import random
 import time
 import uuid
 from datetime import datetime, timedelta, timezone
@@ -24,6 +25,7 @@ def order(ctx: task.OrchestrationContext, item):
     logger.info("ordering %s", item)
     print("ordering", item)
     ref = str(uuid.uuid4())
+    dice = random.Random()
     with open("order.txt") as handle:
         note = handle.read().strip()
     cutoff = cutoff_for(24)
@@ -33,6 +35,7 @@ def order(ctx: task.OrchestrationContext, item):
     print("ordered", saved["item"])
     return {"item": saved["item"], "region": saved["region"], "ref_length": len(saved["ref"]),
             "note": note == "fragile",
+            "dice": 1 <= dice.randint(1, 6) <= 6,
             "helper": cutoff.year >= 2020,
             "clock": started.year >= 2020 and stamp.year >= 2020 and paris.year >= 2020
             and epoch > 0}

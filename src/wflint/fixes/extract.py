@@ -37,7 +37,15 @@ _LIVE_RESULTS = ("builtins.open", "io.open", "codecs.open", "gzip.open", "bz2.op
 #: calls under a live-object prefix that return plain values (a host name is a string)
 _PLAIN_RESULTS = frozenset({"socket.gethostname", "socket.getfqdn", "socket.gethostbyname",
                             "socket.gethostbyname_ex", "socket.gethostbyaddr", "socket.getservbyname",
-                            "socket.has_ipv6", "tempfile.gettempdir", "tempfile.gettempdirb"})
+                            "socket.has_ipv6", "tempfile.gettempdir", "tempfile.gettempdirb",
+                            "tempfile.mkdtemp", "multiprocessing.cpu_count"})
+#: calls whose result JSON carries as it is
+_PLAIN_CALLS = frozenset({
+    "builtins.str", "builtins.int", "builtins.float", "builtins.bool", "builtins.len",
+    "builtins.round", "os.getenv", "os.environ.get", "platform.system", "platform.node",
+    "socket.gethostname", "json.load", "json.loads", "yaml.safe_load", "random.random",
+    "random.uniform", "random.randint", "random.randrange", "random.gauss", "random.triangular",
+    "random.getrandbits", "os.cpu_count", "os.getpid", "os.getcwd", "time.time"})
 #: references whose value is a plain value an activity can return
 _PLAIN_REFERENCES = frozenset({"os.name", "sys.argv", "sys.orig_argv", "sys.platform"})
 #: results that are bytes, which a JSON-based framework cannot carry back from an activity
@@ -193,9 +201,7 @@ def _plain_kind(value: ast.expr, scope) -> str | None:
         return "plain" if all(_plain_kind(p, scope) == "plain" for p in parts) else None
     if isinstance(value, ast.Call):
         name = resolve(value.func, scope) or ""
-        if name in ("builtins.str", "builtins.int", "builtins.float", "builtins.bool", "builtins.len",
-                    "builtins.round", "os.getenv", "os.environ.get", "platform.system",
-                    "socket.gethostname"):
+        if name in _PLAIN_CALLS:
             return "plain"
         if isinstance(value.func, ast.Attribute) and value.func.attr in ("isoformat", "hexdigest",
                                                                          "strftime", "json"):
@@ -220,6 +226,10 @@ def extract_fix(site: FixSite, code: str, matched: str | None, *,
     if reason:
         return display_only(title, reason)
     free = _free_variables(site, expr)
+    if isinstance(free, str) and helper is None and free.startswith(_MOVE_WHOLE):
+        whole = _statements_fix(site, code, title)
+        if whole is not None:
+            return whole
     if isinstance(free, str):
         return display_only(title, free)
     named_after = expr if isinstance(expr, ast.Subscript) or expr is not _unwrap(expr) else site.node
@@ -230,6 +240,9 @@ def extract_fix(site: FixSite, code: str, matched: str | None, *,
         fw in _JSON_FRAMEWORKS else ("{}", "{}")
     if returns is not None and fw in _JSON_FRAMEWORKS:
         send, receive = returns
+    elif fw in _JSON_FRAMEWORKS and (qualname or "") in _BYTES_RESULTS and _bytes_shape(site, expr) == "bytes":
+        # bytes are not JSON: base64 text on the way back, the same bytes again in the workflow
+        send, receive = "{base64}.b64encode({}).decode()", "{base64}.b64decode({})"
     if fw in _JSON_FRAMEWORKS and expr is site.node and (qualname or "").startswith("numpy.random."):
         # numpy values are not JSON: send plain numbers or lists, rebuild an array
         send, receive = "{numpy}.asarray({}).tolist()", \
@@ -390,10 +403,8 @@ def _cannot_move(site: FixSite, expr: ast.expr, code: str, qualname: str | None,
                "move the code that uses it into an activity"
     if not discarded and code in _RESPONSE_CODES and expr is site.node:
         return "it returns a client or response object: move the code that reads it into an activity"
-    if not discarded and fw.name in _JSON_FRAMEWORKS and name in _BYTES_RESULTS and not any(
-            isinstance(node, ast.Call) and (any(k.arg in _TEXT_KEYWORDS for k in node.keywords)
-                                            or _text_mode(node))
-            for node in ast.walk(expr)):
+    if not discarded and fw.name in _JSON_FRAMEWORKS and name in _BYTES_RESULTS and \
+            _bytes_shape(site, expr) == "other":
         return "it returns bytes, which the framework cannot serialise: decode them in an activity"
     if not discarded and fw.name in _JSON_FRAMEWORKS and expr is site.node and name in _UNSERIALISABLE:
         return "its result cannot be serialised as an activity result: move the code that uses it too"
@@ -402,6 +413,23 @@ def _cannot_move(site: FixSite, expr: ast.expr, code: str, qualname: str | None,
             if item.context_expr is expr:
                 return "its result is used as a context manager"
     return ""
+
+
+def _bytes_shape(site: FixSite, expr: ast.expr) -> str:
+    """What a bytes-producing hazard's moved expression gives: ``bytes`` (the call itself, or
+    ``.read()`` of what it opened), ``text`` (opened or run in text mode, or decoded), or
+    ``other`` (something built on the bytes)."""
+    if any(isinstance(node, ast.Call) and (any(k.arg in _TEXT_KEYWORDS for k in node.keywords)
+                                           or _text_mode(node)) for node in ast.walk(expr)):
+        return "text"
+    if expr is site.node:
+        return "bytes"
+    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute):
+        if expr.func.attr == "decode":
+            return "text"
+        if expr.func.attr == "read" and expr.func.value is site.node:
+            return "bytes"
+    return "other"
 
 
 def _text_mode(call: ast.Call) -> bool:

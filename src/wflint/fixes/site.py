@@ -28,9 +28,11 @@ SYMBOLS = {
     "datetime": ("datetime", "datetime"),
     "date": ("datetime", "date"),
     "numpy": ("numpy", None),
+    "hashlib": ("hashlib", None),
+    "base64": ("base64", None),
 }
 _PLACEHOLDER = re.compile(
-    r"\{(ctx|timezone|timedelta|uuid|workflow|DBOS|Path|datetime|date|numpy|func|args|rest|arg0|tz|name|method)\}")
+    r"\{(ctx|timezone|timedelta|uuid|workflow|DBOS|Path|datetime|date|numpy|hashlib|base64|func|args|rest|arg0|tz|name|method)\}")
 
 
 @dataclass

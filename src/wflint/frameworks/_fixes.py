@@ -57,10 +57,26 @@ def extraction(*codes: str) -> dict[str, Rewrite]:
     (console input excepted, which stays manual)."""
     entry = rewrite(EXTRACT_TEMPLATE, UNSAFE, note=VERSION_GATE_NOTE)
     return {**{f"{code}:*": entry for code in codes if code != "WFL305"}, **CONSOLE_INPUT,
-            **CONCURRENCY}
+            **CONCURRENCY, **STABLE_HASH,
+            # a wait on an event or condition held in a local moves with the object
+            "WFL102:threading.Event().wait": entry, "WFL102:threading.Condition().wait": entry,
+            "WFL102:threading.Condition().wait_for": entry}
 
 
 IO_CODES = ("WFL301", "WFL302", "WFL303", "WFL304", "WFL401", "WFL402")
+#: hash() of a value: a digest of its text, the same in every process
+STABLE_HASH = {"WFL802:builtins.hash": rewrite(
+    "int({hashlib}.sha256(str({arg0}).encode()).hexdigest()[:16], 16)", UNSAFE,
+    title="Hash the value's text with hashlib.sha256",
+    note="other numbers than hash() gave, the same in every process (a value whose str() "
+         "shows its address stays unstable)")}
+def seeded(seed: str, *requires: str, note: str) -> dict[str, Rewrite]:
+    """An unseeded generator seeded from a value the workflow replays (``seed`` a string)."""
+    return {"WFL201:random.Random": rewrite(f"{{func}}({seed})", UNSAFE, "ctx", *requires, note=note),
+            "WFL201:numpy.random.default_rng": rewrite(f"{{func}}(list({seed}.encode()))", UNSAFE,
+                                                       "ctx", *requires, note=note)}
+
+
 #: threads and processes started from workflow code: started from an activity instead
 CONCURRENCY = {f"WFL701:{api}": rewrite(EXTRACT_TEMPLATE, UNSAFE, note=VERSION_GATE_NOTE)
                for api in ("threading", "_thread", "multiprocessing", "concurrent.futures",

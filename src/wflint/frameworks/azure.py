@@ -1,7 +1,8 @@
 """Azure Durable Functions (azure.durable_functions): generator orchestrators on a function app."""
 
 from wflint.frameworks import Framework
-from wflint.frameworks._fixes import UNSAFE, UUID5, replay_guard, rewrite, timer, workflow_clock, IO_CODES, extraction
+from wflint.frameworks._fixes import (IO_CODES, UNSAFE, UUID5, extraction, replay_guard, rewrite,
+                                      seeded, timer, workflow_clock)
 
 _APPS = (
     "azure.durable_functions.DFApp",
@@ -60,6 +61,7 @@ FRAMEWORK = Framework(
             "{ctx}.current_utc_datetime.astimezone({tz})",
             "{ctx}.current_utc_datetime.timestamp()"),
         **replay_guard(),
+        **seeded("{ctx}.new_uuid()", "draw", note=UUID5),
         **timer("yield {ctx}.create_timer({ctx}.current_utc_datetime + {timedelta}(seconds={arg0}))"),
         **{f"WFL202:uuid.{fn}": rewrite("{ctx}.new_guid()", UNSAFE, "ctx", "draw", note=UUID5)
            for fn in ("uuid1", "uuid4", "uuid6", "uuid7")},

@@ -2,7 +2,7 @@
 
 from wflint.frameworks import Framework
 from wflint.frameworks._fixes import (IO_CODES, NAIVE_UTC_ALTERNATIVES, NAIVE_UTC_CALL_ALTERNATIVES,
-                                      extraction, naive_utc_rewrites)
+                                      extraction, naive_utc_rewrites, seeded)
 
 _RUNTIMES = ("dapr.ext.workflow.WorkflowRuntime", "dapr.ext.workflow.workflow_runtime.WorkflowRuntime")
 _ACTIVITY = "move it into an activity and call it with yield {ctx}.call_activity(...)"
@@ -45,5 +45,8 @@ FRAMEWORK = Framework(
     rewrites={
         **extraction("WFL201", "WFL202", *IO_CODES),
         **naive_utc_rewrites(),
+        **seeded("{ctx}.instance_id", note="seeded from the instance id: other numbers, the same on "
+                                           "every replay (and the same for every such generator "
+                                           "of an instance)"),
     },
 )

@@ -2,7 +2,7 @@
 
 from wflint.frameworks import Framework
 from wflint.frameworks._fixes import (IO_CODES, NAIVE_UTC_ALTERNATIVES, NAIVE_UTC_CALL_ALTERNATIVES,
-                                      UNSAFE, UUID5, extraction, naive_utc_rewrites, rewrite)
+                                      UNSAFE, UUID5, extraction, naive_utc_rewrites, rewrite, seeded)
 
 _ACTIVITY = "move it into an activity and call it with yield {ctx}.call_activity(...)"
 
@@ -37,6 +37,7 @@ FRAMEWORK = Framework(
     rewrites={
         **extraction("WFL201", *IO_CODES),
         **naive_utc_rewrites(),
+        **seeded("{ctx}.new_uuid()", "draw", note=UUID5),
         **{f"WFL202:uuid.{fn}": rewrite("{uuid}.UUID({ctx}.new_uuid())", UNSAFE, "ctx", "draw", note=UUID5)
            for fn in ("uuid1", "uuid4", "uuid6", "uuid7")},
         **{f"WFL202:uuid.{fn}:str": rewrite("{ctx}.new_uuid()", UNSAFE, "ctx", "draw", note=UUID5, target="str")

@@ -1,5 +1,15 @@
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING
+
+from wflint.analysis.scope import qualname as resolve
 from wflint.rules.base import Rule, names, only_in
 from wflint.rules.host.host_state import THREAD_IDENTITY
+
+if TYPE_CHECKING:
+    from wflint.fixes.model import Fix
+    from wflint.fixes.site import FixSite
 
 #: asyncio task APIs that the generator-based frameworks cannot replay
 _ASYNCIO_TASKS = ("create_task", "gather", "ensure_future", "run", "wait_for", "get_event_loop",
@@ -88,3 +98,15 @@ class ThreadsAndTasks(Rule):
     clients = frozenset({"concurrent.futures.ThreadPoolExecutor", "concurrent.futures.ProcessPoolExecutor",
                          "multiprocessing.Pool", "multiprocessing.pool.ThreadPool"})
     methods = {"run_in_executor": None}
+
+    def fix(self, site: FixSite, qualname: str | None, **values: str) -> Fix | None:
+        call = site.node
+        if qualname == "asyncio.run" and isinstance(call, ast.Call) and len(call.args) == 1:
+            inner = call.args[0]
+            if isinstance(inner, ast.Call) and len(inner.args) == 1 and not inner.keywords and \
+                    resolve(inner.func, site.scope) == "asyncio.sleep":
+                # asyncio.run(asyncio.sleep(n)) only sleeps: a durable timer does that
+                entry = site.unit.framework.rewrite_for("WFL102", "time.sleep")
+                if entry is not None:
+                    return site.build(entry, arg0=site.text(inner.args[0]))
+        return super().fix(site, qualname, **values)

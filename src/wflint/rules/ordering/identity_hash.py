@@ -59,6 +59,12 @@ class IdentityHash(Rule):
         async def run(self, customer: str) -> int:
             return int(hashlib.sha256(customer.encode()).hexdigest(), 16) % 16
     ```
+
+    ## Fix safety
+    Unsafe: `hash(value)` becomes a number derived from `hashlib.sha256` of the value's text,
+    the same in every process but not the number `hash()` gave (and a value whose `str()` shows
+    its address stays unstable). `id()` has no automatic fix: an identity has no stable
+    equivalent.
     """
 
     code = "WFL802"
