@@ -23,10 +23,8 @@ import logging
 import os
 import shutil
 import socket
-import subprocess
 import sys
 import time
-import uuid
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 

@@ -1,7 +1,7 @@
 """DBOS (dbos): @DBOS.workflow() functions whose steps are checkpointed."""
 
 from wflint.frameworks import Framework
-from wflint.frameworks._fixes import DISPLAY, SAFE, UNSAFE, rewrite, extraction
+from wflint.frameworks._fixes import DISPLAY, UNSAFE, extraction, rewrite
 from wflint.fixes.model import VERSION_GATE_NOTE
 
 _STEP_NOTE = "adds a checkpointed step: " + VERSION_GATE_NOTE

@@ -1,7 +1,7 @@
 """Temporal (temporalio): async methods of a @workflow.defn class."""
 
 from wflint.frameworks import Framework
-from wflint.frameworks._fixes import DISPLAY, SAFE, UNSAFE, rewrite, workflow_clock, IO_CODES, extraction
+from wflint.frameworks._fixes import IO_CODES, SAFE, UNSAFE, extraction, rewrite, workflow_clock
 from wflint.fixes.model import VERSION_GATE_NOTE, WRAP
 from wflint.rules.randomness.random_call import RANDOM_FUNCTIONS
 
