@@ -289,6 +289,7 @@ def temporal_binary() -> str:
 
 def temporal_run(module_path: str, history_path: str) -> None:
     import asyncio
+    from concurrent.futures import ThreadPoolExecutor
 
     from temporalio.testing import WorkflowEnvironment
     from temporalio.worker import UnsandboxedWorkflowRunner, Worker
@@ -305,7 +306,8 @@ def temporal_run(module_path: str, history_path: str) -> None:
         async with env:
             options = {} if sandboxed else {"workflow_runner": UnsandboxedWorkflowRunner()}
             async with Worker(env.client, task_queue="orders", workflows=[module.Order],
-                              activities=activities, **options):
+                              activities=activities, activity_executor=ThreadPoolExecutor(),
+                              **options):
                 handle = await env.client.start_workflow(module.Order.run, "book", id=INSTANCE,
                                                          task_queue="orders",
                                                          execution_timeout=timedelta(seconds=60))

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import re
 from dataclasses import dataclass
 
 from wflint.analysis.scope import binding_scope
@@ -152,6 +153,29 @@ _ANNOTATED = {
     "pathlib.Path": ("str({})", "{Path}({})"),
     "uuid.UUID": ("str({})", "{uuid}.UUID({})"),
 }
+_SCALARS = frozenset({"builtins.str", "builtins.int", "builtins.float", "builtins.bool",
+                      "datetime.datetime", "datetime.date", "pathlib.Path", "uuid.UUID"})
+_CONTAINERS = frozenset({"builtins.dict", "builtins.list", "builtins.tuple", "typing.Dict",
+                         "typing.List", "typing.Tuple"})
+
+
+def _plain_annotation(annotation: ast.expr, module) -> bool:
+    """A type annotation whose values JSON carries as they are (``str``, ``list[int]``,
+    ``dict[str, float]``, ``str | None``)."""
+    if isinstance(annotation, ast.Constant):
+        return annotation.value is None or annotation.value is Ellipsis
+    if isinstance(annotation, ast.Tuple):
+        return all(_plain_annotation(e, module) for e in annotation.elts)
+    if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
+        return _plain_annotation(annotation.left, module) and _plain_annotation(annotation.right, module)
+    if isinstance(annotation, ast.Subscript):
+        base = resolve(annotation.value, module.scope) if isinstance(
+            annotation.value, (ast.Name, ast.Attribute)) else None
+        return base in (*_CONTAINERS, "typing.Optional") and _plain_annotation(annotation.slice, module)
+    name = resolve(annotation, module.scope) if isinstance(annotation, (ast.Name, ast.Attribute)) else None
+    return name in ("builtins.str", "builtins.int", "builtins.float", "builtins.bool")
+
+
 _KIND_ADAPTERS = {
     "datetime": ("{}.isoformat()", "{datetime}.fromisoformat({})"),
     "date": ("{}.isoformat()", "{date}.fromisoformat({})"),
@@ -166,18 +190,17 @@ def _return_adapter(module, function: ast.FunctionDef) -> tuple[str, str] | None
     scope = module.scope_of(function, module.scope)
     annotation = function.returns
     if annotation is not None:
-        base = annotation.value if isinstance(annotation, ast.Subscript) else annotation
-        name = resolve(base, module.scope) if isinstance(base, (ast.Name, ast.Attribute)) else None
         if isinstance(annotation, ast.Constant) and annotation.value is None:
             return "{}", "{}"
-        if name in _ANNOTATED:
+        base = annotation.value if isinstance(annotation, ast.Subscript) else annotation
+        name = resolve(base, module.scope) if isinstance(base, (ast.Name, ast.Attribute)) else None
+        if name in _SCALARS and not isinstance(annotation, ast.Subscript):
             return _ANNOTATED[name]
-        if name in ("typing.Optional",) and isinstance(annotation, ast.Subscript):
-            inner = resolve(annotation.slice, module.scope) if isinstance(
-                annotation.slice, (ast.Name, ast.Attribute)) else None
-            if inner in _ANNOTATED and _ANNOTATED[inner] == ("{}", "{}"):
-                return "{}", "{}"
-        return None
+        if not _plain_annotation(annotation, module):
+            return None  # only plain values and containers of them: dict[str, Any] may hold anything
+        if name in ("builtins.tuple", "typing.Tuple"):
+            return "list({})", "tuple({})"
+        return "{}", "{}"
     kinds = set()
     for node in ast.walk(function):
         if isinstance(node, ast.Return) and node.value is not None:
@@ -685,29 +708,45 @@ def _plan_temporal(site: FixSite, name: str, body: str, free: list[str], imports
         arguments = ""
     call = (f"await {workflow}.execute_activity({name}{arguments}, "
             f"start_to_close_timeout={timedelta}(seconds=30))")
+    # code that awaits needs an async activity; anything else may block, so it runs in a sync
+    # activity on the worker's activity_executor rather than on its event loop
+    is_async = bool(re.search(r"\bawait\b|\basync\s+(with|for)\b", body))
     plan = _Plan(_function([f"@{activity}.defn"], name, list(free), rebuilt, body, discarded,
-                           is_async=True), call,
-                 note="an async activity runs on the worker's event loop: make a slow one a sync "
-                      "activity with an activity_executor")
-    worker_list = _temporal_activities_list(site)
-    if worker_list is None:
-        plan.note = f"add {name} to the Worker's activities; " + plan.note
+                           is_async=is_async), call)
+    worker = _temporal_worker(site)
+    if worker is None:
+        plan.note = f"add {name} to the Worker's activities" + (
+            "" if is_async else " (a sync activity needs the Worker's activity_executor=...)")
     else:
-        plan.extra = (worker_list, _with_element(site, worker_list, name))
+        plan.extra = (worker, _worker_with(site, worker, name, is_async, imports))
     return plan
 
 
-def _temporal_activities_list(site: FixSite) -> ast.List | ast.Tuple | None:
-    """The ``activities=[...]`` list of the one ``Worker(...)`` of the workflow's module that
-    runs this workflow's class (or the only Worker, when it lists the workflows elsewhere)."""
-    found = []
-    for call in site.module.calls:
-        if resolve(call.func, site.module.scope) not in ("temporalio.worker.Worker",):
-            continue
-        for keyword in call.keywords:
-            if keyword.arg == "activities" and isinstance(keyword.value, (ast.List, ast.Tuple)):
-                found.append(keyword.value)
+def _temporal_worker(site: FixSite) -> ast.Call | None:
+    """The one ``Worker(..., activities=[...])`` of the workflow's module."""
+    found = [call for call in site.module.calls
+             if resolve(call.func, site.module.scope) == "temporalio.worker.Worker"
+             and any(k.arg == "activities" and isinstance(k.value, (ast.List, ast.Tuple))
+                     for k in call.keywords)]
     return found[0] if len(found) == 1 else None
+
+
+def _worker_with(site: FixSite, worker: ast.Call, name: str, is_async: bool,
+                 imports: list[ImportRequest]) -> str:
+    """The Worker call with the new activity in its list (and, for a sync activity, an
+    ``activity_executor`` when it has none)."""
+    parts = [site.text(argument) for argument in worker.args]
+    has_executor = any(k.arg == "activity_executor" for k in worker.keywords)
+    for keyword in worker.keywords:
+        if keyword.arg == "activities":
+            parts.append(f"activities={_with_element(site, keyword.value, name)}")
+        else:
+            parts.append(site.text(keyword) if keyword.arg is None else
+                         f"{keyword.arg}={site.text(keyword.value)}")
+    if not is_async and not has_executor:
+        executor = _symbol(site, "concurrent.futures", "ThreadPoolExecutor", imports)
+        parts.append(f"activity_executor={executor}()")
+    return f"{site.text(worker.func)}({', '.join(parts)})"
 
 
 def _with_element(site: FixSite, sequence: ast.List | ast.Tuple, name: str) -> str:
