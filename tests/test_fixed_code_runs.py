@@ -41,9 +41,26 @@ APPS = {
     "azure": "azure_order.py",
     "temporal": "temporal_order.py",
 }
-EXPECTED = {"item": "book", "region": "eu", "ref_length": 36, "clock": True, "helper": True}
+EXPECTED = {"item": "book", "region": "eu", "ref_length": 36, "clock": True, "helper": True,
+            "libraries": True}
 #: what the workflows that read a file (moved into an activity whole) also return
 FILE_NOTE = {"durabletask": True, "dapr": True, "temporal": True}
+
+
+def library_clocks(aware: str) -> dict[str, str]:
+    """The safe rewrites of arrow's and pendulum's clocks, made from the aware workflow clock."""
+    return {
+        "WFL101:arrow.utcnow": f"arrow_utc = arrow.get({aware})\n",
+        "WFL101:arrow.now:utc": f"arrow_utc_now = arrow.get({aware})\n",
+        "WFL101:arrow.now:tz": f"arrow_paris = arrow.get({aware}).to(CEST)\n",
+        "WFL101:pendulum.now:utc": f"pendulum_utc = pendulum.instance({aware})\n",
+        "WFL101:pendulum.now:tz": f"pendulum_paris = pendulum.instance({aware}).in_timezone(CEST)\n",
+        "WFL101:pendulum.today:utc": f'day_utc = pendulum.instance({aware}).start_of("day")\n',
+        "WFL101:pendulum.today:tz":
+            f'day_paris = pendulum.instance({aware}).in_timezone(CEST).start_of("day")\n',
+    }
+
+
 #: the code each safe rewrite of a framework's table leaves in the safely fixed module
 SAFE_REWRITES = {
     "durabletask": {
@@ -52,6 +69,7 @@ SAFE_REWRITES = {
         "WFL101:datetime.datetime.now:tz":
             "paris = ctx.current_utc_datetime.replace(tzinfo=timezone.utc).astimezone(CEST)\n",
         "WFL101:time.time": "epoch = ctx.current_utc_datetime.replace(tzinfo=timezone.utc).timestamp()\n",
+        **library_clocks("ctx.current_utc_datetime.replace(tzinfo=timezone.utc)"),
         "WFL501:*": '    if not ctx.is_replaying:\n        logger.info("ordering %s", item)\n',
         "WFL502:*": '        print("ordering", item)\n',
     },
@@ -61,6 +79,7 @@ SAFE_REWRITES = {
         "WFL101:datetime.datetime.now:tz":
             "paris = context.current_utc_datetime.astimezone(CEST)\n",
         "WFL101:time.time": "epoch = context.current_utc_datetime.timestamp()\n",
+        **library_clocks("context.current_utc_datetime"),
         "WFL501:*": '    if not context.is_replaying:\n        logging.info("ordering %s", item)\n',
         "WFL502:*": '        print("ordering", item)\n',
     },
@@ -70,6 +89,7 @@ SAFE_REWRITES = {
         "WFL101:datetime.datetime.now:tz": "paris = workflow.now().astimezone(CEST)\n",
         "WFL101:time.time": "epoch = workflow.time()\n",
         "WFL101:time.time_ns": "nanos = workflow.time_ns()\n",
+        **library_clocks("workflow.now()"),
         "WFL501:*": 'workflow.logger.info("ordering %s", item)\n',
         "WFL502:*": '        if not workflow.unsafe.is_replaying():\n            print("ordering", item)\n',
         "WFL701:asyncio.wait": "done, _ = await workflow.wait([saving])\n",

@@ -1,11 +1,14 @@
-# An Azure Durable Functions orchestrator with hazards wflint fixes: the clock and logging (safe
-# fixes), and a uuid, a sleep and an environment read (unsafe fixes).
+# An Azure Durable Functions orchestrator with hazards wflint fixes: the clock (datetime, time,
+# arrow, pendulum) and logging (safe fixes), and a uuid, a sleep and an environment read (unsafe
+# fixes).
 import logging
 import os
 import time
 import uuid
 from datetime import datetime, timedelta, timezone
 
+import arrow
+import pendulum
 import azure.durable_functions as df
 
 app = df.DFApp()
@@ -24,6 +27,13 @@ def order(context: df.DurableOrchestrationContext):
     stamp = datetime.now(timezone.utc)
     paris = datetime.now(CEST)
     epoch = time.time()
+    arrow_utc = arrow.utcnow()
+    arrow_utc_now = arrow.now(timezone.utc)
+    arrow_paris = arrow.now(CEST)
+    pendulum_utc = pendulum.now(timezone.utc)
+    pendulum_paris = pendulum.now(CEST)
+    day_utc = pendulum.today(timezone.utc)
+    day_paris = pendulum.today(CEST)
     logging.info("ordering %s", item)
     print("ordering", item)
     ref = str(uuid.uuid4())
@@ -34,6 +44,8 @@ def order(context: df.DurableOrchestrationContext):
     logging.info("ordered %s", saved["item"])
     return {"item": saved["item"], "region": saved["region"], "ref_length": len(saved["ref"]),
             "helper": isinstance(window, tuple) and len(window) == 2,
+            "libraries": all(moment.year >= 2020 for moment in (
+                arrow_utc, arrow_utc_now, arrow_paris, pendulum_utc, pendulum_paris, day_utc, day_paris)),
             "clock": started.year >= 2020 and stamp.year >= 2020 and paris.year >= 2020
             and epoch > 0}
 

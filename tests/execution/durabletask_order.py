@@ -1,5 +1,5 @@
-# A durabletask orchestration with hazards wflint fixes: the clock, output (safe fixes), and a
-# uuid, a sleep and an environment read (unsafe fixes).
+# A durabletask orchestration with hazards wflint fixes: the clock (datetime, time, arrow,
+# pendulum), output (safe fixes), and a uuid, a sleep and an environment read (unsafe fixes).
 import logging
 import os
 import random
@@ -7,6 +7,8 @@ import time
 import uuid
 from datetime import datetime, timedelta, timezone
 
+import arrow
+import pendulum
 from durabletask import task
 
 logger = logging.getLogger("orders")
@@ -22,6 +24,13 @@ def order(ctx: task.OrchestrationContext, item):
     stamp = datetime.now(timezone.utc)
     paris = datetime.now(CEST)
     epoch = time.time()
+    arrow_utc = arrow.utcnow()
+    arrow_utc_now = arrow.now(timezone.utc)
+    arrow_paris = arrow.now(CEST)
+    pendulum_utc = pendulum.now(timezone.utc)
+    pendulum_paris = pendulum.now(CEST)
+    day_utc = pendulum.today(timezone.utc)
+    day_paris = pendulum.today(CEST)
     logger.info("ordering %s", item)
     print("ordering", item)
     ref = str(uuid.uuid4())
@@ -37,6 +46,8 @@ def order(ctx: task.OrchestrationContext, item):
             "note": note == "fragile",
             "dice": 1 <= dice.randint(1, 6) <= 6,
             "helper": cutoff.year >= 2020,
+            "libraries": all(moment.year >= 2020 for moment in (
+                arrow_utc, arrow_utc_now, arrow_paris, pendulum_utc, pendulum_paris, day_utc, day_paris)),
             "clock": started.year >= 2020 and stamp.year >= 2020 and paris.year >= 2020
             and epoch > 0}
 

@@ -1,6 +1,6 @@
-# A Temporal workflow with hazards wflint fixes: the clock, the logger, print, asyncio.wait
-# and asyncio.as_completed (safe fixes), and a uuid, a random draw, a sleep and an environment
-# read (unsafe fixes).
+# A Temporal workflow with hazards wflint fixes: the clock (datetime, time, arrow, pendulum), the
+# logger, print, asyncio.wait and asyncio.as_completed (safe fixes), and a uuid, a random draw, a
+# sleep and an environment read (unsafe fixes).
 import asyncio
 import logging
 import os
@@ -10,6 +10,10 @@ import uuid
 from datetime import datetime, timedelta, timezone
 
 from temporalio import activity, workflow
+
+with workflow.unsafe.imports_passed_through():  # the sandbox cannot re-import pendulum
+    import arrow
+    import pendulum
 
 logger = logging.getLogger("orders")
 CEST = timezone(timedelta(hours=2), "CEST")
@@ -32,6 +36,13 @@ class Order:
         stamp = datetime.now(timezone.utc)
         paris = datetime.now(CEST)
         epoch = time.time()
+        arrow_utc = arrow.utcnow()
+        arrow_utc_now = arrow.now(timezone.utc)
+        arrow_paris = arrow.now(CEST)
+        pendulum_utc = pendulum.now(timezone.utc)
+        pendulum_paris = pendulum.now(CEST)
+        day_utc = pendulum.today(timezone.utc)
+        day_paris = pendulum.today(CEST)
         nanos = time.time_ns()
         logger.info("ordering %s", item)
         print("ordering", item)
@@ -55,5 +66,7 @@ class Order:
                 "note": note == "fragile",
                 "helper": number.startswith("INV-"),
                 "lucky": 1 <= saved["lucky"] <= 6,
+                "libraries": all(moment.year >= 2020 for moment in (
+                    arrow_utc, arrow_utc_now, arrow_paris, pendulum_utc, pendulum_paris, day_utc, day_paris)),
                 "clock": started.year >= 2020 and stamp.year >= 2020 and paris.year >= 2020
                 and epoch > 0 and nanos > 0}

@@ -30,9 +30,11 @@ SYMBOLS = {
     "numpy": ("numpy", None),
     "hashlib": ("hashlib", None),
     "base64": ("base64", None),
+    "arrow": ("arrow", None),
+    "pendulum": ("pendulum", None),
 }
 _PLACEHOLDER = re.compile(
-    r"\{(ctx|timezone|timedelta|uuid|workflow|DBOS|Path|datetime|date|numpy|hashlib|base64|func|args|rest|arg0|tz|name|method)\}")
+    r"\{(ctx|timezone|timedelta|uuid|workflow|DBOS|Path|datetime|date|numpy|hashlib|base64|arrow|pendulum|func|args|rest|arg0|tz|name|method)\}")
 
 
 @dataclass

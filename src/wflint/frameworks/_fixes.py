@@ -35,7 +35,22 @@ def workflow_clock(now: str, aware: str, tz_now: str, timestamp: str) -> dict[st
         "WFL101:datetime.date.today": rewrite(f"{now}.date()", UNSAFE, "ctx", note=UTC_DATE),
         "WFL101:time.monotonic": rewrite("", DISPLAY, note=EPISODE, title="Measure time with the workflow clock"),
         "WFL101:time.perf_counter": rewrite("", DISPLAY, note=EPISODE, title="Measure time with the workflow clock"),
+        **library_clocks(aware),
     }
+
+
+def library_clocks(aware: str) -> dict[str, Rewrite]:
+    """arrow's and pendulum's clocks made from the aware UTC workflow clock (``aware``): the
+    library's own type, in UTC or in the zone asked for (local time becomes UTC: unsafe)."""
+    made = {"arrow": f"{{arrow}}.get({aware})", "pendulum": f"{{pendulum}}.instance({aware})"}
+    zoned = {"arrow": ".to({tz})", "pendulum": ".in_timezone({tz})"}
+    table = {"WFL101:arrow.utcnow": rewrite(made["arrow"], SAFE, "ctx")}
+    for function, library, day in (("arrow.now", "arrow", ""), ("pendulum.now", "pendulum", ""),
+                                    ("pendulum.today", "pendulum", '.start_of("day")')):
+        table[f"WFL101:{function}:utc"] = rewrite(made[library] + day, SAFE, "ctx")
+        table[f"WFL101:{function}:tz"] = rewrite(made[library] + zoned[library] + day, SAFE, "ctx")
+        table[f"WFL101:{function}:local"] = rewrite(made[library] + day, UNSAFE, "ctx", note=LOCAL_TO_UTC)
+    return table
 
 
 def replay_guard() -> dict[str, Rewrite]:

@@ -70,14 +70,18 @@ class WallClock(Rule):
     ## Fix safety
     Safe where the workflow clock gives the same kind of value: `datetime.utcnow()` becomes
     naive UTC workflow time, `datetime.now(timezone.utc)` and `datetime.now(tz)` aware workflow
-    time, `time.time()` (and Temporal's `time.time_ns()`) the workflow clock's timestamp. The
-    value then comes from history and no command is added, so in-flight instances replay
-    (proven on every engine). Unsafe: `datetime.now()` / `today()` without a zone and
-    `date.today()` (local time becomes UTC), Temporal's monotonic clocks (workflow time is not
-    monotonic), `time.time_ns()` in generator frameworks (microsecond precision), and every
+    time, `time.time()` (and Temporal's `time.time_ns()`) the workflow clock's timestamp,
+    `arrow.utcnow()` / `arrow.now(tz)` an `Arrow` and `pendulum.now(tz)` / `pendulum.today(tz)`
+    a pendulum `DateTime` made from aware workflow time (`arrow.get(...)`,
+    `pendulum.instance(...)`, moved to the zone asked for). The value then comes from history
+    and no command is added, so in-flight instances replay (proven on every engine). Unsafe:
+    `datetime.now()` / `today()`, `arrow.now()`, `pendulum.now()` / `today()` without a zone
+    and `date.today()` (local time becomes UTC), Temporal's monotonic clocks (workflow time is
+    not monotonic), `time.time_ns()` in generator frameworks (microsecond precision), and every
     DBOS rewrite (`DBOS.run_step` records a new step). Display-only: monotonic clocks in Dapr,
     durabletask and Azure (a duration inside one episode is always zero), and where the
-    context is not in scope.
+    context is not in scope. `pendulum.yesterday()` / `tomorrow()` and the class methods
+    (`Arrow.now()`, `DateTime.now()`) have no rewrite.
     """
 
     code = "WFL101"
@@ -119,6 +123,6 @@ class WallClock(Rule):
 def _zone_argument(call: ast.Call) -> ast.expr | None:
     if len(call.args) == 1 and not call.keywords:
         return call.args[0]
-    if not call.args and len(call.keywords) == 1 and call.keywords[0].arg == "tz":
+    if not call.args and len(call.keywords) == 1 and call.keywords[0].arg in ("tz", "tzinfo"):
         return call.keywords[0].value
     return None
