@@ -97,6 +97,10 @@ SAFE_REWRITES = {
     },
 }
 SAFE_REWRITES["dapr"] = SAFE_REWRITES["durabletask"]
+#: a safe rewrite made inside a helper the workflow hands its context to (``yield from reserve(ctx, item)``)
+INSIDE_HELPER = {"durabletask": "    reserved_at = ctx.current_utc_datetime\n",
+                 "dapr": "    reserved_at = ctx.current_utc_datetime\n",
+                 "azure": "    reserved_at = context.current_utc_datetime.replace(tzinfo=None)\n"}
 
 
 def fixed_copy(tmp_path: Path, name: str, target: str, *options: str) -> Path:
@@ -135,6 +139,8 @@ def test_safe_fixes_replay_a_history_recorded_before_the_fix(framework, tmp_path
     text = safe.read_text()
     for key, code in SAFE_REWRITES[framework].items():
         assert code in text, f"the safe rewrite {key} was not applied:\n{text}"
+    if framework in INSIDE_HELPER:
+        assert INSIDE_HELPER[framework] in text, text
     assert text.count("ctx.is_replaying") + text.count("context.is_replaying") <= 2  # guards merged
     replayed = engine(framework, "replay", safe, history)
     assert replayed["status"] == "COMPLETED", replayed

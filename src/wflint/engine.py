@@ -425,8 +425,9 @@ class Checker:
 
 
 def _fixed_by(findings: list[Diagnostic], applied: list) -> list[Diagnostic]:
-    """The findings the applied fixes remove: their own, and those inside the code a fix moved
-    or rewrote whole (``sys.argv[1] if len(sys.argv) > 1 else d`` becomes one activity)."""
+    """The findings the applied fixes remove: their own (or the same fix, made for another
+    call of one helper), and those inside the code a fix moved or rewrote whole
+    (``sys.argv[1] if len(sys.argv) > 1 else d`` becomes one activity)."""
     from wflint.fixes.model import REMOVE, REPLACE, STATEMENT, WRAP
 
     applied_ids = {id(f) for f in applied}
@@ -434,7 +435,7 @@ def _fixed_by(findings: list[Diagnostic], applied: list) -> list[Diagnostic]:
              if e.kind in (REPLACE, WRAP, STATEMENT, REMOVE)]
     result = []
     for d in findings:
-        if d.fix is not None and id(d.fix) in applied_ids:
+        if d.fix is not None and (id(d.fix) in applied_ids or d.fix.edits and d.fix in applied):
             result.append(d)
         elif any(start <= (d.line, d.col - 1) and (d.end_line, d.end_col - 1) <= end
                  for start, end in spans):

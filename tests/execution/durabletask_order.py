@@ -19,6 +19,13 @@ def cutoff_for(hours):
     return datetime.utcnow() + timedelta(hours=hours)
 
 
+def reserve(ctx, item):
+    """A step of the workflow, driven with yield from: its clock is fixed inside it."""
+    reserved_at = datetime.utcnow()
+    reserved = yield ctx.call_activity(save, input={"item": item, "at": reserved_at.isoformat()})
+    return reserved
+
+
 def order(ctx: task.OrchestrationContext, item):
     started = datetime.utcnow()
     stamp = datetime.now(timezone.utc)
@@ -40,12 +47,13 @@ def order(ctx: task.OrchestrationContext, item):
     cutoff = cutoff_for(24)
     time.sleep(0.2)
     region = os.getenv("WFLINT_TEST_REGION", "eu")
+    reservation = yield from reserve(ctx, item)
     saved = yield ctx.call_activity(save, input={"item": item, "region": region, "ref": ref})
     print("ordered", saved["item"])
     return {"item": saved["item"], "region": saved["region"], "ref_length": len(saved["ref"]),
             "note": note == "fragile",
             "dice": 1 <= dice.randint(1, 6) <= 6,
-            "helper": cutoff.year >= 2020,
+            "helper": cutoff.year >= 2020 and reservation["item"] == item,
             "libraries": all(moment.year >= 2020 for moment in (
                 arrow_utc, arrow_utc_now, arrow_paris, pendulum_utc, pendulum_paris, day_utc, day_paris)),
             "clock": started.year >= 2020 and stamp.year >= 2020 and paris.year >= 2020

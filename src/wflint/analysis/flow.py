@@ -33,6 +33,15 @@ _NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 _BLOCK_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
 
 
+def parent_map(root: ast.AST | None) -> dict[int, ast.AST]:
+    """Each node under ``root`` (by ``id``) mapped to its parent."""
+    parents: dict[int, ast.AST] = {}
+    for node in ast.walk(root) if root is not None else ():
+        for child in ast.iter_child_nodes(node):
+            parents[id(child)] = node
+    return parents
+
+
 def own_expressions(stmt: ast.stmt) -> Iterator[ast.AST]:
     """The expression parts of a statement, not the statements nested in it."""
     for field in stmt._fields:

@@ -25,6 +25,7 @@ from wflint.analysis.scope import ModuleInfo, Scope, imported_name, qualname, re
 if TYPE_CHECKING:
     from wflint.analysis.project import Project
 from wflint.diagnostics import Diagnostic
+from wflint.fixes.inside import context_parameter, fix_inside
 from wflint.fixes.model import REPLACE, VERSION_GATE_NOTE, WRAP, Applicability, Edit, Fix, display_only
 from wflint.fixes.site import FixSite
 from wflint.frameworks import Framework
@@ -697,7 +698,7 @@ class Walker:
                 where += f" ({note})"
             message = rule.message.format(call=hazard.text, where=where,
                                           alternative=self.alternative(unit, rule.code, hazard.qualname))
-            fix = self._helper_fix(unit, module, helper, call, frame, scope, guard, hazards)
+            fix = self._helper_fix(unit, module, helper, call, frame, scope, guard, hazards, rule.code)
             if fix is None:
                 fix = display_only(f"Move {hazard.text} out of {helper.name}() (or pass its value in)",
                                    f"the hazard is inside the helper at {hazard.origin_path}:{hazard.origin_line}")
@@ -705,19 +706,30 @@ class Walker:
 
     def _helper_fix(self, unit: WorkflowUnit, module: ModuleInfo, helper: FunctionNode,
                     call: ast.Call, frame: _Frame, scope: Scope, guard: Guard,
-                    hazards: list[Hazard]) -> Fix | None:
-        """A fix at the call site of a helper whose hazards cannot be fixed inside it: in DBOS,
-        run the whole call as a step; a helper that only writes output, guard the call."""
+                    hazards: list[Hazard], code: str) -> Fix | None:
+        """The fix of a helper's ``code`` hazards: in DBOS, run the whole call as a step; a
+        helper that only writes output, guard the call; a helper handed the workflow's context,
+        rewrite them inside it; else move the call into a new activity."""
         site = self.site(call, unit, scope, frame, guard)
         if unit.framework.name == "dbos":
             return self._dbos_step_call(site, module, helper, call)
         codes = {hazard.rule.code for hazard in hazards}
+        if codes <= FINAL_EPISODE_CODES and site.is_own_statement(call) and \
+                self._only_output(helper, module, unit):
+            for wrap in ("WFL502", "WFL501"):
+                entry = unit.framework.rewrite_for(wrap, "*")
+                if entry is not None and entry.kind == WRAP:
+                    return site.build(entry)
+        if module is frame.module and not guard.replaying:
+            param = context_parameter(unit, helper, call, scope)
+            if param is not None:
+                driven = any(isinstance(node, ast.YieldFrom) and node.value is call
+                             for node in ast.walk(frame.statement)) if frame.statement else False
+                fix = fix_inside(unit, module, helper, param, driven, bool(guard),
+                                 [hazard for hazard in hazards if hazard.rule.code == code])
+                if fix is not None:
+                    return fix
         if codes <= FINAL_EPISODE_CODES:
-            if site.is_own_statement(call) and self._only_output(helper, module, unit):
-                for code in ("WFL502", "WFL501"):
-                    entry = unit.framework.rewrite_for(code, "*")
-                    if entry is not None and entry.kind == WRAP:
-                        return site.build(entry)
             return None  # output alone is not worth an activity
         if unit.framework.name == "generic" or _mutates_parameters(helper) or \
                 self.reaches(helper, module, lambda c, s: is_framework_call(c, s)):
@@ -801,7 +813,8 @@ class Walker:
         if frame.guard_line is not None:
             # the helper guards some of its code: say why these are still findings
             where = f"outside the replay guard at {frame.guard_line[0]}:{frame.guard_line[1]}"
-            hazards = [h if h.note else replace(h, note=where) for h in hazards]
+            hazards = [h if h.note or not h.rule.replay_guardable else replace(h, note=where)
+                       for h in hazards]
         frame.cut.discard(key)
         if frame.cut:
             caller.cut |= frame.cut  # incomplete while a cycle is open: do not keep it

@@ -20,6 +20,7 @@ import builtins
 import re
 from dataclasses import dataclass
 
+from wflint.analysis.flow import parent_map
 from wflint.analysis.scope import binding_scope
 from wflint.analysis.scope import qualname as resolve
 from wflint.fixes.model import (INSERT_BEFORE, REMOVE, REPLACE, STATEMENT, VERSION_GATE_NOTE,
@@ -302,22 +303,13 @@ def extract_fix(site: FixSite, code: str, matched: str | None, *,
 
 # -- what to move ---------------------------------------------------------------------------------
 
-def _parents(site: FixSite) -> dict[int, ast.AST]:
-    parents: dict[int, ast.AST] = {}
-    if site.statement is not None:
-        for parent in ast.walk(site.statement):
-            for child in ast.iter_child_nodes(parent):
-                parents[id(child)] = parent
-    return parents
-
-
 def _extent(site: FixSite, code: str) -> ast.expr:
     """The expression to move: the hazard, grown over ``os.environ[...]``, ``"X" in os.environ``,
     the attributes and methods read from its result (``requests.get(url).json()``,
     ``uuid4().hex``, ``os.stat(p).st_size``), the call a live result is handed to
     (``json.load(open(p))``), and over the whole expression when the hazard occurs in it more
     than once (``sys.argv[1] if len(sys.argv) > 1 else d``): never half of what depends on it."""
-    parents = _parents(site)
+    parents = parent_map(site.statement)
     node: ast.expr = site.node
     parent = parents.get(id(node))
     if isinstance(parent, ast.Subscript) and parent.value is node and not isinstance(node, ast.Call):
@@ -404,7 +396,7 @@ def _cannot_move(site: FixSite, expr: ast.expr, code: str, qualname: str | None,
             isinstance(expr, ast.Attribute) and isinstance(expr.value, (ast.Call, ast.Subscript))) \
             and not (expr is site.node and (qualname or "") in _PLAIN_REFERENCES):
         return "only a call, a lookup or an expression built on them can be moved into an activity"
-    if isinstance(_parents(site).get(id(expr)), ast.Await):
+    if isinstance(parent_map(site.statement).get(id(expr)), ast.Await):
         return "its result is awaited: move the code that awaits it into an async activity"
     for node in ast.walk(expr):
         if isinstance(node, (ast.Yield, ast.YieldFrom, ast.Await)):

@@ -3,6 +3,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
+from wflint.analysis.flow import parent_map
 from wflint.analysis.scope import binding_scope
 from wflint.rules.base import Rule
 
@@ -12,14 +13,6 @@ if TYPE_CHECKING:
 #: what may be done with a container keyed by identities without exposing them
 _KEYED_METHODS = frozenset({"add", "discard", "remove", "get", "pop", "setdefault", "__contains__"})
 _CONTAINER_METHODS = _KEYED_METHODS | {"clear", "values", "copy"}
-
-
-def _parent_map(root: ast.AST) -> dict[int, ast.AST]:
-    parents: dict[int, ast.AST] = {}
-    for node in ast.walk(root):
-        for child in ast.iter_child_nodes(node):
-            parents[id(child)] = node
-    return parents
 
 
 class IdentityHash(Rule):
@@ -82,7 +75,7 @@ class IdentityHash(Rule):
 def _membership_only(call: ast.Call, function: ast.AST, scope: Scope) -> bool:
     """The identity ``call`` computes only keys a function-local container (or is compared with
     another identity), directly or through a local that is used only that way."""
-    return _keys_only(call, _parent_map(function), scope, function, depth=0)
+    return _keys_only(call, parent_map(function), scope, function, depth=0)
 
 
 def _keys_only(node: ast.expr, parents: dict[int, ast.AST], scope: Scope, function: ast.AST,
@@ -125,7 +118,7 @@ def _local_container(expr: ast.expr, scope: Scope) -> bool:
     if owner is None or owner.is_module:
         return False
     root = owner.node
-    parents = _parent_map(root)
+    parents = parent_map(root)
     for node in ast.walk(root):
         if not (isinstance(node, ast.Name) and node.id == expr.id and isinstance(node.ctx, ast.Load)):
             continue
