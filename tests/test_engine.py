@@ -5,7 +5,8 @@ import sys
 import textwrap
 
 from wflint.config import Settings
-from wflint.engine import Checker, decode, module_name
+from wflint.engine import Checker
+from wflint.source import decode, module_name
 
 WF = textwrap.dedent("""\
     import time

@@ -22,7 +22,8 @@ from click.testing import CliRunner
 
 from harness import FIXTURES, checker_for, fixture_files, parse_annotations
 from wflint.cli import main
-from wflint.engine import FixMode, decode_with_encoding
+from wflint.engine import FixMode
+from wflint.source import decode_with_encoding
 
 FILES = fixture_files()
 

@@ -9,15 +9,12 @@ fixes, astroid only for inference.
 from __future__ import annotations
 
 import ast
-import codecs
 import contextlib
 import hashlib
-import io
 import multiprocessing
 import os
 import re
 import sys
-import tokenize
 from dataclasses import dataclass, field
 
 from wflint.analysis.discovery import discover, enabled_frameworks
@@ -31,11 +28,11 @@ from wflint.diagnostics import Diagnostic
 from wflint.frameworks import FRAMEWORKS
 from wflint.fixes.writer import write_atomic
 from wflint.prefilter import markers_for, may_contain_workflows
+from wflint.source import decode, decode_with_encoding, module_name
 from wflint.rules import load_rules
 from wflint.rules.base import HazardIndex
 from wflint.suppression import filter_suppressed, skips_file
 
-_COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=]", re.M)
 #: the line breaks Python's tokenizer knows (``str.splitlines`` knows more, and would shift lines)
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 _PARSE_RECURSION_LIMIT = 10_000
@@ -460,31 +457,6 @@ def _deep_recursion(limit: int):
         sys.setrecursionlimit(previous)
 
 
-def decode(data: bytes) -> str:
-    """Decode Python source as the interpreter would: BOM, coding cookie, else UTF-8."""
-    return decode_with_encoding(data)[0]
-
-
-def decode_with_encoding(data: bytes) -> tuple[str, str, bool]:
-    """The text, the encoding to write it back with, and whether it had a UTF-8 BOM."""
-    bom = data.startswith(codecs.BOM_UTF8)
-    if bom or _COOKIE.search(data, 0, _second_line_end(data)):
-        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-        if encoding == "utf-8-sig":
-            encoding = "utf-8"
-        text = data[3:].decode(encoding) if bom else data.decode(encoding)
-        return text, encoding, bom
-    return data.decode("utf-8"), "utf-8", False
-
-
-def _second_line_end(data: bytes) -> int:
-    first = data.find(b"\n")
-    if first < 0:
-        return len(data)
-    second = data.find(b"\n", first + 1)
-    return len(data) if second < 0 else second
-
-
 def _parse(source: str, path: str) -> ast.Module:
     with _deep_recursion(_PARSE_RECURSION_LIMIT):
         return ast.parse(source, filename=path)
@@ -503,17 +475,3 @@ def _reason(exc: Exception) -> str:
     if isinstance(exc, SyntaxError):
         return exc.msg
     return str(exc)
-
-
-def module_name(path: str) -> str:
-    """The dotted module name of a file, from the packages (``__init__.py``) around it."""
-    absolute = os.path.abspath(path)
-    directory, filename = os.path.split(absolute)
-    stem = filename.rsplit(".", 1)[0]
-    parts = [] if stem == "__init__" else [stem]
-    while os.path.isfile(os.path.join(directory, "__init__.py")):
-        directory, package = os.path.split(directory)
-        parts.append(package)
-        if not package:
-            break
-    return ".".join(reversed(parts))

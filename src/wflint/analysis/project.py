@@ -251,7 +251,7 @@ class Project:
 def project_roots(paths: list[str], with_cwd: bool = True) -> list[str]:
     """The import roots of the files being checked: each file's top-level package's parent
     (and the working directory)."""
-    from wflint.engine import module_name
+    from wflint.source import module_name
 
     roots: list[str] = []
     seen_directories: set[str] = set()
@@ -274,7 +274,7 @@ def project_roots(paths: list[str], with_cwd: bool = True) -> list[str]:
 
 
 def _load(path: str, dotted: str) -> ModuleInfo | None:
-    from wflint.engine import decode
+    from wflint.source import decode
 
     try:
         with open(path, "rb") as handle:

@@ -28,7 +28,7 @@ from wflint.diagnostics import Diagnostic
 from wflint.fixes.inside import context_parameter, fix_inside
 from wflint.fixes.model import REPLACE, VERSION_GATE_NOTE, WRAP, Applicability, Edit, Fix, display_only
 from wflint.fixes.site import FixSite
-from wflint.frameworks import Framework
+from wflint.frameworks.model import Framework
 from wflint.rules.base import HazardIndex, Match, Rule
 
 _EXITS = (ast.Return, ast.Raise, ast.Continue, ast.Break)

@@ -9,80 +9,9 @@ and listing it in ``FRAMEWORKS``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from wflint.frameworks.model import Framework
 
-from wflint.fixes.model import Rewrite
-
-
-@dataclass(frozen=True)
-class Framework:
-    name: str
-    title: str
-    #: import prefixes whose presence enables the framework in a module
-    modules: tuple[str, ...]
-    #: byte strings of which at least one must appear in a file that uses it
-    markers: tuple[bytes, ...]
-    #: "generator", "async" or "any": how workflow bodies must be written
-    style: str
-    #: how the workflow's context is reached: "first" parameter, "named"
-    #: (the decorator's ``context_name=`` or the only parameter), or "module"
-    #: (a module or class, e.g. ``temporalio.workflow``, ``dbos.DBOS``)
-    context: str
-    #: the qualified name of that module/class when ``context == "module"``
-    context_module: str = ""
-    #: the name used in messages when no context name is known
-    default_context_name: str = "ctx"
-    #: qualified names of the parameter annotations that mark a workflow
-    context_types: tuple[str, ...] = ()
-    #: qualified names of parameter annotations that mark an activity
-    activity_context_types: tuple[str, ...] = ()
-    #: constructors of the objects that carry registration decorators/methods
-    registry_types: tuple[str, ...] = ()
-    #: exact qualified names of workflow decorators (bare or called)
-    workflow_decorators: tuple[str, ...] = ()
-    #: decorator attribute names on a registry object (``@wfr.workflow``)
-    workflow_decorator_attrs: tuple[str, ...] = ()
-    #: class decorators whose methods are all workflow code (Temporal)
-    workflow_class_decorators: tuple[str, ...] = ()
-    #: exact qualified names of activity/step decorators
-    activity_decorators: tuple[str, ...] = ()
-    activity_decorator_attrs: tuple[str, ...] = ()
-    #: methods/functions whose first argument becomes a workflow or an activity
-    workflow_registrations: tuple[str, ...] = ()
-    activity_registrations: tuple[str, ...] = ()
-    #: calls that run a function as an activity/step (its argument is never workflow code)
-    activity_invocations: tuple[str, ...] = ()
-    #: calls that start a function as a workflow (a child workflow, a client's schedule call):
-    #: a function taking the context that is started this way is an entry point, not a helper
-    workflow_invocations: tuple[str, ...] = ()
-    #: Temporal method decorators, mapped to the handler kind they declare
-    handler_decorators: dict[str, str] = field(default_factory=dict)
-    #: escape hatches: ``with`` blocks whose body is not workflow code
-    unrestricted_blocks: tuple[str, ...] = ()
-    #: prefixes of the API that only works inside a workflow (raises elsewhere): a ``try`` around
-    #: it has handlers that are fallbacks for callers outside a workflow
-    workflow_only_api: tuple[str, ...] = ()
-    #: deterministic replacement per code, with ``{ctx}`` for the context
-    alternatives: dict[str, str] = field(default_factory=dict)
-    #: replacement per (code, qualified name of the hazard) where it differs
-    call_alternatives: dict[tuple[str, str], str] = field(default_factory=dict)
-    #: fixes: "CODE:qualname:shape", "CODE:qualname" or "CODE:*" -> rewrite template
-    rewrites: dict[str, Rewrite] = field(default_factory=dict)
-
-    def rewrite_for(self, code: str, qualname: str | None, shape: str = "") -> Rewrite | None:
-        keys = [f"{code}:{qualname}:{shape}", f"{code}:{qualname}"] if qualname else []
-        for key in (*keys, f"{code}:*"):
-            if key in self.rewrites:
-                return self.rewrites[key]
-        return None
-
-    def alternative(self, code: str, qualname: str | None, ctx: str) -> str:
-        template = None
-        if qualname is not None:
-            template = self.call_alternatives.get((code, qualname))
-        if template is None:
-            template = self.alternatives.get(code, self.alternatives.get("*", ""))
-        return template.replace("{ctx}", ctx)
+__all__ = ["FRAMEWORKS", "GENERATOR_FRAMEWORKS", "SELECTABLE", "Framework"]
 
 
 def _load() -> dict[str, Framework]:

@@ -1,6 +1,6 @@
 """Azure Durable Functions (azure.durable_functions): generator orchestrators on a function app."""
 
-from wflint.frameworks import Framework
+from wflint.frameworks.model import Framework
 from wflint.frameworks._fixes import (IO_CODES, UNSAFE, UUID5, extraction, replay_guard, rewrite,
                                       seeded, timer, workflow_clock)
 

@@ -1,6 +1,6 @@
 """Dapr Workflow (dapr.ext.workflow): generator workflows on a WorkflowRuntime."""
 
-from wflint.frameworks import Framework
+from wflint.frameworks.model import Framework
 from wflint.frameworks._fixes import (IO_CODES, NAIVE_UTC_ALTERNATIVES, NAIVE_UTC_CALL_ALTERNATIVES,
                                       extraction, naive_utc_rewrites, seeded)
 

@@ -1,6 +1,6 @@
 """DBOS (dbos): @DBOS.workflow() functions whose steps are checkpointed."""
 
-from wflint.frameworks import Framework
+from wflint.frameworks.model import Framework
 from wflint.frameworks._fixes import DISPLAY, UNSAFE, extraction, rewrite
 from wflint.fixes.model import VERSION_GATE_NOTE
 

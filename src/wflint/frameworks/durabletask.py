@@ -1,6 +1,6 @@
 """Microsoft Durable Task (durabletask): generator orchestrators added to a worker."""
 
-from wflint.frameworks import Framework
+from wflint.frameworks.model import Framework
 from wflint.frameworks._fixes import (IO_CODES, NAIVE_UTC_ALTERNATIVES, NAIVE_UTC_CALL_ALTERNATIVES,
                                       UNSAFE, UUID5, extraction, naive_utc_rewrites, rewrite, seeded)
 

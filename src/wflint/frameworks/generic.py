@@ -1,6 +1,6 @@
 """Workflows declared with the decorators named in config workflow-decorators."""
 
-from wflint.frameworks import Framework
+from wflint.frameworks.model import Framework
 
 FRAMEWORK = Framework(
     name="generic",

@@ -1,9 +1,9 @@
 """Temporal (temporalio): async methods of a @workflow.defn class."""
 
-from wflint.frameworks import Framework
+from wflint.frameworks.model import Framework
 from wflint.frameworks._fixes import IO_CODES, SAFE, UNSAFE, extraction, rewrite, workflow_clock
 from wflint.fixes.model import VERSION_GATE_NOTE, WRAP
-from wflint.rules.randomness.random_call import RANDOM_FUNCTIONS
+from wflint.stdlib import RANDOM_FUNCTIONS
 
 _NOT_MONOTONIC = "workflow time replaces a monotonic clock"
 _SHIFTS_STREAM = ("it draws from the workflow's deterministic stream, so in-flight instances "

@@ -14,7 +14,7 @@ class Sources:
 
     def text(self, path: str) -> str | None:
         if path not in self._text:
-            from wflint.engine import decode
+            from wflint.source import decode
 
             try:
                 with open(path, "rb") as handle:

@@ -3,13 +3,8 @@ from __future__ import annotations
 import ast
 
 from wflint.rules.base import Rule, names
+from wflint.stdlib import RANDOM_FUNCTIONS
 
-RANDOM_FUNCTIONS = (
-    "betavariate", "binomialvariate", "choice", "choices", "expovariate", "gammavariate", "gauss",
-    "getrandbits", "getstate", "lognormvariate", "normalvariate", "paretovariate", "randbytes",
-    "randint", "random", "randrange", "sample", "seed", "setstate", "shuffle", "triangular",
-    "uniform", "vonmisesvariate", "weibullvariate",
-)
 _NUMPY_SEEDABLE = ("default_rng", "RandomState", "Generator", "SeedSequence", "BitGenerator",
                    "PCG64", "PCG64DXSM", "MT19937", "Philox", "SFC64")
 

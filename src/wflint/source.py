@@ -1,0 +1,53 @@
+"""Source files as Python reads them: decoding (BOM, coding cookie, UTF-8) and module names.
+
+The bottom layer: everything else may import it, it imports nothing of wflint's.
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+import os
+import re
+import tokenize
+
+_COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=]", re.M)
+
+
+def decode(data: bytes) -> str:
+    """Decode Python source as the interpreter would: BOM, coding cookie, else UTF-8."""
+    return decode_with_encoding(data)[0]
+
+
+def decode_with_encoding(data: bytes) -> tuple[str, str, bool]:
+    """The text, the encoding to write it back with, and whether it had a UTF-8 BOM."""
+    bom = data.startswith(codecs.BOM_UTF8)
+    if bom or _COOKIE.search(data, 0, _second_line_end(data)):
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        if encoding == "utf-8-sig":
+            encoding = "utf-8"
+        text = data[3:].decode(encoding) if bom else data.decode(encoding)
+        return text, encoding, bom
+    return data.decode("utf-8"), "utf-8", False
+
+
+def _second_line_end(data: bytes) -> int:
+    first = data.find(b"\n")
+    if first < 0:
+        return len(data)
+    second = data.find(b"\n", first + 1)
+    return len(data) if second < 0 else second
+
+
+def module_name(path: str) -> str:
+    """The dotted module name of a file, from the packages (``__init__.py``) around it."""
+    absolute = os.path.abspath(path)
+    directory, filename = os.path.split(absolute)
+    stem = filename.rsplit(".", 1)[0]
+    parts = [] if stem == "__init__" else [stem]
+    while os.path.isfile(os.path.join(directory, "__init__.py")):
+        directory, package = os.path.split(directory)
+        parts.append(package)
+        if not package:
+            break
+    return ".".join(reversed(parts))
