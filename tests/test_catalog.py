@@ -1,11 +1,12 @@
 """The catalog, the rule modules, the fixture folders, the docs and the README agree."""
 
 import re
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from harness import FIXTURES, parse_annotations
+from harness import FIXTURES, checker_for, fixture_files, parse_annotations
 from wflint.codes import ALL_CODES, BY_CODE, CATALOG, markdown_table, rule_class
 from wflint.docs import doc_examples, rule_markdown
 from wflint.engine import Checker
@@ -78,11 +79,39 @@ def test_readme_rule_table_is_generated_from_the_catalog():
     assert text[start:end].strip() == markdown_table()
 
 
-@pytest.mark.parametrize("code", WALKING)
-def test_every_rule_that_fixes_says_how_safe_its_fixes_are(code):
-    """A rule whose findings carry a fix (any level, per the fixtures' annotations) documents
-    when its fixes are safe, unsafe or display-only."""
-    fixes = {e.fix for f in (FIXTURES / code).glob("*.py") if not f.name.endswith(".fixed.py")
-             for e in parse_annotations(f.read_text())[0] if e.code == code and e.fix}
-    if fixes - {"no-fix"}:
-        assert "## Fix safety" in rule_markdown(code), f"{code} has fixes {fixes} but no Fix safety"
+def _fixture_fix_kinds() -> dict[str, Counter]:
+    """Per code, how the findings on every fixture are fixed: ``applicable`` (safe or unsafe),
+    ``display-only`` or ``none``."""
+    kinds: dict[str, Counter] = {}
+    for path in fixture_files():
+        data = path.read_bytes()
+        config = parse_annotations(data.decode("utf-8", errors="replace"))[2]
+        for finding in checker_for(config, path).check_bytes(data, str(path)).diagnostics:
+            fix = finding.fix
+            kind = "none" if fix is None else "applicable" if fix.edits else "display-only"
+            kinds.setdefault(finding.code, Counter())[kind] += 1
+    return kinds
+
+
+@pytest.fixture(scope="module")
+def fix_kinds():
+    return _fixture_fix_kinds()
+
+
+@pytest.mark.parametrize("code", ALL_CODES)
+def test_fix_availability_is_declared_truthfully(code, fix_kinds):
+    """A rule's declared fix availability matches what its findings on the fixtures carry, and
+    every rule with any fix documents when its fixes are safe, unsafe or display-only."""
+    declared = rule_class(code).fix_availability
+    seen = fix_kinds.get(code, Counter())
+    assert seen, f"{code} has no finding on the fixtures"
+    if declared == "none":
+        assert set(seen) == {"none"}, f"{code} declares no fix but its findings carry {dict(seen)}"
+    elif declared == "display-only":
+        assert seen["display-only"] and not seen["applicable"], f"{code}: {dict(seen)}"
+    elif declared == "sometimes":
+        assert seen["applicable"], f"{code} declares fixes but none applies on the fixtures"
+    else:
+        assert declared == "always" and set(seen) == {"applicable"}, f"{code}: {declared} {dict(seen)}"
+    if declared != "none":
+        assert "## Fix safety" in rule_markdown(code), f"{code} has fixes but no Fix safety section"

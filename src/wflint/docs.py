@@ -9,6 +9,12 @@ from wflint.codes import BY_CODE, rule_class
 from wflint.frameworks import FRAMEWORKS
 
 _CODE_BLOCK = re.compile(r"```python\n(.*?)```", re.S)
+_AVAILABILITY = {
+    "none": "Fix: none.",
+    "display-only": "Fix: a suggestion, never applied automatically.",
+    "sometimes": "Fix: sometimes available (see Fix safety).",
+    "always": "Fix: always available (see Fix safety).",
+}
 
 
 def rule_docstring(code: str) -> str:
@@ -40,8 +46,9 @@ def per_framework(code: str) -> list[tuple[str, str]]:
 
 def rule_markdown(code: str) -> str:
     entry = BY_CODE[code]
+    availability = _AVAILABILITY[rule_class(code).fix_availability]
     parts = [f"# {entry.name} ({code})", "", f"Severity: {entry.severity}. {entry.summary}", "",
-             rule_docstring(code)]
+             availability, "", rule_docstring(code)]
     if code not in ("WFL001", "WFL002"):
         parts += ["", "## Per framework", "", "| Framework | Instead |", "|---|---|"]
         parts += [f"| {title} | {text} |" for title, text in per_framework(code)]

@@ -46,6 +46,9 @@ class Rule:
     replay_guardable: ClassVar[bool] = True
     #: the hazard matters inside helpers too (reported at the workflow's call site)
     follows_helpers: ClassVar[bool] = True
+    #: whether findings carry a fix: "none", "display-only" (a suggestion that is never
+    #: applied), "sometimes" (an applicable fix where the code allows one) or "always"
+    fix_availability: ClassVar[str] = "none"
 
     @property
     def name(self) -> str:

@@ -87,6 +87,7 @@ class ThreadsAndTasks(Rule):
     """
 
     code = "WFL701"
+    fix_availability = "sometimes"
     message = "{call} runs work that replay cannot reproduce in {where}; {alternative}"
     calls = {
         **names("asyncio", ("to_thread", "run_coroutine_threadsafe", "wait", "as_completed")),

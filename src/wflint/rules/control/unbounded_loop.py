@@ -100,6 +100,7 @@ class UnboundedLoop(Rule):
     """
 
     code = "WFL601"
+    fix_availability = "display-only"
     message = "{call} loop in {where} repeats durable operations without continue-as-new, " \
               "so its history grows without bound; {alternative}"
 

@@ -65,6 +65,7 @@ class AsyncWorkflow(Rule):
     """
 
     code = "WFL903"
+    fix_availability = "display-only"
     message = "async def {where}: {effect}; {alternative}"
     frameworks = frozenset(_EFFECT)
     follows_helpers = False

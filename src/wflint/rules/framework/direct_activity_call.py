@@ -60,6 +60,7 @@ class DirectActivityCall(Rule):
     """
 
     code = "WFL902"
+    fix_availability = "sometimes"
     message = ("{call} calls the activity '{name}' directly in {where}: it runs inline on every "
                "replay and its result is not recorded; use {instead}")
     frameworks = frozenset({"dapr", "durabletask", "azure", "temporal"})

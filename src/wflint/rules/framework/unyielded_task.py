@@ -59,6 +59,7 @@ class UnyieldedTask(Rule):
     """
 
     code = "WFL901"
+    fix_availability = "sometimes"
     message = "{call} creates a durable task that {where} never {verb}; {verb_cmd} it"
     frameworks = frozenset({"dapr", "durabletask", "azure", "temporal"})
 

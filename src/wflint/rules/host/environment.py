@@ -52,6 +52,7 @@ class Environment(Rule):
     """
 
     code = "WFL401"
+    fix_availability = "sometimes"
     message = "{call} reads the environment in {where}; {alternative}"
     calls = {
         **names("os", ("getenv", "getenvb", "putenv", "unsetenv")),

@@ -73,6 +73,7 @@ class HostState(Rule):
     """
 
     code = "WFL402"
+    fix_availability = "sometimes"
     message = "{call} depends on the host in {where}; {alternative}"
     calls = {
         **names("socket", ("gethostname", "getfqdn")),

@@ -48,6 +48,7 @@ class ConsoleInput(Rule):
     """
 
     code = "WFL305"
+    fix_availability = "display-only"
     replay_guardable = False
     message = "{call} reads console input in {where}; {alternative}"
     calls = {"builtins.input": None}

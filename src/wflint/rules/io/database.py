@@ -70,6 +70,7 @@ class Database(Rule):
     """
 
     code = "WFL304"
+    fix_availability = "sometimes"
     message = "{call} connects to a database in {where}; {alternative}"
     prefixes = {name: () for name in CONNECTORS}
     clients = frozenset(CONNECTORS)

@@ -78,6 +78,7 @@ class FileIO(Rule):
     """
 
     code = "WFL301"
+    fix_availability = "sometimes"
     message = "{call} touches the file system in {where}; {alternative}"
     calls = {
         "builtins.open": None,

@@ -68,6 +68,7 @@ class NetworkIO(Rule):
     """
 
     code = "WFL302"
+    fix_availability = "sometimes"
     message = "{call} does network I/O in {where}; {alternative}"
     calls = {
         "asyncio.open_connection": None,

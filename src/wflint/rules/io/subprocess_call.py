@@ -69,6 +69,7 @@ class SubprocessCall(Rule):
     """
 
     code = "WFL303"
+    fix_availability = "sometimes"
     message = "{call} runs a process in {where}; {alternative}"
     calls = {
         **names("os", _OS_PROCESS),

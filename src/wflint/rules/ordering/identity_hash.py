@@ -61,6 +61,7 @@ class IdentityHash(Rule):
     """
 
     code = "WFL802"
+    fix_availability = "sometimes"
     message = ("{call} differs between processes (object identity or salted hashing) in {where}; "
                "use a stable value such as hashlib.sha256 of the data")
     calls = {"builtins.id": None, "builtins.hash": None}

@@ -95,6 +95,7 @@ class SetIteration(Rule):
     """
 
     code = "WFL801"
+    fix_availability = "sometimes"
     message = ("iterating the set {call} in {where} follows hash order, which differs between "
                "worker processes; iterate sorted({call}) instead")
 

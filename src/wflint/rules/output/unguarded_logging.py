@@ -96,6 +96,7 @@ class UnguardedLogging(Rule):
     """
 
     code = "WFL501"
+    fix_availability = "sometimes"
     message = "{call} logs again on every replay of {where}; {alternative}"
     frameworks = ALL_FRAMEWORKS - {"dbos"}
     calls = {f"{logger}.{level}": None for logger in LOGGERS for level in LEVELS}

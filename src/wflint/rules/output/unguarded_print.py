@@ -61,6 +61,7 @@ class UnguardedPrint(Rule):
     """
 
     code = "WFL502"
+    fix_availability = "sometimes"
     message = "{call} prints again on every replay of {where}; {alternative}"
     frameworks = ALL_FRAMEWORKS - {"dbos"}
     calls = {

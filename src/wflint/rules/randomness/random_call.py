@@ -66,6 +66,7 @@ class RandomCall(Rule):
     """
 
     code = "WFL201"
+    fix_availability = "sometimes"
     message = "{call} draws unseeded random numbers in {where}; {alternative}"
     calls = {
         **names("random", RANDOM_FUNCTIONS),

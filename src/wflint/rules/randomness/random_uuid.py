@@ -52,6 +52,7 @@ class RandomUuid(Rule):
     """
 
     code = "WFL202"
+    fix_availability = "sometimes"
     message = "{call} creates a random UUID in {where}; {alternative}"
     calls = names("uuid", ("uuid1", "uuid4", "uuid6", "uuid7"))
 

@@ -59,6 +59,7 @@ class BlockingSleep(Rule):
     """
 
     code = "WFL102"
+    fix_availability = "sometimes"
     replay_guardable = False
     message = "{call} sleeps without a durable timer in {where}; {alternative}"
     calls = {

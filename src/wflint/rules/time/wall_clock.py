@@ -85,6 +85,7 @@ class WallClock(Rule):
     """
 
     code = "WFL101"
+    fix_availability = "sometimes"
     message = "{call} reads the wall clock in {where}; {alternative}"
     calls = {
         **names("datetime.datetime", ("now", "utcnow", "today")),
