@@ -73,3 +73,19 @@ def test_single_files_find_their_own_package_roots(monkeypatch):
     checker.check_path("examples/azure/function_app.py")
     found = checker.check_path("examples/dbos/reports/workflow.py").diagnostics
     assert sorted(d.code for d in found) == ["WFL101", "WFL301"]
+
+
+def test_every_registration_and_invocation_of_every_framework_marks_a_module():
+    """The first pass reads registrations from a module only if it holds a marker; the markers
+    come from the framework tables, so no registering or invoking call can be missed."""
+    from wflint.analysis.project import REGISTRATION_MARKERS
+    from wflint.frameworks import FRAMEWORKS
+
+    for framework in FRAMEWORKS.values():
+        for entry in (*framework.workflow_registrations, *framework.activity_registrations,
+                      *framework.activity_invocations):
+            call = ".".join(entry.split(".")[-2:]) if "." in entry else f"runtime.{entry}"
+            source = f"{call}(steps.fetch)\n".encode()
+            assert any(marker in source for marker in REGISTRATION_MARKERS), (framework.name, entry)
+        if framework.worker_types:
+            assert any(m in b"Worker(client, activities=[steps.fetch])" for m in REGISTRATION_MARKERS)

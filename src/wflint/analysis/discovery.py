@@ -321,10 +321,10 @@ class _Finder:
                         fn = self._function_arg(started) if started is not None else None
                         if fn is not None:
                             self.started.add(fn)
-                if fw.name == "temporal":
+                if fw.worker_types:
                     name = name or qualname(func, self.scope)
-                    if name == "temporalio.worker.Worker" or name == "temporalio.worker.Replayer":
-                        self._temporal_worker(call, fw)
+                    if name in fw.worker_types:
+                        self._worker(call, fw)
 
     def _invoked(self, call: ast.Call) -> None:
         """What ``call_activity`` / ``execute_activity`` / ``DBOS.run_step`` runs is an activity,
@@ -356,7 +356,7 @@ class _Finder:
             return methods[0] if len(methods) == 1 else None
         return None
 
-    def _temporal_worker(self, call: ast.Call, fw: Framework) -> None:
+    def _worker(self, call: ast.Call, fw: Framework) -> None:
         for keyword in call.keywords:
             if keyword.arg == "activities" and isinstance(keyword.value, (ast.List, ast.Tuple)):
                 for element in keyword.value.elts:

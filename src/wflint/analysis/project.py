@@ -21,22 +21,18 @@ from dataclasses import dataclass, field
 from wflint.analysis.discovery import Discovery, FunctionNode, discover, enabled_frameworks
 from wflint.analysis.replay import ReplayFlags
 from wflint.analysis.scope import ModuleInfo, qualname
+from wflint.frameworks import FRAMEWORKS
 
-#: byte strings that a module registering workflows must contain
-REGISTRATION_MARKERS = (b"add_orchestrator", b"register_workflow", b"register_versioned_workflow",
-                        b"Orchestrator.create", b"workflows=", b"register_activity", b"add_activity",
-                        b"activities=")
-#: registration calls by framework: method names (any receiver) or qualified names
-_REGISTRATIONS = {
-    "dapr": ("register_workflow", "register_versioned_workflow"),
-    "durabletask": ("add_orchestrator",),
-    "azure": ("azure.durable_functions.Orchestrator.create",),
-}
-_ACTIVITY_REGISTRATIONS = ("register_activity", "add_activity", "call_activity",
-                           "call_activity_with_retry", "temporalio.workflow.execute_activity",
-                           "temporalio.workflow.start_activity", "dbos.DBOS.run_step")
-_TEMPORAL_WORKERS = frozenset({"temporalio.worker.Worker", "temporalio.worker.Replayer"})
+#: byte strings that a module registering or invoking workflows or activities must contain
+REGISTRATION_MARKERS = tuple(dict.fromkeys(marker for framework in FRAMEWORKS.values()
+                                           for marker in framework.registration_markers()))
 _MAX_REEXPORT_DEPTH = 8
+
+
+def _matches(attr: str | None, name: str | None, entries: tuple[str, ...]) -> bool:
+    """A call ``x.attr(...)`` matches a method name, or its qualified ``name`` a dotted entry."""
+    return attr is not None and any(attr == entry if "." not in entry else name == entry
+                                    for entry in entries)
 
 
 @dataclass
@@ -190,36 +186,32 @@ class Project:
     # -- registrations across modules ---------------------------------------------------------
 
     def collect_registrations(self, module: ModuleInfo) -> None:
-        """Record the workflows ``module`` registers that it imports from elsewhere."""
+        """Record the workflows ``module`` registers that it imports from elsewhere, and the
+        functions it registers or invokes as activities."""
+        frameworks = [fw for name, fw in FRAMEWORKS.items()
+                      if self.frameworks is None or name in self.frameworks]
         for node in ast.walk(module.tree):
             if not isinstance(node, ast.Call):
                 continue
             func = node.func
             attr = func.attr if isinstance(func, ast.Attribute) else None
-            for framework, entries in _REGISTRATIONS.items():
-                if self.frameworks is not None and framework not in self.frameworks:
-                    continue
-                for entry in entries:
-                    matches = (attr == entry) if "." not in entry else (
-                        attr is not None and qualname(func, module.scope) == entry)
-                    if matches and node.args:
-                        self._register(module, node.args[0], framework)
-            for entry in _ACTIVITY_REGISTRATIONS:
-                matches = (attr == entry) if "." not in entry else (
-                    attr is not None and qualname(func, module.scope) == entry)
-                if matches:
+            name = qualname(func, module.scope)
+            for framework in frameworks:
+                if node.args and _matches(attr, name, framework.workflow_registrations):
+                    self._register(module, node.args[0], framework.name)
+                if _matches(attr, name, (*framework.activity_registrations,
+                                         *framework.activity_invocations)):
                     for argument in node.args[:2]:
                         self._register_activity(module, argument)
-            if (self.frameworks is None or "temporal" in self.frameworks) and \
-                    qualname(func, module.scope) in _TEMPORAL_WORKERS:
-                for keyword in node.keywords:
-                    if keyword.arg in ("workflows", "activities") and \
-                            isinstance(keyword.value, (ast.List, ast.Tuple)):
-                        for element in keyword.value.elts:
-                            if keyword.arg == "workflows":
-                                self._register(module, element, "temporal")
-                            else:
-                                self._register_activity(module, element)
+                if name in framework.worker_types:
+                    for keyword in node.keywords:
+                        if keyword.arg in ("workflows", "activities") and \
+                                isinstance(keyword.value, (ast.List, ast.Tuple)):
+                            for element in keyword.value.elts:
+                                if keyword.arg == "workflows":
+                                    self._register(module, element, framework.name)
+                                else:
+                                    self._register_activity(module, element)
 
     def _register(self, module: ModuleInfo, target: ast.expr, framework: str) -> None:
         name = qualname(target, module.scope)
@@ -229,8 +221,9 @@ class Project:
 
     def _register_activity(self, module: ModuleInfo, target: ast.expr) -> None:
         name = qualname(target, module.scope)
-        if name is not None and not name.endswith("()"):
-            self.activities.add(name)
+        if name is None or name.endswith("()") or name.startswith(module.name + "."):
+            return  # not a plain reference, or the module's own function (its discovery knows)
+        self.activities.add(name)
 
     def is_activity(self, module: ModuleInfo, function: FunctionNode) -> bool:
         """Registered, decorated or invoked as an activity, in its own module or another."""

@@ -48,6 +48,8 @@ class Framework:
     #: calls that start a function as a workflow (a child workflow, a client's schedule call):
     #: a function taking the context that is started this way is an entry point, not a helper
     workflow_invocations: tuple[str, ...] = ()
+    #: constructors that take ``workflows=[...]`` / ``activities=[...]`` lists (Temporal's Worker)
+    worker_types: tuple[str, ...] = ()
     #: Temporal method decorators, mapped to the handler kind they declare
     handler_decorators: dict[str, str] = field(default_factory=dict)
     #: escape hatches: ``with`` blocks whose body is not workflow code
@@ -76,3 +78,12 @@ class Framework:
         if template is None:
             template = self.alternatives.get(code, self.alternatives.get("*", ""))
         return template.replace("{ctx}", ctx)
+
+    def registration_markers(self) -> tuple[bytes, ...]:
+        """Byte strings one of which a module that registers or invokes this framework's
+        workflows or activities by reference must contain."""
+        names = (*self.workflow_registrations, *self.activity_registrations, *self.activity_invocations)
+        found = [".".join(name.split(".")[-2:]).encode() for name in names]
+        if self.worker_types:
+            found += [b"workflows=", b"activities="]
+        return tuple(dict.fromkeys(found))

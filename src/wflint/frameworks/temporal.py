@@ -29,6 +29,7 @@ FRAMEWORK = Framework(
         "temporalio.workflow.execute_local_activity",
         "temporalio.workflow.start_local_activity",
     ),
+    worker_types=("temporalio.worker.Worker", "temporalio.worker.Replayer"),
     handler_decorators={
         "temporalio.workflow.run": "run",
         "temporalio.workflow.signal": "signal",
