@@ -76,16 +76,23 @@ def test_single_files_find_their_own_package_roots(monkeypatch):
 
 
 def test_every_registration_and_invocation_of_every_framework_marks_a_module():
-    """The first pass reads registrations from a module only if it holds a marker; the markers
-    come from the framework tables, so no registering or invoking call can be missed."""
-    from wflint.analysis.project import REGISTRATION_MARKERS
+    """The first pass reads registrations from a module only if its source may hold one; what
+    to look for comes from the framework tables, so no registering call and no invocation of
+    another module's function as an activity is missed."""
+    from wflint.analysis.project import registers_or_invokes
     from wflint.frameworks import FRAMEWORKS
 
     for framework in FRAMEWORKS.values():
-        for entry in (*framework.workflow_registrations, *framework.activity_registrations,
-                      *framework.activity_invocations):
+        for entry in (*framework.workflow_registrations, *framework.activity_registrations):
             call = ".".join(entry.split(".")[-2:]) if "." in entry else f"runtime.{entry}"
-            source = f"{call}(steps.fetch)\n".encode()
-            assert any(marker in source for marker in REGISTRATION_MARKERS), (framework.name, entry)
+            assert registers_or_invokes(f"{call}(flows.order)\n".encode()), (framework.name, entry)
+        for entry in framework.activity_invocations:
+            call = ".".join(entry.split(".")[-2:]) if "." in entry else f"ctx.{entry}"
+            options = '{"name": "fetch"}, ' if "run_step" in entry else ""
+            other = f"    x = {call}({options}steps.fetch, url)\n".encode()
+            imported = f"from app.steps import fetch\n\n    x = {call}({options}fetch, url)\n".encode()
+            local = f"def fetch(url):\n    pass\n\n    x = {call}({options}fetch, url)\n".encode()
+            assert registers_or_invokes(other) and registers_or_invokes(imported), (framework.name, entry)
+            assert not registers_or_invokes(local), (framework.name, entry)
         if framework.worker_types:
-            assert any(m in b"Worker(client, activities=[steps.fetch])" for m in REGISTRATION_MARKERS)
+            assert registers_or_invokes(b"Worker(client, activities=[steps.fetch])")

@@ -18,7 +18,7 @@ import sys
 from dataclasses import dataclass, field
 
 from wflint.analysis.discovery import discover, enabled_frameworks
-from wflint.analysis.project import REGISTRATION_MARKERS, ExternalRegistration, Project, project_roots
+from wflint.analysis.project import ExternalRegistration, Project, project_roots, registers_or_invokes
 from wflint.cache import Cache, digest, stamp
 from wflint.analysis.scope import ModuleInfo
 from wflint.analysis.walker import Walker
@@ -143,7 +143,7 @@ class Checker:
                                      "diagnostics": [d.to_dict() for d in early.diagnostics]})
                 continue
             self._contents[path] = (data, early)
-            if not any(marker in data for marker in REGISTRATION_MARKERS):
+            if not registers_or_invokes(data):
                 continue
             try:
                 tree = _parse(early, path)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 from dataclasses import dataclass, field
 
 from wflint.analysis.discovery import Discovery, FunctionNode, discover, enabled_frameworks
@@ -23,9 +24,14 @@ from wflint.analysis.replay import ReplayFlags
 from wflint.analysis.scope import ModuleInfo, qualname
 from wflint.frameworks import FRAMEWORKS
 
-#: byte strings that a module registering or invoking workflows or activities must contain
+#: byte strings that a module registering workflows or activities must contain
 REGISTRATION_MARKERS = tuple(dict.fromkeys(marker for framework in FRAMEWORKS.values()
                                            for marker in framework.registration_markers()))
+_INVOCATIONS = sorted({entry.rpartition(".")[2] for framework in FRAMEWORKS.values()
+                       for entry in framework.activity_invocations})
+#: an activity invocation and the reference it runs (after DBOS's options argument, if any)
+_INVOKED = re.compile(rb"\b(?:" + b"|".join(name.encode() for name in _INVOCATIONS)
+                      + rb")\(\s*(?:(?:\{[^{}]*\}|None)\s*,\s*)?([A-Za-z_][\w.]*)")
 _MAX_REEXPORT_DEPTH = 8
 
 
@@ -33,6 +39,20 @@ def _matches(attr: str | None, name: str | None, entries: tuple[str, ...]) -> bo
     """A call ``x.attr(...)`` matches a method name, or its qualified ``name`` a dotted entry."""
     return attr is not None and any(attr == entry if "." not in entry else name == entry
                                     for entry in entries)
+
+
+def registers_or_invokes(data: bytes) -> bool:
+    """Whether a module's source may register a workflow or an activity, or invoke a function
+    of another module as an activity (``ctx.call_activity(steps.fetch)``, or a name it imports):
+    only those modules are parsed before the analysis, the others cost nothing there."""
+    if any(marker in data for marker in REGISTRATION_MARKERS):
+        return True
+    for match in _INVOKED.finditer(data):
+        reference = match.group(1)
+        if b"." in reference or re.search(rb"^[ \t]*from[ \t]+\S+[ \t]+import\b[^\n]*\b"
+                                         + re.escape(reference) + rb"\b", data, re.M):
+            return True
+    return False
 
 
 @dataclass

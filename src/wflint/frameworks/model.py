@@ -80,9 +80,9 @@ class Framework:
         return template.replace("{ctx}", ctx)
 
     def registration_markers(self) -> tuple[bytes, ...]:
-        """Byte strings one of which a module that registers or invokes this framework's
-        workflows or activities by reference must contain."""
-        names = (*self.workflow_registrations, *self.activity_registrations, *self.activity_invocations)
+        """Byte strings one of which a module that registers this framework's workflows or
+        activities must contain."""
+        names = (*self.workflow_registrations, *self.activity_registrations)
         found = [".".join(name.split(".")[-2:]).encode() for name in names]
         if self.worker_types:
             found += [b"workflows=", b"activities="]
