@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from wflint.analysis.discovery import Discovery, FunctionNode, WorkflowUnit
-from wflint.analysis.durable import WAIT_ON_STATE, is_durable, is_framework_call
+from wflint.analysis.durable import STATE_WAITS, is_durable, is_framework_call
 from wflint.analysis.flow import (NOWHERE, RETURNED, STORED, Episodes, escape, names_read_outside,
                                   own_expressions, statements)
 from wflint.analysis.offload import offloaded
@@ -597,8 +597,8 @@ class Walker:
             value = node.value
             if not isinstance(value, ast.Call):
                 return True  # a task or handle started earlier
-            if qualname(value.func, scope) in WAIT_ON_STATE or \
-                    is_durable(value, framework.name, unit.ctx_name, scope) or \
+            if qualname(value.func, scope) in STATE_WAITS or \
+                    is_durable(value, framework, unit.ctx_name, scope) or \
                     is_framework_call(value, scope):
                 return self.is_command(value, unit, scope, depth)
             found = self.callee(value, scope)
@@ -606,9 +606,9 @@ class Walker:
                 return self.issues_commands(found[1], found[0], unit, depth - 1)
             return True  # awaiting code wflint cannot see
         if isinstance(node, ast.Call):
-            if qualname(node.func, scope) in WAIT_ON_STATE:
+            if qualname(node.func, scope) in STATE_WAITS:
                 return len(node.args) > 1 or any(k.arg == "timeout" for k in node.keywords)
-            if is_durable(node, framework.name, unit.ctx_name, scope) or is_framework_call(node, scope):
+            if is_durable(node, framework, unit.ctx_name, scope) or is_framework_call(node, scope):
                 return True
             if framework.name in ("dbos", "generic") or framework.style == "generator":
                 found = self.callee(node, scope)

@@ -950,7 +950,7 @@ def _is_framework(call: ast.Call, site: FixSite) -> bool:
     from wflint.analysis.durable import is_durable, is_framework_call
 
     return is_framework_call(call, site.scope) or is_durable(
-        call, site.unit.framework.name, site.unit.ctx_name, site.scope)
+        call, site.unit.framework, site.unit.ctx_name, site.scope)
 
 
 def _read_before_written(name: str, statements_: list[ast.stmt]) -> bool:

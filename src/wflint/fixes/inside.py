@@ -16,14 +16,14 @@ import ast
 from dataclasses import replace
 
 from wflint.analysis.discovery import FunctionNode, WorkflowUnit
-from wflint.analysis.durable import CONTEXT_TASKS
+from wflint.analysis.durable import CONTEXT_COMMANDS
 from wflint.analysis.flow import parent_map
 from wflint.analysis.scope import ModuleInfo, Scope, qualname
 from wflint.fixes.model import Applicability, Fix
 from wflint.fixes.site import FixSite
 
 #: what only a workflow context has: using a parameter this way shows it is one
-CONTEXT_MEMBERS = CONTEXT_TASKS | frozenset({
+CONTEXT_MEMBERS = CONTEXT_COMMANDS | frozenset({
     "current_utc_datetime", "is_replaying", "new_uuid", "new_guid", "instance_id",
     "continue_as_new", "set_custom_status", "get_input", "create_replay_safe_logger",
     "call_entity", "signal_entity", "task_all", "task_any",

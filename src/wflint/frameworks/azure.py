@@ -32,6 +32,11 @@ FRAMEWORK = Framework(
     activity_decorator_attrs=("activity_trigger",),
     workflow_registrations=("azure.durable_functions.Orchestrator.create",),
     activity_invocations=("call_activity", "call_activity_with_retry"),
+    commands={"call_activity": "activity", "call_activity_with_retry": "activity",
+              "call_sub_orchestrator": "child", "call_sub_orchestrator_with_retry": "child",
+              "call_http": "http", "call_entity": "entity", "create_timer": "timer",
+              "wait_for_external_event": "event"},
+    combinators=("task_all", "task_any"),
     alternatives={
         "*": _ACTIVITY,
         "WFL101": "use {ctx}.current_utc_datetime (aware UTC, replayed from history)",

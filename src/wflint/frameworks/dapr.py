@@ -31,6 +31,12 @@ FRAMEWORK = Framework(
     activity_registrations=("register_activity",),
     activity_invocations=("call_activity",),
     workflow_invocations=("call_child_workflow", "schedule_new_workflow"),
+    commands={"call_activity": "activity", "call_child_workflow": "child", "create_timer": "timer",
+              "wait_for_external_event": "event"},
+    combinators=("dapr.ext.workflow.when_all", "dapr.ext.workflow.when_any",
+                 "dapr.ext.workflow.dapr_workflow_context.when_all",
+                 "dapr.ext.workflow.dapr_workflow_context.when_any"),
+    api=("dapr.ext.workflow.",),
     alternatives={
         "*": _ACTIVITY,
         **NAIVE_UTC_ALTERNATIVES,

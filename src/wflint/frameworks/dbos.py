@@ -24,6 +24,12 @@ FRAMEWORK = Framework(
     activity_decorators=("dbos.DBOS.step", "dbos.DBOS.transaction", "dbos.DBOS.communicator"),
     activity_decorator_attrs=("transaction",),
     activity_invocations=("dbos.DBOS.run_step", "dbos.DBOS.run_step_async"),
+    commands={"dbos.DBOS.run_step": "step", "dbos.DBOS.run_step_async": "step",
+              "dbos.DBOS.sleep": "timer", "dbos.DBOS.sleep_async": "timer",
+              "dbos.DBOS.start_workflow": "child", "dbos.DBOS.start_workflow_async": "child",
+              "dbos.DBOS.recv": "event", "dbos.DBOS.recv_async": "event",
+              "dbos.DBOS.send": "signal", "dbos.DBOS.send_async": "signal"},
+    api=("dbos.DBOS.",),
     alternatives={
         "*": _STEP,
         "WFL102": "use {ctx}.sleep(seconds) (or await {ctx}.sleep_async(seconds) in an async workflow)",

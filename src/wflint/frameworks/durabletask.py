@@ -23,6 +23,10 @@ FRAMEWORK = Framework(
     activity_registrations=("add_activity",),
     activity_invocations=("call_activity",),
     workflow_invocations=("call_sub_orchestrator", "call_sub_orchestrator_with_retry", "schedule_new_orchestration"),
+    commands={"call_activity": "activity", "call_sub_orchestrator": "child", "create_timer": "timer",
+              "wait_for_external_event": "event", "call_entity": "entity"},
+    combinators=("durabletask.task.when_all", "durabletask.task.when_any"),
+    api=("durabletask.",),
     alternatives={
         "*": _ACTIVITY,
         **NAIVE_UTC_ALTERNATIVES,

@@ -48,6 +48,21 @@ class Framework:
     #: calls that start a function as a workflow (a child workflow, a client's schedule call):
     #: a function taking the context that is started this way is an entry point, not a helper
     workflow_invocations: tuple[str, ...] = ()
+    #: the durable commands, mapped to their kind ("activity", "child", "timer", "event",
+    #: "http", "entity", "step", "signal", "schedule", "wait"): a dotted key is a qualified name
+    #: (``temporalio.workflow.execute_activity``), a plain key a method of the context parameter
+    #: (``call_activity``)
+    commands: dict[str, str] = field(default_factory=dict)
+    #: combinators whose result is a task to wait on (dotted: qualified; plain: context methods)
+    combinators: tuple[str, ...] = ()
+    #: commands that return a coroutine, which issues nothing until it is awaited
+    coroutines: tuple[str, ...] = ()
+    #: waits on the workflow's own state: a command only when given a timeout
+    state_waits: tuple[str, ...] = ()
+    #: prefixes of the framework's own API, through which code may add to the history, and
+    #: the parts of it that never do (clock, logger, info)
+    api: tuple[str, ...] = ()
+    api_without_commands: tuple[str, ...] = ()
     #: constructors that take ``workflows=[...]`` / ``activities=[...]`` lists (Temporal's Worker)
     worker_types: tuple[str, ...] = ()
     #: Temporal method decorators, mapped to the handler kind they declare
@@ -87,3 +102,17 @@ class Framework:
         if self.worker_types:
             found += [b"workflows=", b"activities="]
         return tuple(dict.fromkeys(found))
+
+    def command_kind(self, name: str | None, method: str | None = None) -> str | None:
+        """The kind of durable command a call is: by its qualified ``name``, or as ``method`` of
+        the context parameter; None when it is none."""
+        if name is not None and name in self.commands:
+            return self.commands[name]
+        if method is not None and "." not in method and method in self.commands:
+            return self.commands[method]
+        return None
+
+    @property
+    def context_methods(self) -> frozenset[str]:
+        """The context parameter's methods that issue commands or combine tasks."""
+        return frozenset(key for key in (*self.commands, *self.combinators) if "." not in key)

@@ -39,6 +39,25 @@ FRAMEWORK = Framework(
     },
     unrestricted_blocks=("temporalio.workflow.unsafe.sandbox_unrestricted",),
     workflow_only_api=("temporalio.workflow.",),
+    commands={
+        **{f"temporalio.workflow.{name}": "activity" for name in (
+            "execute_activity", "execute_local_activity", "execute_activity_method",
+            "execute_local_activity_method", "execute_activity_class", "execute_local_activity_class",
+            "start_activity", "start_local_activity")},
+        "temporalio.workflow.execute_child_workflow": "child",
+        "temporalio.workflow.start_child_workflow": "child",
+        "temporalio.workflow.sleep": "timer",
+        "asyncio.sleep": "timer",
+        "temporalio.workflow.wait_condition": "wait",
+    },
+    coroutines=tuple(f"temporalio.workflow.{name}" for name in (
+        "execute_activity", "execute_local_activity", "execute_child_workflow", "start_child_workflow",
+        "sleep", "wait_condition", "execute_activity_method", "execute_local_activity_method",
+        "execute_activity_class", "execute_local_activity_class")),
+    state_waits=("temporalio.workflow.wait_condition",),
+    api=("temporalio.workflow.",),
+    api_without_commands=tuple(f"temporalio.workflow.{name}" for name in (
+        "logger", "info", "now", "time", "unsafe", "in_workflow")),
     alternatives={
         "*": _ACTIVITY,
         "WFL101": "use {ctx}.now() (aware UTC, replayed from history)",

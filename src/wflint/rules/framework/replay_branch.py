@@ -66,6 +66,6 @@ class ReplayBranch(Rule):
 
     def check_call(self, call: ast.Call, unit: WorkflowUnit, walker: Walker, scope: Scope,
                    guard: Guard) -> None:
-        if guard.branch and is_durable(call, unit.framework.name, unit.ctx_name, scope):
+        if guard.branch and is_durable(call, unit.framework, unit.ctx_name, scope):
             walker.report(self, call, self.message.format(call=f"{ast.unparse(call.func)}()",
                                                           where=walker.where(unit)))

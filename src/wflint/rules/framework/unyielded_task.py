@@ -3,7 +3,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
-from wflint.analysis.durable import TEMPORAL_COROUTINES, is_context_task
+from wflint.analysis.durable import is_context_task
 from wflint.analysis.scope import Scope, qualname
 from wflint.fixes.model import REPLACE, Applicability, Edit, Fix, display_only
 from wflint.rules.base import Rule
@@ -68,11 +68,11 @@ class UnyieldedTask(Rule):
         if not isinstance(stmt, ast.Expr) or not isinstance(stmt.value, ast.Call):
             return
         call = stmt.value
-        temporal = unit.framework.name == "temporal"
+        temporal = unit.framework.style == "async"  # commands are coroutines to await
         if temporal:
-            if qualname(call.func, scope) not in TEMPORAL_COROUTINES:
+            if qualname(call.func, scope) not in unit.framework.coroutines:
                 return
-        elif not is_context_task(call, unit.ctx_name, scope):
+        elif not is_context_task(call, unit.framework, unit.ctx_name, scope):
             return
         keyword = "await" if temporal else "yield"
         site = walker.site(call, unit, scope)

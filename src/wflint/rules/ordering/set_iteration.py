@@ -167,7 +167,7 @@ def _order_free(owner: ast.AST, unit: WorkflowUnit, walker: Walker, scope: Scope
             if any(isinstance(n, (ast.Yield, ast.YieldFrom, ast.Await, ast.NamedExpr)) for n in ast.walk(node)):
                 return False
             for call in (n for n in ast.walk(node) if isinstance(n, ast.Call)):
-                if is_durable(call, unit.framework.name, unit.ctx_name, scope) or \
+                if is_durable(call, unit.framework, unit.ctx_name, scope) or \
                         is_framework_call(call, scope):
                     return False
     if assigned:
@@ -189,7 +189,7 @@ def _independent_call(call: ast.Call, unit: WorkflowUnit, walker: Walker, scope:
             return True
         if func.attr in _ORDERED_METHODS:
             return False
-    if is_durable(call, unit.framework.name, unit.ctx_name, scope) or is_framework_call(call, scope):
+    if is_durable(call, unit.framework, unit.ctx_name, scope) or is_framework_call(call, scope):
         return False
     found = walker.callee(call, scope)
     if found is not None:
