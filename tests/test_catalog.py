@@ -11,7 +11,7 @@ from wflint.codes import ALL_CODES, BY_CODE, CATALOG, markdown_table, rule_class
 from wflint.docs import doc_examples, rule_markdown
 from wflint.engine import Checker
 from wflint.config import Settings
-from wflint.frameworks import SELECTABLE
+from wflint.frameworks import FRAMEWORKS, SELECTABLE
 from wflint.rules import FILE_CODES
 
 RULES_DIR = Path(__file__).parents[1] / "src" / "wflint" / "rules"
@@ -48,7 +48,7 @@ def test_every_framework_has_fixtures(code):
     for framework in SELECTABLE:
         files = sorted(folder.glob(f"{framework}*.py"))
         assert files, f"{code} has no fixture for {framework}"
-        if framework in rule.frameworks:
+        if rule().applies_to_framework(FRAMEWORKS[framework]):
             expected = [e for f in files for e in parse_annotations(f.read_text())[0] if e.code == code]
             # WFL903 applies only where async workflows are an error
             assert expected, f"{code} fixtures for {framework} expect no {code}"

@@ -6,7 +6,7 @@ import inspect
 import re
 
 from wflint.codes import BY_CODE, rule_class
-from wflint.frameworks import FRAMEWORKS
+from wflint.frameworks import FRAMEWORKS, SELECTABLE
 
 _CODE_BLOCK = re.compile(r"```python\n(.*?)```", re.S)
 _AVAILABILITY = {
@@ -34,7 +34,7 @@ def per_framework(code: str) -> list[tuple[str, str]]:
     rule = rule_class(code)
     rows = []
     for fw in FRAMEWORKS.values():
-        if fw.name == "generic" or fw.name not in rule.frameworks:
+        if fw.name not in SELECTABLE or not rule().applies_to_framework(fw):
             continue
         ctx = fw.default_context_name
         rows.append((fw.title, fw.alternative(code, None, ctx)))

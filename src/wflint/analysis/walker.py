@@ -415,7 +415,7 @@ class Walker:
                     rule.check_call(node, frame.unit, self, scope, guard)
         if id(node) not in frame.suppressed:
             name = qualname(node.func, scope)
-            match = self.index.match_call(name, node, frame.framework.name)
+            match = self.index.match_call(name, node, frame.framework)
             if match is not None and match.rule.accepts(node, frame.statement, scope):
                 self._found(match, node, frame, scope, guard, _text(node))
                 self._suppress_chain(node.func, frame)
@@ -773,7 +773,7 @@ class Walker:
                 continue  # a docstring
             elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
                 match = self.index.match_call(qualname(stmt.value.func, scope), stmt.value,
-                                              unit.framework.name)
+                                              unit.framework)
                 if match is None or match.rule.code not in FINAL_EPISODE_CODES:
                     return False
                 continue

@@ -14,6 +14,15 @@ EPISODE = ("elapsed time inside one workflow episode is always 0: "
            "measure durations with workflow time across yields, or in an activity")
 
 
+#: the shape of an eternal workflow in a generator framework
+GENERATOR_ETERNAL = """\
+# one iteration per instance; the state travels in the input
+result = yield {ctx}.call_activity(step, input=state)
+yield {ctx}.create_timer(...)
+{ctx}.continue_as_new(new_state)
+return"""
+
+
 def workflow_clock(now: str, aware: str, tz_now: str, timestamp: str) -> dict[str, Rewrite]:
     """Rewrites of the clock from a workflow clock: naive UTC (``now``), aware UTC (``aware``),
     in another zone (``tz_now``, with ``{tz}``) and as a POSIX timestamp (``timestamp``)."""

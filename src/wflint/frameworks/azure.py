@@ -1,7 +1,7 @@
 """Azure Durable Functions (azure.durable_functions): generator orchestrators on a function app."""
 
-from wflint.frameworks.model import Framework
-from wflint.frameworks._fixes import (IO_CODES, UNSAFE, UUID5, extraction, replay_guard, rewrite,
+from wflint.frameworks.model import ActivityCall, Framework
+from wflint.frameworks._fixes import (GENERATOR_ETERNAL, IO_CODES, UNSAFE, UUID5, extraction, replay_guard, rewrite,
                                       seeded, timer, workflow_clock)
 
 _APPS = (
@@ -37,6 +37,11 @@ FRAMEWORK = Framework(
               "call_http": "http", "call_entity": "entity", "create_timer": "timer",
               "wait_for_external_event": "event"},
     combinators=("task_all", "task_any"),
+    replay_flags=("is_replaying",),
+    activity_call=ActivityCall("yield {ctx}.call_activity({name}, ...)", "yield", "{ctx}.call_activity({name}{input})",
+                               ", {value}", leading=0),
+    async_effect="Azure Durable Functions only drives generators, so the orchestration fails",
+    continue_as_new_example=GENERATOR_ETERNAL,
     alternatives={
         "*": _ACTIVITY,
         "WFL101": "use {ctx}.current_utc_datetime (aware UTC, replayed from history)",

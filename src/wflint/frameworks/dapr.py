@@ -1,7 +1,7 @@
 """Dapr Workflow (dapr.ext.workflow): generator workflows on a WorkflowRuntime."""
 
-from wflint.frameworks.model import Framework
-from wflint.frameworks._fixes import (IO_CODES, NAIVE_UTC_ALTERNATIVES, NAIVE_UTC_CALL_ALTERNATIVES,
+from wflint.frameworks.model import ActivityCall, Framework
+from wflint.frameworks._fixes import (GENERATOR_ETERNAL, IO_CODES, NAIVE_UTC_ALTERNATIVES, NAIVE_UTC_CALL_ALTERNATIVES,
                                       extraction, naive_utc_rewrites, seeded)
 
 _RUNTIMES = ("dapr.ext.workflow.WorkflowRuntime", "dapr.ext.workflow.workflow_runtime.WorkflowRuntime")
@@ -37,6 +37,11 @@ FRAMEWORK = Framework(
                  "dapr.ext.workflow.dapr_workflow_context.when_all",
                  "dapr.ext.workflow.dapr_workflow_context.when_any"),
     api=("dapr.ext.workflow.",),
+    replay_flags=("is_replaying",),
+    activity_call=ActivityCall("yield {ctx}.call_activity({name}, input=...)", "yield", "{ctx}.call_activity({name}{input})",
+                               ", input={value}", leading=1),
+    async_effect="Dapr Workflow only drives generators, so the instance never completes",
+    continue_as_new_example=GENERATOR_ETERNAL,
     alternatives={
         "*": _ACTIVITY,
         **NAIVE_UTC_ALTERNATIVES,

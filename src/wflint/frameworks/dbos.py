@@ -30,6 +30,7 @@ FRAMEWORK = Framework(
               "dbos.DBOS.recv": "event", "dbos.DBOS.recv_async": "event",
               "dbos.DBOS.send": "signal", "dbos.DBOS.send_async": "signal"},
     api=("dbos.DBOS.",),
+    replays_code=False,
     alternatives={
         "*": _STEP,
         "WFL102": "use {ctx}.sleep(seconds) (or await {ctx}.sleep_async(seconds) in an async workflow)",

@@ -1,7 +1,7 @@
 """Microsoft Durable Task (durabletask): generator orchestrators added to a worker."""
 
-from wflint.frameworks.model import Framework
-from wflint.frameworks._fixes import (IO_CODES, NAIVE_UTC_ALTERNATIVES, NAIVE_UTC_CALL_ALTERNATIVES,
+from wflint.frameworks.model import ActivityCall, Framework
+from wflint.frameworks._fixes import (GENERATOR_ETERNAL, IO_CODES, NAIVE_UTC_ALTERNATIVES, NAIVE_UTC_CALL_ALTERNATIVES,
                                       UNSAFE, UUID5, extraction, naive_utc_rewrites, rewrite, seeded)
 
 _ACTIVITY = "move it into an activity and call it with yield {ctx}.call_activity(...)"
@@ -27,6 +27,11 @@ FRAMEWORK = Framework(
               "wait_for_external_event": "event", "call_entity": "entity"},
     combinators=("durabletask.task.when_all", "durabletask.task.when_any"),
     api=("durabletask.",),
+    replay_flags=("is_replaying",),
+    activity_call=ActivityCall("yield {ctx}.call_activity({name}, input=...)", "yield", "{ctx}.call_activity({name}{input})",
+                               ", input={value}", leading=1),
+    async_effect="Durable Task only drives generators, so the orchestration fails",
+    continue_as_new_example=GENERATOR_ETERNAL,
     alternatives={
         "*": _ACTIVITY,
         **NAIVE_UTC_ALTERNATIVES,

@@ -8,6 +8,24 @@ from wflint.fixes.model import Rewrite
 
 
 @dataclass(frozen=True)
+class ActivityCall:
+    """How workflow code runs an activity through the framework: the advice when it calls one
+    directly (``{ctx}``, ``{name}``) and the call a fix writes instead."""
+
+    advice: str
+    #: "yield" or "await": what the call's task needs
+    keyword: str
+    #: the call, with ``{ctx}``, ``{name}``, ``{input}`` and ``{timedelta}``
+    template: str
+    #: one input value (``{value}``), and several (``{values}``; empty: only one is possible)
+    one: str
+    several: str = ""
+    #: parameters of an activity function before its input (a generator framework's activity
+    #: context): a direct call passing only those passes no input
+    leading: int = 0
+
+
+@dataclass(frozen=True)
 class Framework:
     name: str
     title: str
@@ -63,6 +81,24 @@ class Framework:
     #: the parts of it that never do (clock, logger, info)
     api: tuple[str, ...] = ()
     api_without_commands: tuple[str, ...] = ()
+    #: whether workflow code runs again on every replay, repeating its output (False: it runs
+    #: again only when a crashed instance is recovered)
+    replays_code: bool = True
+    #: how code learns that the workflow is replaying: a plain name is an attribute of the
+    #: context (``is_replaying``), a dotted one a function (``temporalio.workflow.unsafe...``)
+    replay_flags: tuple[str, ...] = ()
+    #: APIs that draw from the workflow's deterministic random/UUID stream
+    draws: tuple[str, ...] = ()
+    #: how an activity is run through the framework (None: activities/steps are called directly)
+    activity_call: ActivityCall | None = None
+    #: for generator frameworks: what happens to an ``async def`` workflow
+    async_effect: str = ""
+    #: the shape of an eternal workflow in this framework (shown for unbounded loops)
+    continue_as_new_example: str = ""
+    #: the framework re-imports a workflow's module for every run (Temporal's sandbox), unless a
+    #: decorator keyword says otherwise or the module names one of ``sandbox_opt_outs``
+    sandbox_decorator: str = ""
+    sandbox_opt_outs: tuple[str, ...] = ()
     #: constructors that take ``workflows=[...]`` / ``activities=[...]`` lists (Temporal's Worker)
     worker_types: tuple[str, ...] = ()
     #: Temporal method decorators, mapped to the handler kind they declare

@@ -1,6 +1,6 @@
 """Temporal (temporalio): async methods of a @workflow.defn class."""
 
-from wflint.frameworks.model import Framework
+from wflint.frameworks.model import ActivityCall, Framework
 from wflint.frameworks._fixes import IO_CODES, SAFE, UNSAFE, extraction, rewrite, workflow_clock
 from wflint.fixes.model import VERSION_GATE_NOTE, WRAP
 from wflint.stdlib import RANDOM_FUNCTIONS
@@ -58,6 +58,21 @@ FRAMEWORK = Framework(
     api=("temporalio.workflow.",),
     api_without_commands=tuple(f"temporalio.workflow.{name}" for name in (
         "logger", "info", "now", "time", "unsafe", "in_workflow")),
+    replay_flags=("temporalio.workflow.unsafe.is_replaying",
+                  "temporalio.workflow.unsafe.is_replaying_history_events"),
+    draws=tuple(f"temporalio.workflow.{name}" for name in ("random", "uuid4", "uuid7", "new_random",
+                                                           "random_seed")),
+    activity_call=ActivityCall(
+        "await {ctx}.execute_activity({name}, ..., start_to_close_timeout=...)", "await",
+        "{ctx}.execute_activity({name}{input}, start_to_close_timeout={timedelta}(seconds=30))",
+        ", {value}", ", args=[{values}]"),
+    continue_as_new_example="""\
+while True:
+    ...
+    if workflow.info().is_continue_as_new_suggested():
+        workflow.continue_as_new(state)""",
+    sandbox_decorator="temporalio.workflow.defn",
+    sandbox_opt_outs=("UnsandboxedWorkflowRunner",),
     alternatives={
         "*": _ACTIVITY,
         "WFL101": "use {ctx}.now() (aware UTC, replayed from history)",

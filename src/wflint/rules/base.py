@@ -3,8 +3,8 @@
 Most rules are tables: the qualified names they ban (``calls``), whole APIs they
 ban (``prefixes``), values whose mere reading is the hazard (``references``) and
 methods banned on any receiver (``methods``). A condition may narrow an entry
-(``time.localtime()`` only without an argument, ``asyncio.sleep`` only outside
-Temporal). Rules that look at shapes rather than names (loops, ``async def``)
+(``time.localtime()`` only without an argument, asyncio tasks only where the framework
+drives generators). Rules that look at shapes rather than names (loops, ``async def``)
 override the hooks instead. The rule's docstring is its documentation.
 """
 
@@ -22,18 +22,16 @@ if TYPE_CHECKING:
     from wflint.analysis.walker import Guard, Walker
     from wflint.fixes.model import Fix
     from wflint.fixes.site import FixSite
+    from wflint.frameworks.model import Framework
 
 #: ``condition(call, framework)``: whether a table entry applies to this call
-Condition = Callable[[ast.Call, str], bool]
-
-ALL_FRAMEWORKS = frozenset({"dapr", "durabletask", "azure", "temporal", "dbos", "generic"})
+Condition = Callable[[ast.Call, "Framework"], bool]
 
 
 class Rule:
     code: ClassVar[str]
     #: what the finding says, from ``{call}``, ``{where}`` and ``{alternative}``
     message: ClassVar[str] = "{call} in {where}; {alternative}"
-    frameworks: ClassVar[frozenset[str]] = ALL_FRAMEWORKS
     calls: ClassVar[Mapping[str, Condition | None]] = {}
     prefixes: ClassVar[Mapping[str, tuple[str, ...]]] = {}
     #: constructors whose objects are hazards to use: every method call on one is reported
@@ -58,8 +56,13 @@ class Rule:
     def severity(self) -> str:
         return BY_CODE[self.code].severity
 
+    def applies_to_framework(self, framework: Framework) -> bool:
+        """Whether the rule can fire in this framework's workflows at all (asked of what the
+        framework can do, never of its name)."""
+        return True
+
     def applies_to(self, unit: WorkflowUnit) -> bool:
-        return unit.framework.name in self.frameworks
+        return self.applies_to_framework(unit.framework)
 
     def shape(self, site: FixSite) -> str:
         """A refinement of the hazard that selects the fix (``utc``, ``local``, ``str`` ...)."""
@@ -151,10 +154,12 @@ class HazardIndex:
     def is_deterministic(self, qualname: str) -> bool:
         return any(qualname == name or qualname.startswith(name + ".") for name in self.deterministic)
 
-    def match_call(self, qualname: str | None, call: ast.Call, framework: str) -> Match | None:
+    def match_call(self, qualname: str | None, call: ast.Call, framework: Framework) -> Match | None:
         if qualname is not None:
             if self.deterministic and self.is_deterministic(qualname):
                 return None
+            if framework.command_kind(qualname) is not None:
+                return None  # the framework's own durable command (Temporal's asyncio.sleep)
             for rule, condition in self.exact.get(qualname, ()):
                 if condition is None or condition(call, framework):
                     return Match(rule, qualname)
@@ -200,41 +205,28 @@ def _is_exception_class(qualname: str) -> bool:
 
 # Conditions shared by several rules ------------------------------------------------
 
-def no_args(call: ast.Call, framework: str) -> bool:
+def no_args(call: ast.Call, framework: Framework) -> bool:
     return not call.args and not call.keywords
 
 
-def one_arg(call: ast.Call, framework: str) -> bool:
+def one_arg(call: ast.Call, framework: Framework) -> bool:
     return len(call.args) + len(call.keywords) <= 1
 
 
-def has_args(call: ast.Call, framework: str) -> bool:
+def has_args(call: ast.Call, framework: Framework) -> bool:
     return bool(call.args or call.keywords)
 
 
-def without_tz(call: ast.Call, framework: str, position: int = 1) -> bool:
+def without_tz(call: ast.Call, framework: Framework, position: int = 1) -> bool:
     """No time zone given: no ``tz=`` keyword and fewer than ``position + 1`` arguments."""
     if any(kw.arg in ("tz", "tzinfo") for kw in call.keywords):
         return False
     return len(call.args) <= position and not any(kw.arg is None for kw in call.keywords)
 
 
-def outside(*frameworks: str) -> Condition:
-    excluded = frozenset(frameworks)
-
-    def condition(call: ast.Call, framework: str) -> bool:
-        return framework not in excluded
-
-    return condition
-
-
-def only_in(*frameworks: str) -> Condition:
-    included = frozenset(frameworks)
-
-    def condition(call: ast.Call, framework: str) -> bool:
-        return framework in included
-
-    return condition
+def in_generators(call: ast.Call, framework: Framework) -> bool:
+    """In a framework that drives generators (no event loop of its own)."""
+    return framework.style == "generator"
 
 
 def names(prefix: str, members: Iterable[str], condition: Condition | None = None

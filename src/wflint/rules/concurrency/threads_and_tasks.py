@@ -4,7 +4,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from wflint.analysis.scope import qualname as resolve
-from wflint.rules.base import Rule, names, only_in
+from wflint.rules.base import Rule, in_generators, names
 from wflint.rules.host.host_state import THREAD_IDENTITY
 
 if TYPE_CHECKING:
@@ -91,7 +91,7 @@ class ThreadsAndTasks(Rule):
     message = "{call} runs work that replay cannot reproduce in {where}; {alternative}"
     calls = {
         **names("asyncio", ("to_thread", "run_coroutine_threadsafe", "wait", "as_completed")),
-        **names("asyncio", _ASYNCIO_TASKS, only_in("dapr", "durabletask", "azure")),
+        **names("asyncio", _ASYNCIO_TASKS, in_generators),
     }
     prefixes = {"threading": tuple(f"threading.{name}" for name in THREAD_IDENTITY),
                 "_thread": ("_thread.get_ident", "_thread.get_native_id"),

@@ -13,25 +13,6 @@ if TYPE_CHECKING:
 
 _ENDLESS_ITERATORS = frozenset({"itertools.count", "itertools.cycle", "itertools.repeat"})
 _NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
-_GENERATOR_SHAPE = """\
-# one iteration per instance; the state travels in the input
-result = yield {ctx}.call_activity(step, input=state)
-yield {ctx}.create_timer(...)
-{ctx}.continue_as_new(new_state)
-return"""
-#: what the loop becomes, per framework (shown, never applied: the loop state must become input)
-CONTINUE_AS_NEW = {
-    "dapr": _GENERATOR_SHAPE,
-    "durabletask": _GENERATOR_SHAPE,
-    "azure": _GENERATOR_SHAPE,
-    "temporal": """\
-while True:
-    ...
-    if workflow.info().is_continue_as_new_suggested():
-        workflow.continue_as_new(state)""",
-}
-
-
 class UnboundedLoop(Rule):
     """
     ## What it does
@@ -122,7 +103,7 @@ class UnboundedLoop(Rule):
             return  # a loop of a helper or background method: the run's continue-as-new ends it
         alternative = walker.alternative(unit, self.code)
         fix = display_only("Run one iteration per instance, then continue as new", alternative,
-                           suggestion=CONTINUE_AS_NEW.get(unit.framework.name, ""))
+                           suggestion=unit.framework.continue_as_new_example)
         walker.report(self, loop, self.message.format(
             call=header, where=walker.where(unit), alternative=alternative), fix)
 

@@ -7,15 +7,9 @@ from wflint.fixes.model import display_only
 from wflint.rules.base import Rule
 
 if TYPE_CHECKING:
+    from wflint.frameworks.model import Framework
     from wflint.analysis.discovery import WorkflowUnit
     from wflint.analysis.walker import Walker
-
-_EFFECT = {
-    "dapr": "Dapr Workflow only drives generators, so the instance never completes",
-    "durabletask": "Durable Task only drives generators, so the orchestration fails",
-    "azure": "Azure Durable Functions only drives generators, so the orchestration fails",
-}
-
 
 class AsyncWorkflow(Rule):
     """
@@ -67,12 +61,14 @@ class AsyncWorkflow(Rule):
     code = "WFL903"
     fix_availability = "display-only"
     message = "async def {where}: {effect}; {alternative}"
-    frameworks = frozenset(_EFFECT)
+
+    def applies_to_framework(self, framework: Framework) -> bool:
+        return bool(framework.async_effect)  # a framework that only drives generators
     follows_helpers = False
 
     def check_unit(self, unit: WorkflowUnit, walker: Walker) -> None:
         if unit.kind == "workflow" and isinstance(unit.node, ast.AsyncFunctionDef):
             alternative = walker.alternative(unit, self.code)
             walker.report(self, unit.node, self.message.format(
-                where=walker.where(unit), effect=_EFFECT[unit.framework.name], alternative=alternative),
+                where=walker.where(unit), effect=unit.framework.async_effect, alternative=alternative),
                 display_only("Rewrite the workflow as a generator", alternative))

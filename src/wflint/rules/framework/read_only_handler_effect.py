@@ -4,10 +4,12 @@ import ast
 from typing import TYPE_CHECKING
 
 from wflint.analysis.scope import Scope
-from wflint.rules.base import Rule, names
+from wflint.frameworks import FRAMEWORKS
+from wflint.rules.base import Rule
 from wflint.rules.state.global_state import MUTATING_METHODS
 
 if TYPE_CHECKING:
+    from wflint.frameworks.model import Framework
     from wflint.analysis.discovery import WorkflowUnit
     from wflint.analysis.walker import Guard, Walker
 
@@ -77,11 +79,13 @@ class ReadOnlyHandlerEffect(Rule):
     code = "WFL905"
     message = ("{call} in {where}, a read-only handler, shifts or changes workflow state that "
                "replay does not reproduce; move it into the run method, a signal or an update")
-    frameworks = frozenset({"temporal"})
-    calls = names("temporalio.workflow", ("random", "uuid4", "uuid7", "new_random", "random_seed"))
+    calls = {name: None for framework in FRAMEWORKS.values() for name in framework.draws}
+
+    def applies_to_framework(self, framework: Framework) -> bool:
+        return bool({"query", "validator"} & set(framework.handler_decorators.values()))
 
     def applies_to(self, unit: WorkflowUnit) -> bool:
-        return unit.framework.name == "temporal" and unit.kind in ("query", "validator")
+        return unit.kind in ("query", "validator")
 
     def check_statement(self, stmt: ast.stmt, unit: WorkflowUnit, walker: Walker, scope: Scope,
                         guard: Guard) -> None:

@@ -8,6 +8,7 @@ from wflint.analysis.scope import Scope
 from wflint.rules.base import Rule
 
 if TYPE_CHECKING:
+    from wflint.frameworks.model import Framework
     from wflint.analysis.discovery import WorkflowUnit
     from wflint.analysis.walker import Guard, Walker
 
@@ -62,7 +63,9 @@ class ReplayBranch(Rule):
     code = "WFL904"
     message = ("{call} is a durable command under a branch on the replay flag in {where}: the "
                "replay issues other commands than the history holds; run it unconditionally")
-    frameworks = frozenset({"dapr", "durabletask", "azure", "temporal"})
+
+    def applies_to_framework(self, framework: Framework) -> bool:
+        return bool(framework.replay_flags)
 
     def check_call(self, call: ast.Call, unit: WorkflowUnit, walker: Walker, scope: Scope,
                    guard: Guard) -> None:

@@ -9,6 +9,7 @@ from wflint.fixes.model import REPLACE, Applicability, Edit, Fix, display_only
 from wflint.rules.base import Rule
 
 if TYPE_CHECKING:
+    from wflint.frameworks.model import Framework
     from wflint.analysis.discovery import WorkflowUnit
     from wflint.analysis.walker import Guard, Walker
 
@@ -61,7 +62,10 @@ class UnyieldedTask(Rule):
     code = "WFL901"
     fix_availability = "sometimes"
     message = "{call} creates a durable task that {where} never {verb}; {verb_cmd} it"
-    frameworks = frozenset({"dapr", "durabletask", "azure", "temporal"})
+
+    def applies_to_framework(self, framework: Framework) -> bool:
+        # commands are tasks to yield or coroutines to await
+        return framework.style in ("generator", "async") and bool(framework.commands)
 
     def check_statement(self, stmt: ast.stmt, unit: WorkflowUnit, walker: Walker, scope: Scope,
                         guard: Guard) -> None:

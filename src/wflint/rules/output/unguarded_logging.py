@@ -5,10 +5,11 @@ from typing import TYPE_CHECKING
 
 from dataclasses import replace
 
-from wflint.fixes.model import Applicability, Fix, display_only
-from wflint.rules.base import ALL_FRAMEWORKS, Rule
+from wflint.fixes.model import WRAP, Applicability, Fix, display_only
+from wflint.rules.base import Rule
 
 if TYPE_CHECKING:
+    from wflint.frameworks.model import Framework
     from wflint.fixes.site import FixSite
 
 #: the keyword arguments a stdlib logging call takes
@@ -98,16 +99,19 @@ class UnguardedLogging(Rule):
     code = "WFL501"
     fix_availability = "sometimes"
     message = "{call} logs again on every replay of {where}; {alternative}"
-    frameworks = ALL_FRAMEWORKS - {"dbos"}
     calls = {f"{logger}.{level}": None for logger in LOGGERS for level in LEVELS}
     calls.update({f"loguru.logger.{level}": None for level in ("trace", "success")})
+
+    def applies_to_framework(self, framework: Framework) -> bool:
+        return framework.replays_code  # output repeats only where the code replays
 
     def fix(self, site: FixSite, qualname: str | None, **values: str) -> Fix | None:
         if site.replay_only:
             return display_only("Remove the call, or move it out of the replay branch", REPLAY_ONLY)
         call = site.node
-        if site.framework == "temporal" and isinstance(call, ast.Call) and \
-                isinstance(call.func, ast.Attribute):
+        entry = site.unit.framework.rewrite_for(self.code, qualname)
+        replaces_logger = entry is not None and entry.kind != WRAP  # e.g. with workflow.logger
+        if replaces_logger and isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute):
             if call.func.attr not in ADAPTER_METHODS:
                 return display_only("Log through workflow.logger",
                                     f"workflow.logger has no '{call.func.attr}' method")

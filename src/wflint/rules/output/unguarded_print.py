@@ -3,10 +3,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from wflint.fixes.model import Fix, display_only
-from wflint.rules.base import ALL_FRAMEWORKS, Rule
+from wflint.rules.base import Rule
 from wflint.rules.output.unguarded_logging import REPLAY_ONLY
 
 if TYPE_CHECKING:
+    from wflint.frameworks.model import Framework
     from wflint.fixes.site import FixSite
 
 _RICH_CONSOLE_METHODS = ("print", "log", "print_json", "rule", "out")
@@ -63,7 +64,6 @@ class UnguardedPrint(Rule):
     code = "WFL502"
     fix_availability = "sometimes"
     message = "{call} prints again on every replay of {where}; {alternative}"
-    frameworks = ALL_FRAMEWORKS - {"dbos"}
     calls = {
         "builtins.print": None,
         "sys.stdout.write": None,
@@ -82,6 +82,9 @@ class UnguardedPrint(Rule):
            for console in ("rich.console.Console()", "rich.get_console()")
            for method in _RICH_CONSOLE_METHODS},
     }
+
+    def applies_to_framework(self, framework: Framework) -> bool:
+        return framework.replays_code  # output repeats only where the code replays
 
     def fix(self, site: FixSite, qualname: str | None, **values: str) -> Fix | None:
         if site.replay_only:

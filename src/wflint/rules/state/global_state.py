@@ -126,9 +126,10 @@ def _sandboxed(unit: WorkflowUnit, module: ModuleInfo) -> bool:
     """A Temporal workflow that runs in the sandbox, which re-imports the workflow's module for
     every run (and replay): its module state is the run's own. Not so with
     ``@workflow.defn(sandboxed=False)``, nor in a module that uses ``UnsandboxedWorkflowRunner``."""
-    if unit.framework.name != "temporal" or unit.class_name is None:
+    framework = unit.framework
+    if not framework.sandbox_decorator or unit.class_name is None:
         return False
-    if _UNSANDBOXED_RUNNER in module.names:
+    if any(name in module.names for name in framework.sandbox_opt_outs):
         return False
     classes = module.scope.classes.get(unit.class_name)
     if not classes or len(classes) != 1:
@@ -142,8 +143,6 @@ def _sandboxed(unit: WorkflowUnit, module: ModuleInfo) -> bool:
                     return False
     return True
 
-
-_UNSANDBOXED_RUNNER = "UnsandboxedWorkflowRunner"
 
 
 def _flatten(targets):

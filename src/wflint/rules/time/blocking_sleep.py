@@ -3,7 +3,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
-from wflint.rules.base import Rule, outside
+from wflint.rules.base import Rule
 
 if TYPE_CHECKING:
     from wflint.fixes.site import FixSite
@@ -64,7 +64,7 @@ class BlockingSleep(Rule):
     message = "{call} sleeps without a durable timer in {where}; {alternative}"
     calls = {
         "time.sleep": None,
-        "asyncio.sleep": outside("temporal"),
+        "asyncio.sleep": None,  # a durable timer where the framework says so (Temporal)
         "threading.Event().wait": None,
         "threading.Condition().wait": None,
         "threading.Condition().wait_for": None,
