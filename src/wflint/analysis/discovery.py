@@ -96,7 +96,7 @@ def discover(module: ModuleInfo, frameworks: tuple[Framework, ...],
         fw = FRAMEWORKS[framework]
         if local in finder.module_functions:
             finder._add(finder.module_functions[local], fw, None, None, external=True)
-        elif local in finder.module_classes and framework == "temporal":
+        elif local in finder.module_classes and fw.workflow_class_decorators:
             finder._workflow_class(finder.module_classes[local], fw)
     activities = finder.activities
     driven = None

@@ -22,21 +22,18 @@ import ast
 from collections.abc import Mapping
 
 from wflint.analysis.scope import Scope, binding_scope, qualname, resolve_function
+from wflint.frameworks import FRAMEWORKS
 
 #: what a name or a value says about the replay flag
 FLAG = "flag"   # true whenever the workflow replays (``ctx.is_replaying``)
 LIVE = "live"   # true only when the workflow does not replay (``not ctx.is_replaying``)
 
-REPLAY_FLAG_CALLS = frozenset({
-    "temporalio.workflow.unsafe.is_replaying",
-    "temporalio.workflow.unsafe.is_replaying_history_events",
-})
+#: functions that return the replay flag (``workflow.unsafe.is_replaying()``)
+REPLAY_FLAG_CALLS = frozenset(flag for fw in FRAMEWORKS.values() for flag in fw.replay_flags if "." in flag)
+#: attributes of a context that hold it (``ctx.is_replaying``)
+_FLAG_ATTRIBUTES = frozenset(flag for fw in FRAMEWORKS.values() for flag in fw.replay_flags if "." not in flag)
 #: calls that are true exactly when the code runs inside a workflow
-IN_WORKFLOW_CALLS = frozenset({
-    "temporalio.workflow.in_workflow",
-    "temporalio.workflow.unsafe.in_sandbox",
-})
-_FLAG_ATTRIBUTE = "is_replaying"
+IN_WORKFLOW_CALLS = frozenset(name for fw in FRAMEWORKS.values() for name in fw.in_workflow_calls)
 _NO_TOKENS: Mapping[str, str] = {}
 
 
@@ -127,7 +124,7 @@ class ReplayFlags:
              depth: int = 0) -> str | None:
         """:data:`FLAG`, :data:`LIVE` or None for a single value."""
         if isinstance(expr, ast.Attribute):
-            return FLAG if expr.attr == _FLAG_ATTRIBUTE else None
+            return FLAG if expr.attr in _FLAG_ATTRIBUTES else None
         if isinstance(expr, ast.Name):
             if expr.id in tokens:
                 return tokens[expr.id]
@@ -141,13 +138,13 @@ class ReplayFlags:
         builtin = qualname(func, scope) if isinstance(func, ast.Name) else None
         if builtin == "builtins.getattr" and len(call.args) >= 2:
             name = call.args[1]
-            if isinstance(name, ast.Constant) and name.value == _FLAG_ATTRIBUTE:
+            if isinstance(name, ast.Constant) and name.value in _FLAG_ATTRIBUTES:
                 return FLAG
             return None
         if builtin == "builtins.bool" and len(call.args) == 1:
             return self._value(call.args[0], scope, tokens, depth)
         if not call.args and not call.keywords:
-            if isinstance(func, ast.Attribute) and func.attr == _FLAG_ATTRIBUTE:
+            if isinstance(func, ast.Attribute) and func.attr in _FLAG_ATTRIBUTES:
                 return FLAG  # ``ctx.is_replaying()`` where the flag is a method
             if isinstance(func, ast.Name) and self._local(func.id, scope, tokens, depth) == FLAG:
                 return FLAG  # ``value()`` where ``value = getattr(ctx, "is_replaying")``

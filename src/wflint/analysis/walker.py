@@ -610,12 +610,13 @@ class Walker:
                 return len(node.args) > 1 or any(k.arg == "timeout" for k in node.keywords)
             if is_durable(node, framework, unit.ctx_name, scope) or is_framework_call(node, scope):
                 return True
-            if framework.name in ("dbos", "generic") or framework.style == "generator":
+            calls_steps = framework.activity_call is None  # steps are called directly (DBOS)
+            if calls_steps or framework.style == "generator":
                 found = self.callee(node, scope)
                 if found is not None:
                     module, function = found
                     if self.project is not None and self.project.is_activity(module, function):
-                        return framework.name in ("dbos", "generic")  # a DBOS step runs durably
+                        return calls_steps  # a step called directly runs durably
                     kind = self.target(node.func, scope)
                     if kind is not None and kind[2] == "workflow":
                         return True
@@ -711,8 +712,8 @@ class Walker:
         helper that only writes output, guard the call; a helper handed the workflow's context,
         rewrite them inside it; else move the call into a new activity."""
         site = self.site(call, unit, scope, frame, guard)
-        if unit.framework.name == "dbos":
-            return self._dbos_step_call(site, module, helper, call)
+        if unit.framework.step_runner:
+            return self._step_call(site, module, helper, call, unit.framework.step_runner)
         codes = {hazard.rule.code for hazard in hazards}
         if codes <= FINAL_EPISODE_CODES and site.is_own_statement(call) and \
                 self._only_output(helper, module, unit):
@@ -731,7 +732,7 @@ class Walker:
                     return fix
         if codes <= FINAL_EPISODE_CODES:
             return None  # output alone is not worth an activity
-        if unit.framework.name == "generic" or _mutates_parameters(helper) or \
+        if not unit.framework.rewrites or _mutates_parameters(helper) or \
                 self.reaches(helper, module, lambda c, s: is_framework_call(c, s)):
             return None
         from wflint.fixes.extract import extract_helper_call
@@ -742,8 +743,9 @@ class Walker:
                            note=fix.note)
         return fix
 
-    def _dbos_step_call(self, site: FixSite, module: ModuleInfo, helper: FunctionNode,
-                        call: ast.Call) -> Fix | None:
+    def _step_call(self, site: FixSite, module: ModuleInfo, helper: FunctionNode,
+                   call: ast.Call, runner: str) -> Fix | None:
+        """The helper call run as a checkpointed step (``DBOS.run_step({"name": ...}, f, x)``)."""
         if (not site.directly_in_workflow or site.in_fstring or site.replay_guarded or site.awaited()
                 or isinstance(helper, ast.AsyncFunctionDef) or any(isinstance(a, ast.Starred)
                                                                   for a in call.args)):
@@ -751,11 +753,13 @@ class Walker:
         if self.reaches(helper, module, lambda c, s: is_framework_call(c, s)) or \
                 _mutates_parameters(helper):
             return None  # it runs steps itself, or changes what it was given
-        dbos, request = site.symbol("dbos", "DBOS")
+        owner, _, method = runner.rpartition(".")
+        package, _, attribute = owner.rpartition(".")
+        step, request = site.symbol(package, attribute)
         arguments = "".join(f", {site.text(a)}" for a in call.args) + "".join(
             f", {site.text(k)}" if k.arg is None else f", {k.arg}={site.text(k.value)}"
             for k in call.keywords)
-        code = f'{dbos}.run_step({{"name": "{helper.name}"}}, {site.text(call.func)}{arguments})'
+        code = f'{step}.{method}({{"name": "{helper.name}"}}, {site.text(call.func)}{arguments})'
         return Fix(Applicability.UNSAFE, f"Run {helper.name}() as a step",
                    (Edit(REPLACE, *site.char_range(call), code),),
                    (request,) if request is not None else (),

@@ -1,7 +1,8 @@
 """Where a finding sits, as a fix sees it, and how a rewrite template becomes a Fix.
 
 A template is code with placeholders: ``{ctx}`` (the workflow's context name, or the local
-name of ``temporalio.workflow`` / ``dbos.DBOS``), ``{timezone}``, ``{timedelta}``, ``{uuid}``
+name of a framework's context module), the context module itself by its usual name
+(``{workflow}``, ``{DBOS}``: imported when missing), ``{timezone}``, ``{timedelta}``, ``{uuid}``
 (resolved to an existing import or alias, else imported), ``{func}`` and ``{args}`` (the
 call's callee and arguments as written), ``{arg0}``, ``{tz}``, ``{name}`` and ``{method}``.
 """
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 
 from wflint.analysis.discovery import WorkflowUnit
 from wflint.analysis.scope import ModuleInfo, Scope, binding_scope
+from wflint.frameworks import FRAMEWORKS
 from wflint.fixes.model import (VERSION_GATE_NOTE, WRAP, Applicability, Edit, Fix, ImportRequest,
                                 Rewrite, display_only)
 
@@ -22,8 +24,6 @@ SYMBOLS = {
     "timezone": ("datetime", "timezone"),
     "timedelta": ("datetime", "timedelta"),
     "uuid": ("uuid", None),
-    "workflow": ("temporalio", "workflow"),
-    "DBOS": ("dbos", "DBOS"),
     "Path": ("pathlib", "Path"),
     "datetime": ("datetime", "datetime"),
     "date": ("datetime", "date"),
@@ -33,8 +33,12 @@ SYMBOLS = {
     "arrow": ("arrow", None),
     "pendulum": ("pendulum", None),
 }
+#: a framework whose context is a module or class (``temporalio.workflow``, ``dbos.DBOS``) is
+#: named by its usual name
+SYMBOLS.update({fw.default_context_name: tuple(fw.context_module.rsplit(".", 1))  # type: ignore[misc]
+                for fw in FRAMEWORKS.values() if fw.context == "module"})
 _PLACEHOLDER = re.compile(
-    r"\{(ctx|timezone|timedelta|uuid|workflow|DBOS|Path|datetime|date|numpy|hashlib|base64|arrow|pendulum|func|args|rest|arg0|tz|name|method)\}")
+    r"\{(" + "|".join(("ctx", *SYMBOLS, "func", "args", "rest", "arg0", "tz", "name", "method")) + r")\}")
 
 
 @dataclass

@@ -37,6 +37,7 @@ FRAMEWORK = Framework(
               "call_http": "http", "call_entity": "entity", "create_timer": "timer",
               "wait_for_external_event": "event"},
     combinators=("task_all", "task_any"),
+    clocks=("current_utc_datetime",),
     replay_flags=("is_replaying",),
     activity_call=ActivityCall("yield {ctx}.call_activity({name}, ...)", "yield", "{ctx}.call_activity({name}{input})",
                                ", {value}", leading=0),

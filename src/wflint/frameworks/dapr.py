@@ -37,6 +37,7 @@ FRAMEWORK = Framework(
                  "dapr.ext.workflow.dapr_workflow_context.when_all",
                  "dapr.ext.workflow.dapr_workflow_context.when_any"),
     api=("dapr.ext.workflow.",),
+    clocks=("current_utc_datetime",),
     replay_flags=("is_replaying",),
     activity_call=ActivityCall("yield {ctx}.call_activity({name}, input=...)", "yield", "{ctx}.call_activity({name}{input})",
                                ", input={value}", leading=1),

@@ -31,6 +31,7 @@ FRAMEWORK = Framework(
               "dbos.DBOS.send": "signal", "dbos.DBOS.send_async": "signal"},
     api=("dbos.DBOS.",),
     replays_code=False,
+    step_runner="dbos.DBOS.run_step",
     alternatives={
         "*": _STEP,
         "WFL102": "use {ctx}.sleep(seconds) (or await {ctx}.sleep_async(seconds) in an async workflow)",

@@ -27,6 +27,7 @@ FRAMEWORK = Framework(
               "wait_for_external_event": "event", "call_entity": "entity"},
     combinators=("durabletask.task.when_all", "durabletask.task.when_any"),
     api=("durabletask.",),
+    clocks=("current_utc_datetime",),
     replay_flags=("is_replaying",),
     activity_call=ActivityCall("yield {ctx}.call_activity({name}, input=...)", "yield", "{ctx}.call_activity({name}{input})",
                                ", input={value}", leading=1),

@@ -87,8 +87,15 @@ class Framework:
     #: how code learns that the workflow is replaying: a plain name is an attribute of the
     #: context (``is_replaying``), a dotted one a function (``temporalio.workflow.unsafe...``)
     replay_flags: tuple[str, ...] = ()
+    #: the deterministic clock: functions (dotted) or attributes of the context (plain)
+    clocks: tuple[str, ...] = ()
+    #: calls that are true exactly when the code runs inside a workflow (``workflow.in_workflow()``)
+    in_workflow_calls: tuple[str, ...] = ()
     #: APIs that draw from the workflow's deterministic random/UUID stream
     draws: tuple[str, ...] = ()
+    #: the function that runs any function as a checkpointed step, with an options dict first
+    #: (``dbos.DBOS.run_step``): a helper call can be wrapped in it where it is
+    step_runner: str = ""
     #: how an activity is run through the framework (None: activities/steps are called directly)
     activity_call: ActivityCall | None = None
     #: for generator frameworks: what happens to an ``async def`` workflow

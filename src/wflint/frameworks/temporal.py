@@ -58,8 +58,10 @@ FRAMEWORK = Framework(
     api=("temporalio.workflow.",),
     api_without_commands=tuple(f"temporalio.workflow.{name}" for name in (
         "logger", "info", "now", "time", "unsafe", "in_workflow")),
+    clocks=("temporalio.workflow.now", "temporalio.workflow.time", "temporalio.workflow.time_ns"),
     replay_flags=("temporalio.workflow.unsafe.is_replaying",
                   "temporalio.workflow.unsafe.is_replaying_history_events"),
+    in_workflow_calls=("temporalio.workflow.in_workflow", "temporalio.workflow.unsafe.in_sandbox"),
     draws=tuple(f"temporalio.workflow.{name}" for name in ("random", "uuid4", "uuid7", "new_random",
                                                            "random_seed")),
     activity_call=ActivityCall(

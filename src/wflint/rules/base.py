@@ -79,8 +79,8 @@ class Rule:
             return None
         if entry.template == EXTRACT_TEMPLATE:
             return extract_fix(site, self.code, qualname)
-        if framework.name == "dbos" and not isinstance(site.node, ast.Call) and "{func}" in entry.template:
-            return extract_fix(site, self.code, qualname)  # os.environ["X"]: a step, not run_step
+        if not isinstance(site.node, ast.Call) and "{func}" in entry.template:
+            return extract_fix(site, self.code, qualname)  # os.environ["X"]: a new step, not run_step
         return site.build(entry, **values)
 
     def accepts(self, node: ast.Call, statement: ast.stmt | None, scope: Scope) -> bool:

@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING
 
 from wflint.analysis.scope import Scope, qualname
 from wflint.fixes.model import display_only
+from wflint.frameworks import FRAMEWORKS
 from wflint.rules.base import Rule
 
 if TYPE_CHECKING:
@@ -220,11 +221,12 @@ def _exits(loop: ast.While | ast.For | ast.AsyncFor):
                     stack.append((case.body, tests, nested_loop))
 
 
-#: the deterministic clocks of the frameworks
-_WORKFLOW_CLOCKS = frozenset({"temporalio.workflow.now", "temporalio.workflow.time",
-                              "temporalio.workflow.time_ns"})
-_CLOCK_ATTRIBUTE = "current_utc_datetime"
-_TIMERS = frozenset({"create_timer"})
+#: the deterministic clocks of the frameworks: functions, and attributes of a context
+_WORKFLOW_CLOCKS = frozenset(c for fw in FRAMEWORKS.values() for c in fw.clocks if "." in c)
+_CLOCK_ATTRIBUTES = frozenset(c for fw in FRAMEWORKS.values() for c in fw.clocks if "." not in c)
+#: the context methods that start a durable timer
+_TIMERS = frozenset(name for fw in FRAMEWORKS.values() for name, kind in fw.commands.items()
+                    if kind == "timer" and "." not in name)
 
 
 class _WorkflowClock:
@@ -244,7 +246,7 @@ class _WorkflowClock:
         return False
 
     def _atom(self, node: ast.AST) -> bool:
-        if isinstance(node, ast.Attribute) and node.attr == _CLOCK_ATTRIBUTE:
+        if isinstance(node, ast.Attribute) and node.attr in _CLOCK_ATTRIBUTES:
             return True
         if not isinstance(node, ast.Call):
             return False
@@ -252,7 +254,7 @@ class _WorkflowClock:
         if isinstance(func, ast.Attribute) and func.attr in _TIMERS:
             return True
         if isinstance(func, ast.Name) and func.id == "getattr" and len(node.args) >= 2 and \
-                isinstance(node.args[1], ast.Constant) and node.args[1].value == _CLOCK_ATTRIBUTE:
+                isinstance(node.args[1], ast.Constant) and node.args[1].value in _CLOCK_ATTRIBUTES:
             return True
         if qualname(func, self.scope) in _WORKFLOW_CLOCKS:
             return True
@@ -284,11 +286,11 @@ class _WorkflowClock:
 def _reads_clock(call: ast.Call, scope: Scope) -> bool:
     func = call.func
     if isinstance(func, ast.Name) and func.id == "getattr" and len(call.args) >= 2 and \
-            isinstance(call.args[1], ast.Constant) and call.args[1].value == _CLOCK_ATTRIBUTE:
+            isinstance(call.args[1], ast.Constant) and call.args[1].value in _CLOCK_ATTRIBUTES:
         return True
     if qualname(func, scope) in _WORKFLOW_CLOCKS:
         return True
-    return any(isinstance(arg, ast.Attribute) and arg.attr == _CLOCK_ATTRIBUTE
+    return any(isinstance(arg, ast.Attribute) and arg.attr in _CLOCK_ATTRIBUTES
                for arg in ast.walk(call))
 
 
