@@ -123,3 +123,47 @@ def test_the_graph_sees_lazy_imports_and_skips_type_checking_ones():
 def test_no_import_cycle():
     found = cycles(import_graph())
     assert not found, "import cycles:\n" + "\n".join(" -> ".join(c) for c in found)
+
+
+def _framework_words() -> tuple[set[str], tuple[str, ...]]:
+    from wflint.frameworks import FRAMEWORKS
+
+    names = set(FRAMEWORKS)
+    modules = tuple(module for framework in FRAMEWORKS.values() for module in framework.modules)
+    return names, modules
+
+
+def framework_names_in(path: Path) -> list[tuple[int, str]]:
+    """String constants (docstrings aside) that name a framework or one of its modules."""
+    names, modules = _framework_words()
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docstrings = {id(node.body[0].value) for node in ast.walk(tree)
+                  if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+                  and node.body and isinstance(node.body[0], ast.Expr)
+                  and isinstance(node.body[0].value, ast.Constant)}
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes)) and id(node) not in docstrings:
+            text = node.value.decode("latin-1") if isinstance(node.value, bytes) else node.value
+            if text in names or any(text == m or text.startswith(m + ".") for m in modules):
+                found.append((node.lineno, text))
+    return found
+
+
+def test_the_framework_name_finder_finds_names(tmp_path):
+    sample = tmp_path / "sample.py"
+    sample.write_text('"""About temporal."""\nif fw.name == "temporal":\n    q = "dbos.DBOS.step"\n')
+    assert framework_names_in(sample) == [(2, "temporal"), (3, "dbos.DBOS.step")]
+
+
+def test_no_module_outside_frameworks_names_a_framework():
+    """What is specific to a framework lives in its module under ``frameworks/``: the rules, the
+    analysis and the fixes ask the Framework model, never compare a name."""
+    offenders = {}
+    for name, path in modules().items():
+        if name.startswith("wflint.frameworks"):
+            continue
+        found = framework_names_in(path)
+        if found:
+            offenders[name] = found
+    assert not offenders, offenders

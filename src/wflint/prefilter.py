@@ -8,11 +8,11 @@ a general-purpose linter there.
 
 from __future__ import annotations
 
-from wflint.frameworks import FRAMEWORKS
+from wflint.frameworks import FRAMEWORKS, SELECTABLE
 
 
 def markers_for(frameworks: tuple[str, ...] | None, workflow_decorators: tuple[str, ...]) -> tuple[bytes, ...]:
-    names = frameworks if frameworks is not None else tuple(n for n in FRAMEWORKS if n != "generic")
+    names = frameworks if frameworks is not None else SELECTABLE
     markers: list[bytes] = []
     for name in names:
         markers.extend(FRAMEWORKS[name].markers)

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from wflint.analysis.scope import ModuleInfo, Scope, qualname
-from wflint.frameworks import FRAMEWORKS, Framework
+from wflint.frameworks import CONFIGURED, FRAMEWORKS, Framework
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 
@@ -70,7 +70,7 @@ def enabled_frameworks(module: ModuleInfo, allowed: tuple[str, ...] | None,
     imported = module.imported
     found = []
     for fw in FRAMEWORKS.values():
-        if fw.name == "generic":
+        if fw.configured:
             continue
         if allowed is not None and fw.name not in allowed:
             continue
@@ -78,7 +78,7 @@ def enabled_frameworks(module: ModuleInfo, allowed: tuple[str, ...] | None,
                for name in imported for m in fw.modules):
             found.append(fw)
     if workflow_decorators:
-        found.append(FRAMEWORKS["generic"])
+        found.append(CONFIGURED)
     return tuple(found)
 
 
@@ -172,7 +172,7 @@ class _Finder:
         target = decorator.func if isinstance(decorator, ast.Call) else decorator
         name = qualname(target, self.scope)
         for fw in self.frameworks:
-            if fw.name == "generic":
+            if fw.configured:
                 text = name or ""
                 if text in self.workflow_decorators:
                     return "workflow", fw, decorator

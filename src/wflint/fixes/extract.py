@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import ast
 import builtins
-import re
 from dataclasses import dataclass
 
 from wflint.analysis.flow import parent_map
@@ -27,6 +26,7 @@ from wflint.fixes.model import (INSERT_BEFORE, REMOVE, REPLACE, STATEMENT, VERSI
                                 Applicability, Edit, Fix,
                                 ImportRequest, display_only)
 from wflint.fixes.site import FixSite
+from wflint.frameworks import FRAMEWORKS
 
 #: calls whose result is a live object that cannot be sent back from an activity
 _LIVE_RESULTS = ("builtins.open", "io.open", "codecs.open", "gzip.open", "bz2.open", "lzma.open",
@@ -74,13 +74,13 @@ _ADAPTERS = {
     "datetime.datetime.fromtimestamp": ("{}.isoformat()", "{datetime}.fromisoformat({})"),
     "datetime.date.fromtimestamp": ("{}.isoformat()", "{date}.fromisoformat({})"),
 }
+#: the workflow clocks that give a datetime (``ctx.current_utc_datetime``, ``workflow.now()``)
+_DATETIME_CLOCKS = frozenset(fw.datetime_clock for fw in FRAMEWORKS.values() if fw.datetime_clock)
 #: results no adapter carries: the code that uses them belongs in the activity
 _UNSERIALISABLE = frozenset({"time.localtime", "time.gmtime", "os.stat", "os.lstat", "os.uname",
                              "os.times", "pathlib.Path().stat", "pathlib.Path().lstat",
                              "pathlib.Path().iterdir", "pathlib.Path().glob", "pathlib.Path().rglob",
                              "pathlib.Path().open"})
-#: frameworks that carry activity results as JSON (DBOS pickles them)
-_JSON_FRAMEWORKS = frozenset({"dapr", "durabletask", "azure", "temporal"})
 #: calls that change their argument in place: moving them changes a copy
 _MUTATORS = frozenset({"random.shuffle"})
 #: a call's result is a response object unless read further (``requests.get(u).json()``)
@@ -237,11 +237,11 @@ def extract_fix(site: FixSite, code: str, matched: str | None, *,
                 returns: tuple[str, str] | None = None, helper: str | None = None) -> Fix:
     """``returns`` and ``helper``: the call of a project helper being moved, and how its result
     crosses the boundary."""
-    fw = site.unit.framework.name
+    fw = site.unit.framework
     node = site.node
     qualname = resolve(node.func if isinstance(node, ast.Call) else node, site.scope) or matched
     expr = _extent(site, code) if helper is None else node
-    title = "Move into a new step" if fw == "dbos" else "Move into a new activity"
+    title = f"Move into a new {fw.activity_noun}"
     reason = _cannot_move(site, expr, code, qualname, helper is not None)
     if reason and helper is None and reason.startswith(_MOVE_WHOLE):
         whole = _statements_fix(site, code, title)
@@ -257,23 +257,23 @@ def extract_fix(site: FixSite, code: str, matched: str | None, *,
     if isinstance(free, str):
         return display_only(title, free)
     named_after = expr if isinstance(expr, ast.Subscript) or expr is not _unwrap(expr) else site.node
-    name = _unique_name(site, _base_name(named_after).lower() + ("_step" if fw == "dbos" else "_activity"))
+    name = _unique_name(site, _base_name(named_after).lower() + f"_{fw.activity_noun}")
     body = _expression_code(site, expr)
     imports: list[ImportRequest] = []
     send, receive = _ADAPTERS.get(qualname or "", ("{}", "{}")) if expr is site.node and \
-        fw in _JSON_FRAMEWORKS else ("{}", "{}")
-    if returns is not None and fw in _JSON_FRAMEWORKS:
+        fw.json_boundary else ("{}", "{}")
+    if returns is not None and fw.json_boundary:
         send, receive = returns
-    elif fw in _JSON_FRAMEWORKS and (qualname or "") in _BYTES_RESULTS and _bytes_shape(site, expr) == "bytes":
+    elif fw.json_boundary and (qualname or "") in _BYTES_RESULTS and _bytes_shape(site, expr) == "bytes":
         # bytes are not JSON: base64 text on the way back, the same bytes again in the workflow
         send, receive = "{base64}.b64encode({}).decode()", "{base64}.b64decode({})"
-    if fw in _JSON_FRAMEWORKS and expr is site.node and (qualname or "").startswith("numpy.random."):
+    if fw.json_boundary and expr is site.node and (qualname or "").startswith("numpy.random."):
         # numpy values are not JSON: send plain numbers or lists, rebuild an array
         send, receive = "{numpy}.asarray({}).tolist()", \
             "{numpy}.asarray({})" if _returns_array(site.node) else "{}"
     body = site.render(send, imports).format(body)
     discarded = site.is_own_statement(expr)
-    plan = _PLANNERS[fw](site, name, body, free, imports, discarded)
+    plan = _plan(site, name, body, free, imports, discarded)
     if not isinstance(plan, str) and receive != "{}":
         plan.call = site.render(receive, imports).format(f"({plan.call})")
     if not isinstance(plan, str) and plan.call.startswith(("yield ", "await ")) \
@@ -386,12 +386,13 @@ def _cannot_move(site: FixSite, expr: ast.expr, code: str, qualname: str | None,
         return "the activity's result must be yielded directly in the workflow generator"
     if fw.style == "generator" and site.is_async:
         return "an async def cannot yield the activity: make the workflow a generator first (WFL903)"
-    if fw.name == "temporal" and not (site.directly_in_workflow and site.is_async):
+    if fw.style == "async" and not (site.directly_in_workflow and site.is_async):
         return "awaiting the activity needs the code to be directly in an async def workflow method"
     if site.replay_guarded:
         return "an activity under a replay guard would run on the first pass only"
-    if fw.name == "azure" and site.unit.registration is not None:
-        return "a function.json (V1) orchestrator needs its activity declared in function.json"
+    refusal = fw.extract_refusal(site.unit) if fw.extract_refusal is not None else ""
+    if refusal:
+        return refusal
     if not isinstance(expr, _MOVABLE) and not (
             isinstance(expr, ast.Attribute) and isinstance(expr.value, (ast.Call, ast.Subscript))) \
             and not (expr is site.node and (qualname or "") in _PLAIN_REFERENCES):
@@ -418,10 +419,10 @@ def _cannot_move(site: FixSite, expr: ast.expr, code: str, qualname: str | None,
                "move the code that uses it into an activity"
     if not discarded and code in _RESPONSE_CODES and expr is site.node:
         return "it returns a client or response object: move the code that reads it into an activity"
-    if not discarded and fw.name in _JSON_FRAMEWORKS and name in _BYTES_RESULTS and \
+    if not discarded and fw.json_boundary and name in _BYTES_RESULTS and \
             _bytes_shape(site, expr) == "other":
         return "it returns bytes, which the framework cannot serialise: decode them in an activity"
-    if not discarded and fw.name in _JSON_FRAMEWORKS and expr is site.node and name in _UNSERIALISABLE:
+    if not discarded and fw.json_boundary and expr is site.node and name in _UNSERIALISABLE:
         return "its result cannot be serialised as an activity result: move the code that uses it too"
     if site.statement is not None:
         for item in getattr(site.statement, "items", ()):
@@ -472,7 +473,7 @@ def _free_variables(site: FixSite, expr: ast.AST, skip: set[str] = frozenset()) 
         kind = owner.value_type(node.id) or ""
         if kind.startswith(_OBJECT_TYPES) and _input_kind(node.id, owner) is None:
             return f"it uses the local object '{node.id}', which cannot be sent to an activity"
-        if site.unit.framework.name in _JSON_FRAMEWORKS and kind.startswith(_NOT_JSON):
+        if site.unit.framework.json_boundary and kind.startswith(_NOT_JSON):
             return f"the local '{node.id}' cannot be sent to an activity as JSON"
         if node.id not in names:
             names.append(node.id)
@@ -500,7 +501,7 @@ def _input_kind(name: str, owner) -> str | None:
 
 
 def _value_kind(value: ast.expr, scope) -> str | None:
-    if isinstance(value, ast.Attribute) and value.attr == "current_utc_datetime":
+    if isinstance(value, ast.Attribute) and value.attr in _DATETIME_CLOCKS:
         return "datetime"  # the workflow clock
     if isinstance(value, ast.BinOp) and isinstance(value.op, (ast.Add, ast.Sub)):
         left = _value_kind(value.left, scope)
@@ -509,7 +510,7 @@ def _value_kind(value: ast.expr, scope) -> str | None:
         return "path" if _value_kind(value.left, scope) == "path" else None
     if isinstance(value, ast.Call):
         name = resolve(value.func, scope) or ""
-        if name in ("temporalio.workflow.now",):
+        if name in _DATETIME_CLOCKS:
             return "datetime"
         if name.startswith("datetime.datetime") or (
                 isinstance(value.func, ast.Attribute) and value.func.attr in ("replace", "astimezone")
@@ -584,7 +585,7 @@ def _conversions(site: FixSite, free: list[str], imports: list[ImportRequest]
                  ) -> tuple[dict[str, str], list[str]]:
     """For a JSON-based framework: what the workflow sends for each input that needs converting,
     and the lines that rebuild them in the activity."""
-    if site.unit.framework.name not in _JSON_FRAMEWORKS:
+    if not site.unit.framework.json_boundary:
         return {}, []
     sent: dict[str, str] = {}
     rebuilt: list[str] = []
@@ -641,119 +642,6 @@ def _registered_name(site: FixSite, name: str) -> str:
     return f"{module}.{name}" if module else name
 
 
-def _plan_dapr(site: FixSite, name: str, body: str, free: list[str], imports, discarded: bool) -> _Plan | str:
-    runtime = _registry_text(site)
-    if runtime is None:
-        return "no WorkflowRuntime to register the new activity with"
-    sent, rebuilt = _conversions(site, free, imports)
-    value, unpack = _packed(free, "args", sent)
-    params = ["ctx"] + ([free[0]] if len(free) == 1 else ["args"] if free else [])
-    ctx = site.unit.ctx_name
-    call = f"yield {ctx}.call_activity({name}" + (f", input={value})" if value else ")")
-    registered = _registered_name(site, name)
-    named = f', name="{registered}"' if registered != name else ""
-    definition = _function([], name, params, [unpack, *rebuilt], body, discarded)
-    if site.unit.registration is not None:
-        return _Plan(definition, call, f"{runtime}.register_activity({name}{named})")
-    decorator = f"@{runtime}.activity(name={named[7:]})" if named else f"@{runtime}.activity"
-    return _Plan(decorator + "\n" + definition, call)
-
-
-def _plan_durabletask(site: FixSite, name: str, body: str, free: list[str], imports, discarded: bool) -> _Plan | str:
-    registration = site.unit.registration
-    if registration is None or not isinstance(registration.func, ast.Attribute):
-        return "no worker.add_orchestrator(...) call to add the new activity beside"
-    worker = site.text(registration.func.value)
-    sent, rebuilt = _conversions(site, free, imports)
-    value, unpack = _packed(free, "args", sent)
-    params = ["ctx", free[0] if len(free) == 1 else "args" if free else "_input"]
-    ctx = site.unit.ctx_name
-    call = f"yield {ctx}.call_activity({name}" + (f", input={value})" if value else ")")
-    return _Plan(_function([], name, params, [unpack, *rebuilt], body, discarded), call,
-                 f"{worker}.add_activity({name})")
-
-
-def _plan_azure(site: FixSite, name: str, body: str, free: list[str], imports, discarded: bool) -> _Plan | str:
-    app = _registry_text(site)
-    if app is None:
-        return "no function app to declare the new activity on"
-    sent, rebuilt = _conversions(site, free, imports)
-    value, unpack = _packed(free, "args", sent)
-    param = free[0] if len(free) == 1 else "args" if free else "_input"
-    ctx = site.unit.ctx_name
-    call = f"yield {ctx}.call_activity({name}" + (f", {value})" if value else ")")
-    return _Plan(_function([f'@{app}.activity_trigger(input_name="{param}")'], name, [param],
-                           [unpack, *rebuilt], body, discarded), call)
-
-
-def _plan_temporal(site: FixSite, name: str, body: str, free: list[str], imports, discarded: bool) -> _Plan | str:
-    activity = _symbol(site, "temporalio", "activity", imports)
-    workflow = _symbol(site, "temporalio", "workflow", imports)
-    timedelta = _symbol(site, "datetime", "timedelta", imports)
-    sent, rebuilt = _conversions(site, free, imports)
-    values = [sent.get(n, n) for n in free]
-    if len(values) == 1:
-        arguments = f", {values[0]}"
-    elif values:
-        arguments = ", args=[" + ", ".join(values) + "]"
-    else:
-        arguments = ""
-    call = (f"await {workflow}.execute_activity({name}{arguments}, "
-            f"start_to_close_timeout={timedelta}(seconds=30))")
-    # code that awaits needs an async activity; anything else may block, so it runs in a sync
-    # activity on the worker's activity_executor rather than on its event loop
-    is_async = bool(re.search(r"\bawait\b|\basync\s+(with|for)\b", body))
-    plan = _Plan(_function([f"@{activity}.defn"], name, list(free), rebuilt, body, discarded,
-                           is_async=is_async), call)
-    worker = _temporal_worker(site)
-    if worker is None:
-        plan.note = f"add {name} to the Worker's activities" + (
-            "" if is_async else " (a sync activity needs the Worker's activity_executor=...)")
-    else:
-        plan.extra = (worker, _worker_with(site, worker, name, is_async, imports))
-    return plan
-
-
-def _temporal_worker(site: FixSite) -> ast.Call | None:
-    """The one ``Worker(..., activities=[...])`` of the workflow's module."""
-    found = [call for call in site.module.calls
-             if resolve(call.func, site.module.scope) == "temporalio.worker.Worker"
-             and any(k.arg == "activities" and isinstance(k.value, (ast.List, ast.Tuple))
-                     for k in call.keywords)]
-    return found[0] if len(found) == 1 else None
-
-
-def _worker_with(site: FixSite, worker: ast.Call, name: str, is_async: bool,
-                 imports: list[ImportRequest]) -> str:
-    """The Worker call with the new activity in its list (and, for a sync activity, an
-    ``activity_executor`` when it has none)."""
-    parts = [site.text(argument) for argument in worker.args]
-    has_executor = any(k.arg == "activity_executor" for k in worker.keywords)
-    for keyword in worker.keywords:
-        if keyword.arg == "activities":
-            parts.append(f"activities={_with_element(site, keyword.value, name)}")
-        else:
-            parts.append(site.text(keyword) if keyword.arg is None else
-                         f"{keyword.arg}={site.text(keyword.value)}")
-    if not is_async and not has_executor:
-        executor = _symbol(site, "concurrent.futures", "ThreadPoolExecutor", imports)
-        parts.append(f"activity_executor={executor}()")
-    return f"{site.text(worker.func)}({', '.join(parts)})"
-
-
-def _with_element(site: FixSite, sequence: ast.List | ast.Tuple, name: str) -> str:
-    items = [site.text(element) for element in sequence.elts] + [name]
-    opening, closing = ("[", "]") if isinstance(sequence, ast.List) else ("(", ",)" if len(items) == 1 else ")")
-    return opening + ", ".join(items) + closing
-
-
-def _plan_dbos(site: FixSite, name: str, body: str, free: list[str], imports, discarded: bool) -> _Plan | str:
-    dbos = _symbol(site, "dbos", "DBOS", imports)
-    return _Plan(_function([f"@{dbos}.step()"], name, list(free), [], body, discarded,
-                           is_async=False),
-                 f"{name}({', '.join(free)})")
-
-
 def _symbol(site: FixSite, module: str, name: str, imports: list[ImportRequest]) -> str:
     text, request = site.symbol(module, name)
     if request is not None:
@@ -761,14 +649,33 @@ def _symbol(site: FixSite, module: str, name: str, imports: list[ImportRequest])
     return text
 
 
-_PLANNERS = {
-    "dapr": _plan_dapr,
-    "durabletask": _plan_durabletask,
-    "azure": _plan_azure,
-    "temporal": _plan_temporal,
-    "dbos": _plan_dbos,
-    "generic": lambda *args: "no framework to register a new activity with",
-}
+def _plan(site: FixSite, name: str, body: str, free: list[str], imports: list[ImportRequest],
+          discarded: bool) -> _Plan | str:
+    """The framework's plan for a new activity (or a reason it cannot have one)."""
+    planner = site.unit.framework.extract
+    if planner is None:
+        return f"no framework to register a new {site.unit.framework.activity_noun} with"
+    return planner(TOOLKIT, site, name, body, free, imports, discarded)
+
+
+class _Toolkit:
+    """What a framework's extraction planner builds a new activity with (handed to it, so that
+    framework modules need not import the fix layer)."""
+
+    Plan = _Plan
+    conversions = staticmethod(_conversions)
+    packed = staticmethod(_packed)
+    function = staticmethod(_function)
+    registry_text = staticmethod(_registry_text)
+    registered_name = staticmethod(_registered_name)
+    symbol = staticmethod(_symbol)
+    resolve = staticmethod(resolve)
+
+
+TOOLKIT = _Toolkit()
+#: the names framework modules annotate their planners with
+Plan = _Plan
+Toolkit = _Toolkit
 
 
 # -- moving statements whole ---------------------------------------------------------------------
@@ -786,11 +693,11 @@ def _statements_fix(site: FixSite, code: str, title: str) -> Fix | None:
     function = site.unit.node
     if fw.style == "generator" and (not site.directly_in_workflow or site.is_async):
         return None
-    if fw.name == "temporal" and not (site.directly_in_workflow and site.is_async):
+    if fw.style == "async" and not (site.directly_in_workflow and site.is_async):
         return None
     if site.replay_guarded or site.unit.kind not in ("workflow", "run"):
         return None
-    if fw.name == "azure" and site.unit.registration is not None:
+    if fw.extract_refusal is not None and fw.extract_refusal(site.unit):
         return None
     for stmt in statements_:
         for node in ast.walk(stmt):
@@ -798,7 +705,7 @@ def _statements_fix(site: FixSite, code: str, title: str) -> Fix | None:
                                  ast.YieldFrom, ast.Global, ast.Nonlocal, ast.Lambda,
                                  ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 return None
-            if isinstance(node, ast.Await) and fw.name != "temporal":
+            if isinstance(node, ast.Await) and fw.style != "async":
                 return None
             if isinstance(node, ast.Call) and _is_framework(node, site):
                 return None
@@ -814,7 +721,7 @@ def _statements_fix(site: FixSite, code: str, title: str) -> Fix | None:
         return None  # the live object is used after the statements too
     outputs = sorted(name for name in assigned if name in read_after and name not in live)
     adapters: dict[str, tuple[str, str]] = {}
-    if fw.name in _JSON_FRAMEWORKS:
+    if fw.json_boundary:
         for name in outputs:
             kind = _assigned_kind(name, statements_, site)
             if kind is None:
@@ -829,8 +736,8 @@ def _statements_fix(site: FixSite, code: str, title: str) -> Fix | None:
     if outputs:
         sent = [site.render(adapters.get(n, ("{}", "{}"))[0], imports).format(n) for n in outputs]
         body += "\n" + ("return " + sent[0] if len(sent) == 1 else "return [" + ", ".join(sent) + "]")
-    name = _unique_name(site, _base_name(site.node).lower() + ("_step" if fw.name == "dbos" else "_activity"))
-    plan = _PLANNERS[fw.name](site, name, body, free, imports, True)
+    name = _unique_name(site, _base_name(site.node).lower() + f"_{fw.activity_noun}")
+    plan = _plan(site, name, body, free, imports, True)
     if isinstance(plan, str):
         return None
     call = plan.call

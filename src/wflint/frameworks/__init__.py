@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from wflint.frameworks.model import Framework
 
-__all__ = ["FRAMEWORKS", "GENERATOR_FRAMEWORKS", "SELECTABLE", "Framework"]
+__all__ = ["CONFIGURED", "FRAMEWORKS", "GENERATOR_FRAMEWORKS", "SELECTABLE", "Framework"]
 
 
 def _load() -> dict[str, Framework]:
@@ -24,5 +24,7 @@ def _load() -> dict[str, Framework]:
 
 FRAMEWORKS: dict[str, Framework] = _load()
 #: the frameworks a user can name in ``frameworks = [...]`` / ``--framework``
-SELECTABLE = tuple(name for name in FRAMEWORKS if name != "generic")
+SELECTABLE = tuple(name for name, fw in FRAMEWORKS.items() if not fw.configured)
+#: the framework of the workflows declared with configured decorators
+CONFIGURED = next(fw for fw in FRAMEWORKS.values() if fw.configured)
 GENERATOR_FRAMEWORKS = frozenset(n for n, fw in FRAMEWORKS.items() if fw.style == "generator")

@@ -1,8 +1,17 @@
 """Azure Durable Functions (azure.durable_functions): generator orchestrators on a function app."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from wflint.frameworks.model import ActivityCall, Framework
 from wflint.frameworks._fixes import (GENERATOR_ETERNAL, IO_CODES, UNSAFE, UUID5, extraction, replay_guard, rewrite,
                                       seeded, timer, workflow_clock)
+
+if TYPE_CHECKING:
+    from wflint.fixes.extract import Plan, Toolkit
+    from wflint.fixes.model import ImportRequest
+    from wflint.fixes.site import FixSite
 
 _APPS = (
     "azure.durable_functions.DFApp",
@@ -13,6 +22,27 @@ _APPS = (
     "azure.functions.Blueprint",
 )
 _ACTIVITY = "move it into an activity and call it with yield {ctx}.call_activity(...)"
+
+
+def plan_extraction(kit: Toolkit, site: FixSite, name: str, body: str, free: list[str],
+                    imports: list[ImportRequest], discarded: bool) -> Plan | str:
+    app = kit.registry_text(site)
+    if app is None:
+        return "no function app to declare the new activity on"
+    sent, rebuilt = kit.conversions(site, free, imports)
+    value, unpack = kit.packed(free, "args", sent)
+    param = free[0] if len(free) == 1 else "args" if free else "_input"
+    ctx = site.unit.ctx_name
+    call = f"yield {ctx}.call_activity({name}" + (f", {value})" if value else ")")
+    return kit.Plan(kit.function([f'@{app}.activity_trigger(input_name="{param}")'], name, [param],
+                                 [unpack, *rebuilt], body, discarded), call)
+
+
+def _refusal(unit) -> str:
+    if unit.registration is not None:
+        return "a function.json (V1) orchestrator needs its activity declared in function.json"
+    return ""
+
 
 FRAMEWORK = Framework(
     name="azure",
@@ -43,6 +73,9 @@ FRAMEWORK = Framework(
                                ", {value}", leading=0),
     async_effect="Azure Durable Functions only drives generators, so the orchestration fails",
     continue_as_new_example=GENERATOR_ETERNAL,
+    extract=plan_extraction,
+    extract_refusal=_refusal,
+    datetime_clock="current_utc_datetime",
     alternatives={
         "*": _ACTIVITY,
         "WFL101": "use {ctx}.current_utc_datetime (aware UTC, replayed from history)",

@@ -1,11 +1,40 @@
 """Dapr Workflow (dapr.ext.workflow): generator workflows on a WorkflowRuntime."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from wflint.frameworks.model import ActivityCall, Framework
 from wflint.frameworks._fixes import (GENERATOR_ETERNAL, IO_CODES, NAIVE_UTC_ALTERNATIVES, NAIVE_UTC_CALL_ALTERNATIVES,
                                       extraction, naive_utc_rewrites, seeded)
 
+if TYPE_CHECKING:
+    from wflint.fixes.extract import Plan, Toolkit
+    from wflint.fixes.model import ImportRequest
+    from wflint.fixes.site import FixSite
+
 _RUNTIMES = ("dapr.ext.workflow.WorkflowRuntime", "dapr.ext.workflow.workflow_runtime.WorkflowRuntime")
 _ACTIVITY = "move it into an activity and call it with yield {ctx}.call_activity(...)"
+
+
+def plan_extraction(kit: Toolkit, site: FixSite, name: str, body: str, free: list[str],
+                    imports: list[ImportRequest], discarded: bool) -> Plan | str:
+    runtime = kit.registry_text(site)
+    if runtime is None:
+        return "no WorkflowRuntime to register the new activity with"
+    sent, rebuilt = kit.conversions(site, free, imports)
+    value, unpack = kit.packed(free, "args", sent)
+    params = ["ctx"] + ([free[0]] if len(free) == 1 else ["args"] if free else [])
+    ctx = site.unit.ctx_name
+    call = f"yield {ctx}.call_activity({name}" + (f", input={value})" if value else ")")
+    registered = kit.registered_name(site, name)
+    named = f', name="{registered}"' if registered != name else ""
+    definition = kit.function([], name, params, [unpack, *rebuilt], body, discarded)
+    if site.unit.registration is not None:
+        return kit.Plan(definition, call, f"{runtime}.register_activity({name}{named})")
+    decorator = f"@{runtime}.activity(name={named[7:]})" if named else f"@{runtime}.activity"
+    return kit.Plan(decorator + "\n" + definition, call)
+
 
 FRAMEWORK = Framework(
     name="dapr",
@@ -43,6 +72,8 @@ FRAMEWORK = Framework(
                                ", input={value}", leading=1),
     async_effect="Dapr Workflow only drives generators, so the instance never completes",
     continue_as_new_example=GENERATOR_ETERNAL,
+    extract=plan_extraction,
+    datetime_clock="current_utc_datetime",
     alternatives={
         "*": _ACTIVITY,
         **NAIVE_UTC_ALTERNATIVES,

@@ -1,8 +1,17 @@
 """DBOS (dbos): @DBOS.workflow() functions whose steps are checkpointed."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from wflint.frameworks.model import Framework
 from wflint.frameworks._fixes import DISPLAY, UNSAFE, extraction, rewrite
 from wflint.fixes.model import VERSION_GATE_NOTE
+
+if TYPE_CHECKING:
+    from wflint.fixes.extract import Plan, Toolkit
+    from wflint.fixes.model import ImportRequest
+    from wflint.fixes.site import FixSite
 
 _STEP_NOTE = "adds a checkpointed step: " + VERSION_GATE_NOTE
 _RUN_STEP = rewrite('{DBOS}.run_step({"name": "{name}"}, {func}{rest})', UNSAFE, note=_STEP_NOTE,
@@ -10,6 +19,15 @@ _RUN_STEP = rewrite('{DBOS}.run_step({"name": "{name}"}, {func}{rest})', UNSAFE,
                     plain_template="{DBOS}.run_step(None, {func}{rest})")
 
 _STEP = "move it into a @DBOS.step() function or wrap it in DBOS.run_step({\"name\": ...}, fn, ...)"
+
+
+def plan_extraction(kit: Toolkit, site: FixSite, name: str, body: str, free: list[str],
+                    imports: list[ImportRequest], discarded: bool) -> Plan | str:
+    dbos = kit.symbol(site, "dbos", "DBOS", imports)
+    return kit.Plan(kit.function([f"@{dbos}.step()"], name, list(free), [], body, discarded,
+                                 is_async=False),
+                    f"{name}({', '.join(free)})")
+
 
 FRAMEWORK = Framework(
     name="dbos",
@@ -32,6 +50,9 @@ FRAMEWORK = Framework(
     api=("dbos.DBOS.",),
     replays_code=False,
     step_runner="dbos.DBOS.run_step",
+    extract=plan_extraction,
+    activity_noun="step",
+    json_boundary=False,
     alternatives={
         "*": _STEP,
         "WFL102": "use {ctx}.sleep(seconds) (or await {ctx}.sleep_async(seconds) in an async workflow)",

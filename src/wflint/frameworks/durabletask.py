@@ -1,10 +1,36 @@
 """Microsoft Durable Task (durabletask): generator orchestrators added to a worker."""
 
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING
+
 from wflint.frameworks.model import ActivityCall, Framework
 from wflint.frameworks._fixes import (GENERATOR_ETERNAL, IO_CODES, NAIVE_UTC_ALTERNATIVES, NAIVE_UTC_CALL_ALTERNATIVES,
                                       UNSAFE, UUID5, extraction, naive_utc_rewrites, rewrite, seeded)
 
+if TYPE_CHECKING:
+    from wflint.fixes.extract import Plan, Toolkit
+    from wflint.fixes.model import ImportRequest
+    from wflint.fixes.site import FixSite
+
 _ACTIVITY = "move it into an activity and call it with yield {ctx}.call_activity(...)"
+
+
+def plan_extraction(kit: Toolkit, site: FixSite, name: str, body: str, free: list[str],
+                    imports: list[ImportRequest], discarded: bool) -> Plan | str:
+    registration = site.unit.registration
+    if registration is None or not isinstance(registration.func, ast.Attribute):
+        return "no worker.add_orchestrator(...) call to add the new activity beside"
+    worker = site.text(registration.func.value)
+    sent, rebuilt = kit.conversions(site, free, imports)
+    value, unpack = kit.packed(free, "args", sent)
+    params = ["ctx", free[0] if len(free) == 1 else "args" if free else "_input"]
+    ctx = site.unit.ctx_name
+    call = f"yield {ctx}.call_activity({name}" + (f", input={value})" if value else ")")
+    return kit.Plan(kit.function([], name, params, [unpack, *rebuilt], body, discarded), call,
+                    f"{worker}.add_activity({name})")
+
 
 FRAMEWORK = Framework(
     name="durabletask",
@@ -33,6 +59,8 @@ FRAMEWORK = Framework(
                                ", input={value}", leading=1),
     async_effect="Durable Task only drives generators, so the orchestration fails",
     continue_as_new_example=GENERATOR_ETERNAL,
+    extract=plan_extraction,
+    datetime_clock="current_utc_datetime",
     alternatives={
         "*": _ACTIVITY,
         **NAIVE_UTC_ALTERNATIVES,

@@ -9,6 +9,7 @@ FRAMEWORK = Framework(
     markers=(),
     style="any",
     context="first",
+    configured=True,
     alternatives={
         "*": "move it into an activity or step and call it through the framework",
         "WFL501": "guard it with the framework's replay flag",

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from wflint.fixes.model import Rewrite
 
@@ -39,6 +41,8 @@ class Framework:
     #: (the decorator's ``context_name=`` or the only parameter), or "module"
     #: (a module or class, e.g. ``temporalio.workflow``, ``dbos.DBOS``)
     context: str
+    #: workflows are whatever the user's configured decorators declare (no library of its own)
+    configured: bool = False
     #: the qualified name of that module/class when ``context == "module"``
     context_module: str = ""
     #: the name used in messages when no context name is known
@@ -106,6 +110,17 @@ class Framework:
     #: decorator keyword says otherwise or the module names one of ``sandbox_opt_outs``
     sandbox_decorator: str = ""
     sandbox_opt_outs: tuple[str, ...] = ()
+    #: what a new function that runs hazards durably is called ("activity", "step")
+    activity_noun: str = "activity"
+    #: values crossing the activity boundary travel as JSON (DBOS pickles them)
+    json_boundary: bool = True
+    #: the workflow clock that gives a datetime: an attribute of the context or a function
+    datetime_clock: str = ""
+    #: ``plan(toolkit, site, name, body, free, imports, discarded)``: the new activity that
+    #: runs ``body`` (its definition, call, registration), or why there cannot be one
+    extract: Callable[..., Any] | None = field(default=None, compare=False)
+    #: why no activity can be added for this workflow at all ("" when one can)
+    extract_refusal: Callable[[Any], str] | None = field(default=None, compare=False)
     #: constructors that take ``workflows=[...]`` / ``activities=[...]`` lists (Temporal's Worker)
     worker_types: tuple[str, ...] = ()
     #: Temporal method decorators, mapped to the handler kind they declare

@@ -1,9 +1,20 @@
 """Temporal (temporalio): async methods of a @workflow.defn class."""
 
+from __future__ import annotations
+
+import ast
+import re
+from typing import TYPE_CHECKING
+
 from wflint.frameworks.model import ActivityCall, Framework
 from wflint.frameworks._fixes import IO_CODES, SAFE, UNSAFE, extraction, rewrite, workflow_clock
 from wflint.fixes.model import VERSION_GATE_NOTE, WRAP
 from wflint.stdlib import RANDOM_FUNCTIONS
+
+if TYPE_CHECKING:
+    from wflint.fixes.extract import Plan, Toolkit
+    from wflint.fixes.model import ImportRequest
+    from wflint.fixes.site import FixSite
 
 _NOT_MONOTONIC = "workflow time replaces a monotonic clock"
 _SHIFTS_STREAM = ("it draws from the workflow's deterministic stream, so in-flight instances "
@@ -11,6 +22,72 @@ _SHIFTS_STREAM = ("it draws from the workflow's deterministic stream, so in-flig
 
 _ACTIVITY = ("move it into an activity and call it with"
              " await {ctx}.execute_activity(..., start_to_close_timeout=...)")
+
+
+_WORKER = "temporalio.worker.Worker"
+
+
+def plan_extraction(kit: Toolkit, site: FixSite, name: str, body: str, free: list[str],
+                    imports: list[ImportRequest], discarded: bool) -> Plan | str:
+    activity = kit.symbol(site, "temporalio", "activity", imports)
+    workflow = kit.symbol(site, "temporalio", "workflow", imports)
+    timedelta = kit.symbol(site, "datetime", "timedelta", imports)
+    sent, rebuilt = kit.conversions(site, free, imports)
+    values = [sent.get(n, n) for n in free]
+    if len(values) == 1:
+        arguments = f", {values[0]}"
+    elif values:
+        arguments = ", args=[" + ", ".join(values) + "]"
+    else:
+        arguments = ""
+    call = (f"await {workflow}.execute_activity({name}{arguments}, "
+            f"start_to_close_timeout={timedelta}(seconds=30))")
+    # code that awaits needs an async activity; anything else may block, so it runs in a sync
+    # activity on the worker's activity_executor rather than on its event loop
+    is_async = bool(re.search(r"\bawait\b|\basync\s+(with|for)\b", body))
+    plan = kit.Plan(kit.function([f"@{activity}.defn"], name, list(free), rebuilt, body, discarded,
+                                   is_async=is_async), call)
+    worker = _worker(kit, site)
+    if worker is None:
+        plan.note = f"add {name} to the Worker's activities" + (
+            "" if is_async else " (a sync activity needs the Worker's activity_executor=...)")
+    else:
+        plan.extra = (worker, _worker_with(kit, site, worker, name, is_async, imports))
+    return plan
+
+
+def _worker(kit: Toolkit, site: FixSite) -> ast.Call | None:
+    """The one ``Worker(..., activities=[...])`` of the workflow's module."""
+    found = [call for call in site.module.calls
+             if kit.resolve(call.func, site.module.scope) == _WORKER
+             and any(k.arg == "activities" and isinstance(k.value, (ast.List, ast.Tuple))
+                     for k in call.keywords)]
+    return found[0] if len(found) == 1 else None
+
+
+def _worker_with(kit: Toolkit, site: FixSite, worker: ast.Call, name: str, is_async: bool,
+                 imports: list[ImportRequest]) -> str:
+    """The Worker call with the new activity in its list (and, for a sync activity, an
+    ``activity_executor`` when it has none)."""
+    parts = [site.text(argument) for argument in worker.args]
+    has_executor = any(k.arg == "activity_executor" for k in worker.keywords)
+    for keyword in worker.keywords:
+        if keyword.arg == "activities":
+            parts.append(f"activities={_with_element(site, keyword.value, name)}")
+        else:
+            parts.append(site.text(keyword) if keyword.arg is None else
+                         f"{keyword.arg}={site.text(keyword.value)}")
+    if not is_async and not has_executor:
+        executor = kit.symbol(site, "concurrent.futures", "ThreadPoolExecutor", imports)
+        parts.append(f"activity_executor={executor}()")
+    return f"{site.text(worker.func)}({', '.join(parts)})"
+
+
+def _with_element(site: FixSite, sequence: ast.List | ast.Tuple, name: str) -> str:
+    items = [site.text(element) for element in sequence.elts] + [name]
+    opening, closing = ("[", "]") if isinstance(sequence, ast.List) else ("(", ",)" if len(items) == 1 else ")")
+    return opening + ", ".join(items) + closing
+
 
 FRAMEWORK = Framework(
     name="temporal",
@@ -75,6 +152,8 @@ while True:
         workflow.continue_as_new(state)""",
     sandbox_decorator="temporalio.workflow.defn",
     sandbox_opt_outs=("UnsandboxedWorkflowRunner",),
+    extract=plan_extraction,
+    datetime_clock="temporalio.workflow.now",
     alternatives={
         "*": _ACTIVITY,
         "WFL101": "use {ctx}.now() (aware UTC, replayed from history)",
