@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from wflint import __version__
-from wflint.codes import BY_CODE, CATALOG
+from wflint.codes import BY_CODE, CATALOG, FILE_CODES
 from wflint.output import FORMATS
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -276,7 +276,7 @@ def rule(code: str, fmt: str) -> None:
             "code": code, "name": entry.name, "severity": entry.severity, "summary": entry.summary,
             "explanation": rule_docstring(code),
             "frameworks": [{"framework": t, "instead": s} for t, s in per_framework(code)]
-            if code not in ("WFL001", "WFL002") else [],
+            if code not in FILE_CODES else [],
         }, indent=2))
     else:
         click.echo(rule_markdown(code), nl=False)

@@ -10,6 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+#: codes reported by the engine itself (the file cannot be read or parsed), not by a rule
+#: that walks workflow code
+FILE_CODES = frozenset({"WFL001", "WFL002"})
+
 ERROR = "error"
 WARNING = "warning"
 

@@ -13,7 +13,7 @@ import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from wflint.codes import ALL_CODES, UnknownSelector, expand_selector
+from wflint.codes import ALL_CODES, FILE_CODES, UnknownSelector, expand_selector
 from wflint.frameworks import SELECTABLE
 
 if sys.version_info >= (3, 11):
@@ -29,7 +29,7 @@ DEFAULT_EXCLUDES = (
 )
 #: codes that a ``nondeterministic`` entry may map a call to
 CALL_CODES = tuple(code for code in ALL_CODES
-                   if code not in ("WFL001", "WFL002", "WFL601", "WFL903"))
+                   if code not in FILE_CODES and code not in ("WFL601", "WFL903"))
 _DOTTED = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 
 

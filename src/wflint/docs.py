@@ -5,7 +5,7 @@ from __future__ import annotations
 import inspect
 import re
 
-from wflint.codes import BY_CODE, rule_class
+from wflint.codes import BY_CODE, FILE_CODES, rule_class
 from wflint.frameworks import FRAMEWORKS, SELECTABLE
 
 _CODE_BLOCK = re.compile(r"```python\n(.*?)```", re.S)
@@ -49,7 +49,7 @@ def rule_markdown(code: str) -> str:
     availability = _AVAILABILITY[rule_class(code).fix_availability]
     parts = [f"# {entry.name} ({code})", "", f"Severity: {entry.severity}. {entry.summary}", "",
              availability, "", rule_docstring(code)]
-    if code not in ("WFL001", "WFL002"):
+    if code not in FILE_CODES:
         parts += ["", "## Per framework", "", "| Framework | Instead |", "|---|---|"]
         parts += [f"| {title} | {text} |" for title, text in per_framework(code)]
     return "\n".join(parts) + "\n"

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from wflint.analysis.discovery import Discovery, FunctionNode, WorkflowUnit
 from wflint.analysis.durable import STATE_WAITS, is_durable, is_framework_call
@@ -84,6 +84,18 @@ class Guard:
 
 
 NO_GUARD = Guard()
+
+#: what a called project function is: followed as a helper, or never followed
+HELPER, ACTIVITY, WORKFLOW = "helper", "activity", "workflow"
+
+
+class Target(NamedTuple):
+    """The project function a call reaches, its module, and what it is (:data:`HELPER`,
+    :data:`ACTIVITY` or :data:`WORKFLOW`)."""
+
+    module: ModuleInfo
+    function: FunctionNode
+    kind: str
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 
 
@@ -421,8 +433,8 @@ class Walker:
                 self._suppress_chain(node.func, frame)
             elif match is None:
                 target = self.target(node.func, scope, name)
-                if target is not None and target[2] == "helper":
-                    self._helper_call(target[0], target[1], node, frame, scope, guard)
+                if target is not None and target.kind == HELPER:
+                    self._helper_call(target.module, target.function, node, frame, scope, guard)
         self._expr(node.func, frame, scope, guard)
         for arg in node.args:
             self._expr(arg, frame, scope, guard)
@@ -495,8 +507,7 @@ class Walker:
 
     # -- helpers -------------------------------------------------------------------------
 
-    def target(self, func: ast.expr, scope: Scope, name: str | None = None
-               ) -> tuple[ModuleInfo, FunctionNode, str] | None:
+    def target(self, func: ast.expr, scope: Scope, name: str | None = None) -> Target | None:
         """The project function a call reaches, its module, and what it is: ``"helper"`` (to be
         followed), ``"activity"`` or ``"workflow"`` (never followed).
 
@@ -520,13 +531,13 @@ class Walker:
             return None
         if module is self.module or self.project is None:
             units, activities = self._unit_nodes, self._activity_nodes
-            kind = "workflow" if id(fn) in units else "activity" if id(fn) in activities else "helper"
-            if kind == "helper" and self.project is not None and self.project.is_activity(module, fn):
-                kind = "activity"
+            kind = WORKFLOW if id(fn) in units else ACTIVITY if id(fn) in activities else HELPER
+            if kind == HELPER and self.project is not None and self.project.is_activity(module, fn):
+                kind = ACTIVITY
         else:
-            kind = ("activity" if self.project.is_activity(module, fn) else
-                    "workflow" if self.project.discovery(module).unit_for(fn) is not None else "helper")
-        return module, fn, kind
+            kind = (ACTIVITY if self.project.is_activity(module, fn) else
+                    WORKFLOW if self.project.discovery(module).unit_for(fn) is not None else HELPER)
+        return Target(module, fn, kind)
 
     def callee(self, call: ast.Call, scope: Scope) -> tuple[ModuleInfo, FunctionNode] | None:
         """The project function or method (``self.method()``) a call reaches, whatever it is."""
@@ -536,7 +547,7 @@ class Walker:
             if method is not None:
                 return scope.module, method
         found = self.target(func, scope)
-        return (found[0], found[1]) if found is not None else None
+        return (found.module, found.function) if found is not None else None
 
     def reaches(self, function: FunctionNode, module: ModuleInfo, predicate, depth: int = 3,
                 _seen: set[int] | None = None) -> bool:
@@ -617,8 +628,8 @@ class Walker:
                     module, function = found
                     if self.project is not None and self.project.is_activity(module, function):
                         return calls_steps  # a step called directly runs durably
-                    kind = self.target(node.func, scope)
-                    if kind is not None and kind[2] == "workflow":
+                    target = self.target(node.func, scope)
+                    if target is not None and target.kind == WORKFLOW:
                         return True
         return False
 

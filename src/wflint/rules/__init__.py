@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from wflint.codes import rule_class
+from wflint.codes import FILE_CODES, rule_class
 from wflint.rules.base import Rule
 
-#: codes reported by the engine itself rather than by walking workflow code
-FILE_CODES = frozenset({"WFL001", "WFL002"})
+__all__ = ["FILE_CODES", "load_rules"]
 
 
 def load_rules(codes: Iterable[str]) -> list[Rule]:

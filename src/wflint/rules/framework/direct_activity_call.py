@@ -4,6 +4,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from wflint.analysis.scope import Scope
+from wflint.analysis.walker import ACTIVITY
 from wflint.fixes.model import REPLACE, VERSION_GATE_NOTE, Applicability, Edit, Fix, display_only
 from wflint.rules.base import Rule
 
@@ -63,7 +64,7 @@ class DirectActivityCall(Rule):
     def check_call(self, call: ast.Call, unit: WorkflowUnit, walker: Walker, scope: Scope,
                    guard: Guard) -> None:
         target = walker.target(call.func, scope)
-        if target is None or target[2] != "activity":
+        if target is None or target.kind != ACTIVITY:
             return
         how = unit.framework.activity_call
         assert how is not None
