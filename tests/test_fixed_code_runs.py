@@ -97,6 +97,11 @@ SAFE_REWRITES = {
     },
 }
 SAFE_REWRITES["dapr"] = SAFE_REWRITES["durabletask"]
+#: a safe rewrite of a field's default factory, passed at the construction (``Receipt()``)
+CONSTRUCTION = {"durabletask": "receipt = Receipt(placed=ctx.current_utc_datetime)\n",
+                "dapr": "receipt = Receipt(placed=ctx.current_utc_datetime)\n",
+                "azure": "receipt = Receipt(placed=context.current_utc_datetime.replace(tzinfo=None))\n",
+                "temporal": "receipt = Receipt(placed=workflow.now().replace(tzinfo=None))\n"}
 #: a safe rewrite made inside a helper the workflow hands its context to (``yield from reserve(ctx, item)``)
 INSIDE_HELPER = {"durabletask": "    reserved_at = ctx.current_utc_datetime\n",
                  "dapr": "    reserved_at = ctx.current_utc_datetime\n",
@@ -141,6 +146,7 @@ def test_safe_fixes_replay_a_history_recorded_before_the_fix(framework, tmp_path
         assert code in text, f"the safe rewrite {key} was not applied:\n{text}"
     if framework in INSIDE_HELPER:
         assert INSIDE_HELPER[framework] in text, text
+    assert CONSTRUCTION[framework] in text, text
     assert text.count("ctx.is_replaying") + text.count("context.is_replaying") <= 2  # guards merged
     replayed = engine(framework, "replay", safe, history)
     assert replayed["status"] == "COMPLETED", replayed

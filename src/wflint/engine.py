@@ -3,7 +3,7 @@
 The detection pass uses the standard library's ``ast``: it is the fastest parser
 that serves (libcst's concrete tree with metadata costs several times more), and
 nothing in detection needs the concrete syntax. libcst is loaded only to apply
-fixes, astroid only for inference.
+fixes.
 """
 
 from __future__ import annotations
@@ -428,7 +428,7 @@ def _fixed_by(findings: list[Diagnostic], applied: list) -> list[Diagnostic]:
     from wflint.fixes.model import REMOVE, REPLACE, STATEMENT, WRAP
 
     applied_ids = {id(f) for f in applied}
-    spans = [(e.start, e.end) for f in applied for e in f.edits
+    spans = [(e.start, e.end) for f in applied if f.removes_inner for e in f.edits
              if e.kind in (REPLACE, WRAP, STATEMENT, REMOVE)]
     result = []
     for d in findings:

@@ -5,6 +5,7 @@ import os
 import random
 import time
 import uuid
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
 import arrow
@@ -13,6 +14,12 @@ import dapr.ext.workflow as wf
 
 logger = logging.getLogger("orders")
 CEST = timezone(timedelta(hours=2), "CEST")
+
+
+@dataclass
+class Receipt:
+    """Built in the workflow: its default factory runs there (the fix passes the field)."""
+    placed: datetime = field(default_factory=datetime.utcnow)
 wfr = wf.WorkflowRuntime()
 
 
@@ -33,6 +40,7 @@ def order(ctx: wf.DaprWorkflowContext, item):
     stamp = datetime.now(timezone.utc)
     paris = datetime.now(CEST)
     epoch = time.time()
+    receipt = Receipt()
     arrow_utc = arrow.utcnow()
     arrow_utc_now = arrow.now(timezone.utc)
     arrow_paris = arrow.now(CEST)
@@ -61,7 +69,7 @@ def order(ctx: wf.DaprWorkflowContext, item):
             "lucky": 1 <= saved["lucky"] <= 6,
             "libraries": all(moment.year >= 2020 for moment in (
                 arrow_utc, arrow_utc_now, arrow_paris, pendulum_utc, pendulum_paris, day_utc, day_paris)),
-            "clock": started.year >= 2020 and stamp.year >= 2020 and paris.year >= 2020
+            "clock": receipt.placed.year >= 2020 and started.year >= 2020 and stamp.year >= 2020 and paris.year >= 2020
             and epoch > 0}
 
 

@@ -5,6 +5,7 @@ import os
 import random
 import time
 import uuid
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
 import arrow
@@ -13,6 +14,12 @@ from durabletask import task
 
 logger = logging.getLogger("orders")
 CEST = timezone(timedelta(hours=2), "CEST")
+
+
+@dataclass
+class Receipt:
+    """Built in the workflow: its default factory runs there (the fix passes the field)."""
+    placed: datetime = field(default_factory=datetime.utcnow)
 
 
 def cutoff_for(hours):
@@ -31,6 +38,7 @@ def order(ctx: task.OrchestrationContext, item):
     stamp = datetime.now(timezone.utc)
     paris = datetime.now(CEST)
     epoch = time.time()
+    receipt = Receipt()
     arrow_utc = arrow.utcnow()
     arrow_utc_now = arrow.now(timezone.utc)
     arrow_paris = arrow.now(CEST)
@@ -56,7 +64,7 @@ def order(ctx: task.OrchestrationContext, item):
             "helper": cutoff.year >= 2020 and reservation["item"] == item,
             "libraries": all(moment.year >= 2020 for moment in (
                 arrow_utc, arrow_utc_now, arrow_paris, pendulum_utc, pendulum_paris, day_utc, day_paris)),
-            "clock": started.year >= 2020 and stamp.year >= 2020 and paris.year >= 2020
+            "clock": receipt.placed.year >= 2020 and started.year >= 2020 and stamp.year >= 2020 and paris.year >= 2020
             and epoch > 0}
 
 

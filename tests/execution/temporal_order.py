@@ -7,6 +7,7 @@ import os
 import random
 import time
 import uuid
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
 from temporalio import activity, workflow
@@ -17,6 +18,12 @@ with workflow.unsafe.imports_passed_through():  # the sandbox cannot re-import p
 
 logger = logging.getLogger("orders")
 CEST = timezone(timedelta(hours=2), "CEST")
+
+
+@dataclass
+class Receipt:
+    """Built in the workflow: its default factory runs there (the fix passes the field)."""
+    placed: datetime = field(default_factory=datetime.utcnow)
 
 
 @activity.defn
@@ -36,6 +43,7 @@ class Order:
         stamp = datetime.now(timezone.utc)
         paris = datetime.now(CEST)
         epoch = time.time()
+        receipt = Receipt()
         arrow_utc = arrow.utcnow()
         arrow_utc_now = arrow.now(timezone.utc)
         arrow_paris = arrow.now(CEST)
@@ -68,5 +76,5 @@ class Order:
                 "lucky": 1 <= saved["lucky"] <= 6,
                 "libraries": all(moment.year >= 2020 for moment in (
                     arrow_utc, arrow_utc_now, arrow_paris, pendulum_utc, pendulum_paris, day_utc, day_paris)),
-                "clock": started.year >= 2020 and stamp.year >= 2020 and paris.year >= 2020
+                "clock": receipt.placed.year >= 2020 and started.year >= 2020 and stamp.year >= 2020 and paris.year >= 2020
                 and epoch > 0 and nanos > 0}

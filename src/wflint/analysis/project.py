@@ -78,6 +78,8 @@ class Project:
     activities: set[str] = field(default_factory=set)
     #: helper summaries shared by every file of the run: (path, line, name, framework) -> hazards
     summaries: dict = field(default_factory=dict)
+    #: what constructing each project class runs (see analysis.construction)
+    constructions: dict = field(default_factory=dict)
     #: the files of the modules used since the last reset (what a file's result depends on)
     touched: set[str] = field(default_factory=set)
     replay_flags: ReplayFlags = field(init=False)
@@ -119,6 +121,7 @@ class Project:
                 del self._modules[name]
                 self._discoveries.pop(module.path, None)
         self.summaries.clear()
+        self.constructions.clear()
         self.replay_flags = ReplayFlags(self)
 
     def adopt(self, module: ModuleInfo) -> None:

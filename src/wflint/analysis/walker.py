@@ -14,6 +14,7 @@ import ast
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, NamedTuple
 
+from wflint.analysis.construction import SUMMARY_KEY, class_at, construction, is_construction
 from wflint.analysis.discovery import Discovery, FunctionNode, WorkflowUnit
 from wflint.analysis.durable import STATE_WAITS, is_durable, is_framework_call
 from wflint.analysis.flow import (NOWHERE, RETURNED, STORED, Episodes, escape, names_read_outside,
@@ -25,7 +26,7 @@ from wflint.analysis.scope import ModuleInfo, Scope, imported_name, qualname, re
 if TYPE_CHECKING:
     from wflint.analysis.project import Project
 from wflint.diagnostics import Diagnostic
-from wflint.fixes.inside import context_parameter, fix_inside
+from wflint.fixes.inside import context_parameter, fix_construction, fix_inside
 from wflint.fixes.model import REPLACE, VERSION_GATE_NOTE, WRAP, Applicability, Edit, Fix, display_only
 from wflint.fixes.site import FixSite
 from wflint.frameworks.model import Framework
@@ -161,6 +162,7 @@ class Walker:
         self._activity_nodes = {id(node) for node in discovery.activities}
         self._activity_nodes.update(id(node) for node in discovery.lambda_activities)
         self._summaries: dict = project.summaries if project is not None else {}
+        self._constructions: dict = project.constructions if project is not None else {}
         self._active: set = set()
         self._report_frame: _Frame | None = None
         self.flags: ReplayFlags = project.replay_flags if project is not None else ReplayFlags()
@@ -435,6 +437,12 @@ class Walker:
                 target = self.target(node.func, scope, name)
                 if target is not None and target.kind == HELPER:
                     self._helper_call(target.module, target.function, node, frame, scope, guard)
+                elif target is None:
+                    built = class_at(node.func, scope, name, self.project)
+                    if built is not None:
+                        for module, function in construction(*built, node, self.project,
+                                                             self._constructions):
+                            self._helper_call(module, function, node, frame, scope, guard)
         self._expr(node.func, frame, scope, guard)
         for arg in node.args:
             self._expr(arg, frame, scope, guard)
@@ -726,6 +734,9 @@ class Walker:
         if unit.framework.step_runner:
             return self._step_call(site, module, helper, call, unit.framework.step_runner)
         codes = {hazard.rule.code for hazard in hazards}
+        if is_construction(helper) and module is frame.module and getattr(helper, "name", "") not in (
+                "__init__", "__post_init__"):
+            return fix_construction(site, helper, [h for h in hazards if h.rule.code == code])
         if codes <= FINAL_EPISODE_CODES and site.is_own_statement(call) and \
                 self._only_output(helper, module, unit):
             for wrap in ("WFL502", "WFL501"):
@@ -743,7 +754,7 @@ class Walker:
                     return fix
         if codes <= FINAL_EPISODE_CODES:
             return None  # output alone is not worth an activity
-        if not unit.framework.rewrites or _mutates_parameters(helper) or \
+        if not unit.framework.rewrites or is_construction(helper) or _mutates_parameters(helper) or \
                 self.reaches(helper, module, lambda c, s: is_framework_call(c, s)):
             return None
         from wflint.fixes.extract import extract_helper_call
@@ -810,7 +821,7 @@ class Walker:
         """The hazards a helper reaches (its own and its helpers'), once per framework and per
         what its arguments say about the replay flag."""
         key = (module.serial, helper.lineno, helper.col_offset, caller.framework.name,
-               tuple(sorted(tokens.items())))
+               tuple(sorted(tokens.items())), getattr(helper, SUMMARY_KEY, ()))
         cached = self._summaries.get(key)
         if cached is not None:
             return cached

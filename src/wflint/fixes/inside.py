@@ -19,8 +19,10 @@ from wflint.analysis.discovery import FunctionNode, WorkflowUnit
 from wflint.analysis.durable import CONTEXT_COMMANDS
 from wflint.analysis.flow import parent_map
 from wflint.analysis.scope import ModuleInfo, Scope, qualname
-from wflint.fixes.model import Applicability, Fix
+from wflint.analysis.construction import FIELDS
+from wflint.fixes.model import REPLACE, Applicability, Edit, Fix
 from wflint.fixes.site import FixSite
+from wflint.frameworks._fixes import EXTRACT_TEMPLATE
 
 #: what only a workflow context has: using a parameter this way shows it is one
 CONTEXT_MEMBERS = CONTEXT_COMMANDS | frozenset({
@@ -81,8 +83,6 @@ def fix_inside(unit: WorkflowUnit, module: ModuleInfo, helper: FunctionNode, par
     rewrite may yield a durable task in it; ``guarded``: this call is under a replay guard.
     Deterministic draws are never moved into a helper: another caller may call it under a
     replay guard, where the draw would shift the stream."""
-    from wflint.frameworks._fixes import EXTRACT_TEMPLATE
-
     if not hazards or any(h.chain or h.origin_path != module.path for h in hazards):
         return None
     if any(isinstance(stmt, ast.If) and _on_replay_flag(stmt.test) and stmt.body
@@ -143,3 +143,97 @@ def _node_at(helper: FunctionNode, hazard) -> ast.expr | None:
                 and node.end_lineno == hazard.end_line and node.end_col_offset == hazard.end_col:
             return node
     return None
+
+
+def fix_construction(site: FixSite, synthetic: FunctionNode, hazards: list) -> Fix | None:
+    """Give the fields whose default factories hold ``hazards`` at the construction instead
+    (``Turn(text=t)`` → ``Turn(text=t, id=str(ctx.new_uuid()))``): each factory's value, with
+    the framework's rewrite of every hazard in it, becomes a keyword argument of the call.
+    None unless every hazard has such a rewrite."""
+    call = site.node
+    fields = getattr(synthetic, FIELDS, None)
+    if not isinstance(call, ast.Call) or not fields or not hazards:
+        return None
+    unit = site.unit
+    chosen: dict[str, tuple[ast.expr, list[tuple[ast.expr, Fix]]]] = {}
+    for hazard in hazards:
+        if hazard.chain:
+            return None
+        owner = next(((name, factory) for name, factory in fields if _inside(hazard, factory)), None)
+        if owner is None:
+            return None
+        name, factory = owner
+        value = factory.body if isinstance(factory, ast.Lambda) else factory
+        node = value if not isinstance(factory, ast.Lambda) and _same_span(factory, hazard) else \
+            _node_at(factory, hazard)
+        if node is None:
+            return None
+        here = FixSite(node, unit, site.scope, site.module, site.statement, False, False,
+                       site.replay_guarded, site.replay_only)
+        rule = hazard.rule
+        entry = unit.framework.rewrite_for(rule.code, hazard.qualname, rule.shape(here))
+        if entry is None or entry.template == EXTRACT_TEMPLATE:
+            return None
+        fix = rule.fix(here, hazard.qualname)
+        if fix is None or fix.applicability is Applicability.DISPLAY_ONLY or len(fix.edits) != 1:
+            return None
+        chosen.setdefault(name, (value, []))[1].append((node, fix))
+    keywords, fixes = [], []
+    for name, (value, rewrites) in chosen.items():
+        text = _rewritten(site, value, rewrites, isinstance(fields_factory(fields, name), ast.Lambda))
+        if text is None:
+            return None
+        keywords.append(f"{name}={text}")
+        fixes.extend(fix for _, fix in rewrites)
+    inner = site.text(call)
+    if not inner.endswith(")"):
+        return None
+    head = inner[:-1].rstrip()
+    separator = "" if head.endswith(("(", ",")) else ", "
+    if head.endswith(","):
+        separator = " "
+    replacement = head + separator + ", ".join(keywords) + ")"
+    unsafe = any(f.applicability is Applicability.UNSAFE for f in fixes)
+    notes = list(dict.fromkeys(f.note for f in fixes if f.note))
+    return Fix(Applicability.UNSAFE if unsafe else Applicability.SAFE,
+               f"Pass {', '.join(f'`{name}`' for name in chosen)} to the constructor, from the "
+               "workflow's deterministic API",
+               (Edit(REPLACE, *site.char_range(call), replacement),),
+               tuple(dict.fromkeys(i for f in fixes for i in f.imports)), "; ".join(notes),
+               removes_inner=False)
+
+
+def fields_factory(fields: list, name: str) -> ast.expr:
+    return next(factory for field, factory in fields if field == name)
+
+
+def _inside(hazard, node: ast.AST) -> bool:
+    start, end = (hazard.line, hazard.col), (hazard.end_line, hazard.end_col)
+    return (node.lineno, node.col_offset) <= start and \
+        end <= (node.end_lineno or node.lineno, node.end_col_offset or 0)
+
+
+def _same_span(node: ast.AST, hazard) -> bool:
+    return (node.lineno, node.col_offset, node.end_lineno, node.end_col_offset) == \
+        (hazard.line, hazard.col, hazard.end_line, hazard.end_col)
+
+
+def _rewritten(site: FixSite, value: ast.expr, rewrites: list[tuple[ast.expr, Fix]],
+               lambda_body: bool) -> str | None:
+    """The factory's value as source, each hazard replaced by its rewrite (a factory given by
+    reference, ``uuid.uuid4``, is itself the call that its rewrite replaces)."""
+    (line, col), (end_line, end_col) = site.char_range(value)
+    if line != end_line and not lambda_body:
+        return None
+    text = site.text(value)
+    pieces = []
+    for _, fix in sorted(rewrites, key=lambda item: item[1].edits[0].start, reverse=True):
+        edit = fix.edits[0]
+        if edit.kind != REPLACE or edit.start[0] != line or edit.end[0] != line:
+            return None
+        pieces.append((edit.start[1] - col, edit.end[1] - col, edit.content))
+    for start, end, content in pieces:  # from the right, so earlier offsets stay valid
+        if start < 0 or end > len(text):
+            return None
+        text = text[:start] + content + text[end:]
+    return text

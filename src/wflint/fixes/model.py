@@ -68,6 +68,9 @@ class Fix:
     note: str = ""
     #: for display-only fixes: the code that would be written, to show the user
     suggestion: str = field(default="", compare=False)
+    #: the findings inside the code it rewrites go with it (False: it keeps that code, e.g. a
+    #: constructor call given one more argument)
+    removes_inner: bool = True
 
     @property
     def message(self) -> str:
@@ -75,7 +78,7 @@ class Fix:
 
     def to_dict(self) -> dict:
         return {"applicability": self.applicability.value, "title": self.title, "note": self.note,
-                "suggestion": self.suggestion,
+                "suggestion": self.suggestion, "removes_inner": self.removes_inner,
                 "edits": [[e.kind, list(e.start), list(e.end), e.content] for e in self.edits],
                 "imports": [[i.module, i.name, i.alias] for i in self.imports]}
 
@@ -85,7 +88,7 @@ class Fix:
                    tuple(Edit(kind, tuple(start), tuple(end), content)
                          for kind, start, end, content in data["edits"]),
                    tuple(ImportRequest(*item) for item in data["imports"]),
-                   data["note"], data.get("suggestion", ""))
+                   data["note"], data.get("suggestion", ""), data.get("removes_inner", True))
 
     def span(self) -> tuple[tuple[int, int], tuple[int, int]]:
         return min(e.start for e in self.edits), max(e.end for e in self.edits)
