@@ -1,10 +1,12 @@
 """What wflint knows about each durable-workflow framework.
 
-Each framework is one module holding a :class:`Framework` table: how its
-workflows and activities are declared and registered, which context types mark
-workflow code, and which deterministic API replaces each hazard. The analysis
-and the rules read these tables; adding a framework means adding a module here
-and listing it in ``FRAMEWORKS``.
+Each framework is one module here holding a :class:`~wflint.frameworks.model.Framework`: how
+its workflows and activities are declared and registered, which context types mark workflow
+code, its durable commands and replay flags, which deterministic API replaces each hazard,
+and the planner that writes a new activity for it. The analysis, the rules and the fixes ask
+these tables what a framework can do and never compare its name (``tests/test_layers.py``
+checks it). Adding a framework means adding a module here, listing it in :func:`_load`, and
+giving it fixtures, an example and an execution test (see the README's Development section).
 """
 
 from __future__ import annotations
