@@ -285,7 +285,7 @@ class _Finder:
         if fw.context == "module":
             ctx_name = self._module_context(fw)
         elif ctx_name is None:
-            ctx_name = _context_param(node, fw, decorator, class_name is not None)
+            ctx_name = _context_param(node, fw, decorator, class_name is not None, self.scope)
         display = f"{class_name}.{node.name}" if class_name else node.name
         self.units.append(WorkflowUnit(node, fw, display, ctx_name, "workflow", class_name,
                                        decorator, registration, external))
@@ -385,7 +385,7 @@ def _driven_names(module: ModuleInfo) -> set[str]:
 
 
 def _context_param(node: FunctionNode, fw: Framework, decorator: ast.expr | None,
-                   is_method: bool) -> str | None:
+                   is_method: bool, scope: Scope) -> str | None:
     params = [*node.args.posonlyargs, *node.args.args]
     if is_method and params and params[0].arg in ("self", "cls"):
         params = params[1:]
@@ -394,6 +394,11 @@ def _context_param(node: FunctionNode, fw: Framework, decorator: ast.expr | None
             if keyword.arg == "context_name" and isinstance(keyword.value, ast.Constant) \
                     and isinstance(keyword.value.value, str):
                 return keyword.value.value
+    if decorator is not None and fw.context_positions and params:
+        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+        position = fw.context_positions.get(qualname(target, scope) or "")
+        if position is not None and -len(params) <= position < len(params):
+            return params[position].arg
     return params[0].arg if params else None
 
 

@@ -37,6 +37,8 @@ SYMBOLS = {
 #: named by its usual name
 SYMBOLS.update({fw.default_context_name: tuple(fw.context_module.rsplit(".", 1))  # type: ignore[misc]
                 for fw in FRAMEWORKS.values() if fw.context == "module"})
+#: and the names a framework's templates import (``{Duration}``)
+SYMBOLS.update({key: value for fw in FRAMEWORKS.values() for key, value in fw.symbols.items()})
 _PLACEHOLDER = re.compile(
     r"\{(" + "|".join(("ctx", *SYMBOLS, "func", "args", "rest", "arg0", "tz", "name", "method")) + r")\}")
 

@@ -15,7 +15,7 @@ class ActivityCall:
     directly (``{ctx}``, ``{name}``) and the call a fix writes instead."""
 
     advice: str
-    #: "yield" or "await": what the call's task needs
+    #: "yield" or "await": what the call's task needs ("": the call blocks until it is done)
     keyword: str
     #: the call, with ``{ctx}``, ``{name}``, ``{input}`` and ``{timedelta}``
     template: str
@@ -47,6 +47,12 @@ class Framework:
     context_module: str = ""
     #: the name used in messages when no context name is known
     default_context_name: str = "ctx"
+    #: the context's parameter position for functions declared by a decorator, when it is not
+    #: the first (``-1``: the last, as in ``handler(event, context)``)
+    context_positions: dict[str, int] = field(default_factory=dict)
+    #: placeholders the framework's templates use for its own names (``{Duration}``): the
+    #: placeholder -> (module, attribute or None), imported where a fix needs it
+    symbols: dict[str, tuple[str, str | None]] = field(default_factory=dict)
     #: qualified names of the parameter annotations that mark a workflow
     context_types: tuple[str, ...] = ()
     #: qualified names of parameter annotations that mark an activity

@@ -95,7 +95,7 @@ class DirectActivityCall(Rule):
             how.several.format(values=", ".join(values))
         imports: list = []
         code = site.render(how.template, imports, ctx=ctx, name=name).replace("{input}", passed)
-        if how.keyword == "yield" or not site.awaited():
+        if how.keyword == "yield" or how.keyword == "await" and not site.awaited():
             code = f"{how.keyword} {code}"
         if code.startswith(("await ", "yield ")) and not site._whole_value(call):
             code = f"({code})"

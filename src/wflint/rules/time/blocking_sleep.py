@@ -72,9 +72,12 @@ class BlockingSleep(Rule):
 
     def shape(self, site: FixSite) -> str:
         """``fresh`` for a wait on an event built in place (``threading.Event().wait(5)``):
-        nothing can set it, so it only sleeps."""
+        nothing can set it, so it only sleeps; ``short`` for a constant under a second."""
         call = site.node
         if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and \
                 isinstance(call.func.value, ast.Call) and len(call.args) == 1 and not call.keywords:
             return "fresh"
+        if isinstance(call, ast.Call) and len(call.args) == 1 and isinstance(call.args[0], ast.Constant) \
+                and isinstance(call.args[0].value, (int, float)) and call.args[0].value < 1:
+            return "short"  # under a second, which some durable timers refuse
         return ""
