@@ -15,8 +15,6 @@ from wflint.frameworks.model import Framework
 
 #: combinators of every framework whose result is a task (``when_all([...])``)
 COMBINATORS = frozenset(name for fw in FRAMEWORKS.values() for name in fw.combinators if "." in name)
-#: the context methods of every framework that schedule a durable task
-CONTEXT_COMMANDS = frozenset(name for fw in FRAMEWORKS.values() for name in fw.commands if "." not in name)
 #: waits on the workflow's own state: a command only with a timeout (which starts a timer)
 STATE_WAITS = frozenset(name for fw in FRAMEWORKS.values() for name in fw.state_waits)
 _API = tuple(prefix for fw in FRAMEWORKS.values() for prefix in fw.api)
@@ -38,11 +36,12 @@ def is_durable(call: ast.Call, framework: Framework, ctx: str | None, scope: Sco
     return is_context_task(call, framework, ctx, scope)
 
 
-def is_framework_call(call: ast.Call, scope: Scope) -> bool:
+def is_framework_call(call: ast.Call, scope: Scope, framework: Framework) -> bool:
     """A call of a workflow framework's own API (``workflow.start_activity(...)``,
-    ``DBOS.start_workflow(...)``), or of a method of a workflow context (``ctx.call_activity``)."""
+    ``DBOS.start_workflow(...)``), or of a command method of ``framework``'s context on any
+    receiver (``self.ctx.call_activity``)."""
     name = qualname(call.func, scope)
     if name is not None and name.startswith(_API):
         return not name.startswith(_API_WITHOUT_COMMANDS)
     func = call.func
-    return isinstance(func, ast.Attribute) and func.attr in CONTEXT_COMMANDS
+    return isinstance(func, ast.Attribute) and func.attr in framework.command_methods

@@ -618,7 +618,7 @@ class Walker:
                 return True  # a task or handle started earlier
             if qualname(value.func, scope) in STATE_WAITS or \
                     is_durable(value, framework, unit.ctx_name, scope) or \
-                    is_framework_call(value, scope):
+                    is_framework_call(value, scope, framework):
                 return self.is_command(value, unit, scope, depth)
             found = self.callee(value, scope)
             if found is not None:
@@ -627,7 +627,7 @@ class Walker:
         if isinstance(node, ast.Call):
             if qualname(node.func, scope) in STATE_WAITS:
                 return len(node.args) > 1 or any(k.arg == "timeout" for k in node.keywords)
-            if is_durable(node, framework, unit.ctx_name, scope) or is_framework_call(node, scope):
+            if is_durable(node, framework, unit.ctx_name, scope) or is_framework_call(node, scope, framework):
                 return True
             calls_steps = framework.activity_call is None  # steps are called directly (DBOS)
             if calls_steps or framework.style == "generator":
@@ -755,7 +755,7 @@ class Walker:
         if codes <= FINAL_EPISODE_CODES:
             return None  # output alone is not worth an activity
         if not unit.framework.rewrites or is_construction(helper) or _mutates_parameters(helper) or \
-                self.reaches(helper, module, lambda c, s: is_framework_call(c, s)):
+                self.reaches(helper, module, lambda c, s: is_framework_call(c, s, unit.framework)):
             return None
         from wflint.fixes.extract import extract_helper_call
 
@@ -772,7 +772,7 @@ class Walker:
                 or isinstance(helper, ast.AsyncFunctionDef) or any(isinstance(a, ast.Starred)
                                                                   for a in call.args)):
             return None
-        if self.reaches(helper, module, lambda c, s: is_framework_call(c, s)) or \
+        if self.reaches(helper, module, lambda c, s: is_framework_call(c, s, site.unit.framework)) or \
                 _mutates_parameters(helper):
             return None  # it runs steps itself, or changes what it was given
         owner, _, method = runner.rpartition(".")

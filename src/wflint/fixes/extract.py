@@ -856,7 +856,7 @@ def _locate(function: ast.AST, statement: ast.stmt | None) -> list[tuple[list, i
 def _is_framework(call: ast.Call, site: FixSite) -> bool:
     from wflint.analysis.durable import is_durable, is_framework_call
 
-    return is_framework_call(call, site.scope) or is_durable(
+    return is_framework_call(call, site.scope, site.unit.framework) or is_durable(
         call, site.unit.framework, site.unit.ctx_name, site.scope)
 
 

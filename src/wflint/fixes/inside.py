@@ -16,7 +16,6 @@ import ast
 from dataclasses import replace
 
 from wflint.analysis.discovery import FunctionNode, WorkflowUnit
-from wflint.analysis.durable import CONTEXT_COMMANDS
 from wflint.analysis.flow import parent_map
 from wflint.analysis.scope import ModuleInfo, Scope, qualname
 from wflint.analysis.construction import FIELDS
@@ -24,8 +23,9 @@ from wflint.fixes.model import REPLACE, Applicability, Edit, Fix
 from wflint.fixes.site import FixSite
 from wflint.frameworks._fixes import EXTRACT_TEMPLATE
 
-#: what only a workflow context has: using a parameter this way shows it is one
-CONTEXT_MEMBERS = CONTEXT_COMMANDS | frozenset({
+#: what only a workflow context has, with the framework's command methods: using a parameter
+#: this way shows it is one
+CONTEXT_MEMBERS = frozenset({
     "current_utc_datetime", "is_replaying", "new_uuid", "new_guid", "instance_id",
     "continue_as_new", "set_custom_status", "get_input", "create_replay_safe_logger",
     "call_entity", "signal_entity", "task_all", "task_any",
@@ -62,8 +62,9 @@ def context_parameter(unit: WorkflowUnit, helper: FunctionNode, call: ast.Call,
             return None
     annotated = found.annotation is not None and \
         qualname(found.annotation, scope) in unit.framework.context_types
+    members = CONTEXT_MEMBERS | unit.framework.context_methods
     used = any(isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
-               and node.value.id == name and node.attr in CONTEXT_MEMBERS for node in ast.walk(helper))
+               and node.value.id == name and node.attr in members for node in ast.walk(helper))
     return name if annotated or used else None
 
 

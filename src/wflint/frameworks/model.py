@@ -177,6 +177,11 @@ class Framework:
         return None
 
     @property
+    def command_methods(self) -> frozenset[str]:
+        """The context parameter's methods that issue commands."""
+        return frozenset(key for key in self.commands if "." not in key)
+
+    @property
     def context_methods(self) -> frozenset[str]:
         """The context parameter's methods that issue commands or combine tasks."""
         return frozenset(key for key in (*self.commands, *self.combinators) if "." not in key)

@@ -168,7 +168,7 @@ def _order_free(owner: ast.AST, unit: WorkflowUnit, walker: Walker, scope: Scope
                 return False
             for call in (n for n in ast.walk(node) if isinstance(n, ast.Call)):
                 if is_durable(call, unit.framework, unit.ctx_name, scope) or \
-                        is_framework_call(call, scope):
+                        is_framework_call(call, scope, unit.framework):
                     return False
     if assigned:
         # a temporary read after the loop keeps the last turn's value: the order shows
@@ -189,7 +189,7 @@ def _independent_call(call: ast.Call, unit: WorkflowUnit, walker: Walker, scope:
             return True
         if func.attr in _ORDERED_METHODS:
             return False
-    if is_durable(call, unit.framework, unit.ctx_name, scope) or is_framework_call(call, scope):
+    if is_durable(call, unit.framework, unit.ctx_name, scope) or is_framework_call(call, scope, unit.framework):
         return False
     found = walker.callee(call, scope)
     if found is not None:
