@@ -193,7 +193,7 @@ def test_bad_input_with_fix_writes_nothing(tmp_path):
 # -- 3. real code: installed packages and the five SDKs --------------------------------------
 
 SDKS = ("temporalio", "dapr", "durabletask", "azure/durable_functions", "dbos")
-LIBRARIES = ("libcst", "astroid", "click", "_pytest", "hypothesis", "pygls", "flake8", "jsonschema")
+LIBRARIES = ("libcst", "arrow", "click", "_pytest", "hypothesis", "pygls", "flake8", "jsonschema")
 
 
 def _installed(name):
