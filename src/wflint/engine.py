@@ -15,6 +15,7 @@ import multiprocessing
 import os
 import re
 import sys
+from collections import Counter
 from dataclasses import dataclass, field
 
 from wflint.analysis.discovery import discover, enabled_frameworks
@@ -342,11 +343,15 @@ class Checker:
             if not fixes:
                 break
             new_source, applied = apply_fixes(source, fixes)
-            rechecked = self._diagnose(new_source, path) if applied and new_source != source else None
-            if applied and new_source != source and (
-                    rechecked is None or self._rejects(source, new_source, path, current, rechecked, applied)):
-                # some fix breaks the code: keep, one by one, those that do not
-                new_source, applied, rechecked = self._apply_one_by_one(source, fixes, path, current)
+            rechecked = None
+            if applied and new_source != source:
+                accepted = self._accepted(source, new_source, path, current, applied, mode)
+                if accepted is None:
+                    # some fix breaks the code: keep, one by one, those that do not
+                    new_source, applied, rechecked = self._apply_one_by_one(source, fixes, path,
+                                                                            current, mode)
+                else:
+                    new_source, rechecked = accepted
             if not applied or rechecked is None or new_source == source:
                 break
             fixed.extend(_fixed_by(current, applied))
@@ -356,19 +361,48 @@ class Checker:
         outcome.fixed_source = source
         return outcome
 
-    def _apply_one_by_one(self, source: str, fixes: list, path: str, current: list[Diagnostic]):
+    def _apply_one_by_one(self, source: str, fixes: list, path: str, current: list[Diagnostic],
+                          mode: FixMode):
         from wflint.fixes.apply import apply_fixes
 
         for fix in sorted(fixes, key=lambda f: (f.anchor, f.span(), f.title)):
             candidate, applied = apply_fixes(source, [fix])
             if not applied or candidate == source:
                 continue
-            result = self._diagnose(candidate, path)
-            if result is None or self._rejects(source, candidate, path, current, result, applied):
+            accepted = self._accepted(source, candidate, path, current, applied, mode)
+            if accepted is None:
                 continue  # never hand back code that does not compile, or that is worse
             # positions of the remaining fixes moved: re-derive them on the next round
-            return candidate, applied, result
+            return accepted[0], applied, accepted[1]
         return source, [], None
+
+    def _accepted(self, before: str, after: str, path: str, current: list[Diagnostic],
+                  applied: list, mode: FixMode) -> tuple[str, list[Diagnostic]] | None:
+        """The fixed text and its findings, or None when it cannot be handed back.
+
+        A fix can turn code that was fine into a finding: output that ran only in the final
+        episode repeats once a durable timer follows it. Such a finding is taken along when
+        its own fix applies in this mode and the text fixed both ways passes every check."""
+        from wflint.fixes.apply import apply_fixes
+
+        rechecked = self._diagnose(after, path)
+        if rechecked is None:
+            return None
+        if not self._rejects(before, after, path, current, rechecked, applied):
+            return after, rechecked
+        had = Counter(d.code for d in current)
+        grown = {code for code, count in Counter(d.code for d in rechecked).items() if count > had[code]}
+        follow = [d.fix for d in rechecked if d.code in grown and d.fix is not None and d.fix.edits
+                  and d.fix.applicability.allowed(mode.unsafe)]
+        if not follow:
+            return None
+        settled, taken = apply_fixes(after, follow)
+        if not taken or settled == after:
+            return None
+        result = self._diagnose(settled, path)
+        if result is None or self._rejects(before, settled, path, current, result, applied):
+            return None
+        return settled, result
 
     @staticmethod
     def _rejects(before: str, after: str, path: str, current: list[Diagnostic],
