@@ -97,7 +97,7 @@ CATALOG: tuple[CodeEntry, ...] = (
               "Calls an activity function directly instead of through the framework.",
               "framework.direct_activity_call:DirectActivityCall"),
     CodeEntry("WFL903", "async-workflow", ERROR,
-              "Declares an async workflow in a framework that only runs generators.",
+              "Declares an async workflow in a framework that cannot run one.",
               "framework.async_workflow:AsyncWorkflow"),
     CodeEntry("WFL904", "replay-branch", ERROR,
               "Runs a durable call under a branch on the replay flag.",

@@ -218,9 +218,14 @@ class Episodes:
     """Whether a workflow function can still suspend after a statement.
 
     ``style`` is the framework's: a generator workflow suspends at ``yield``, an async one at
-    ``await`` (and ``async for`` / ``async with``)."""
+    ``await`` (and ``async for`` / ``async with``). Where a command blocks instead, its call on
+    the context ``ctx`` (one of ``methods``) is where the function may stop and later run again
+    from the start."""
 
-    def __init__(self, function: ast.FunctionDef | ast.AsyncFunctionDef, style: str) -> None:
+    def __init__(self, function: ast.FunctionDef | ast.AsyncFunctionDef, style: str,
+                 ctx: str | None = None, methods: frozenset[str] = frozenset()) -> None:
+        self._ctx = ctx
+        self._methods = methods
         self.function = function
         kinds: tuple[type, ...] = ()
         if style in ("generator", "any"):
@@ -258,13 +263,20 @@ class Episodes:
             stack = [node]
             while stack:
                 current = stack.pop()
-                if isinstance(current, self._kinds):
+                if isinstance(current, self._kinds) or self._blocking_command(current):
                     found = True
                     break
                 stack.extend(child for child in ast.iter_child_nodes(current)
                              if not isinstance(child, _NESTED))
             self._suspends[key] = found
         return found
+
+    def _blocking_command(self, node: ast.AST) -> bool:
+        if not self._methods or not isinstance(node, ast.Call):
+            return False
+        func = node.func
+        return isinstance(func, ast.Attribute) and func.attr in self._methods and \
+            isinstance(func.value, ast.Name) and func.value.id == self._ctx
 
     def final(self, stmt: ast.stmt, node: ast.AST | None = None) -> bool:
         """``stmt`` runs only in the final episode: no path from it suspends again before the

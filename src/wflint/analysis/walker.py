@@ -201,7 +201,10 @@ class Walker:
         """Where the unit can still suspend (computed once per unit)."""
         found = self._episodes.get(id(unit.node))
         if found is None:
-            found = self._episodes[id(unit.node)] = Episodes(unit.node, unit.framework.style)
+            framework = unit.framework
+            methods = framework.command_methods if framework.commands_block else frozenset()
+            found = self._episodes[id(unit.node)] = Episodes(unit.node, framework.style,
+                                                             unit.ctx_name, methods)
         return found
 
     def final_episode(self, unit: WorkflowUnit, statement: ast.stmt | None,

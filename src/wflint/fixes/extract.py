@@ -73,6 +73,12 @@ _ADAPTERS = {
         "pathlib.Path().expanduser")},
     "datetime.datetime.fromtimestamp": ("{}.isoformat()", "{datetime}.fromisoformat({})"),
     "datetime.date.fromtimestamp": ("{}.isoformat()", "{date}.fromisoformat({})"),
+    # arrow's and pendulum's own types cross as ISO text and are parsed back into them
+    **{f"arrow.{fn}": ("{}.isoformat()", "{arrow}.get({})") for fn in ("utcnow", "now")},
+    **{f"arrow.Arrow.{fn}": ("{}.isoformat()", "{arrow}.get({})") for fn in ("utcnow", "now")},
+    **{f"pendulum.{fn}": ("{}.isoformat()", "{pendulum}.parse({})")
+       for fn in ("now", "today", "yesterday", "tomorrow")},
+    **{f"pendulum.DateTime.{fn}": ("{}.isoformat()", "{pendulum}.parse({})") for fn in ("now", "today")},
 }
 #: the workflow clocks that give a datetime (``ctx.current_utc_datetime``, ``workflow.now()``)
 _DATETIME_CLOCKS = frozenset(fw.datetime_clock for fw in FRAMEWORKS.values() if fw.datetime_clock)
@@ -99,7 +105,7 @@ _MOVE_WHOLE = ("it returns a live object", "it returns a client or response obje
                "its result is used as a context manager", "it uses the local object",
                "its result is awaited")
 #: an environment value an activity returns is recorded in the workflow's history
-_HISTORY_NOTE = ("the value the activity returns is written into the workflow's history: "
+_HISTORY_NOTE = ("the value the {noun} returns is written into the workflow's history: "
                  "do not move a secret this way")
 
 
@@ -284,8 +290,9 @@ def extract_fix(site: FixSite, code: str, matched: str | None, *,
     if site.in_fstring and any(ch in plan.call for ch in "'\"\\{}"):
         return display_only(title, "the call is inside an f-string: move it to a variable first")
     anchor = _top_level_statement(site)
-    edits = [Edit(INSERT_BEFORE, *site.char_range(anchor), "\n\n" + plan.definition),
-             Edit(REPLACE, *site.char_range(expr), plan.call)]
+    edits = [Edit(REPLACE, *site.char_range(expr), plan.call)]
+    if plan.definition:  # a step run inline (a lambda) defines nothing
+        edits.insert(0, Edit(INSERT_BEFORE, *site.char_range(anchor), "\n\n" + plan.definition))
     if plan.registration:
         statement = _statement_of(site, site.unit.registration)
         if statement is None:
@@ -295,7 +302,7 @@ def extract_fix(site: FixSite, code: str, matched: str | None, *,
         target, text = plan.extra
         edits.append(Edit(REPLACE, *site.char_range(target), text))
     if code == "WFL401":
-        plan.note = "; ".join(filter(None, [plan.note, _HISTORY_NOTE]))
+        plan.note = "; ".join(filter(None, [plan.note, _HISTORY_NOTE.format(noun=fw.activity_noun)]))
     note = VERSION_GATE_NOTE + (f"; {plan.note}" if plan.note else "")
     return Fix(Applicability.UNSAFE, f"{title} `{name}`", tuple(edits),
                tuple(dict.fromkeys([*imports, *plan.imports])), note)

@@ -25,6 +25,8 @@ class ActivityCall:
     #: parameters of an activity function before its input (a generator framework's activity
     #: context): a direct call passing only those passes no input
     leading: int = 0
+    #: what calling the activity directly does instead
+    effect: str = "it runs inline on every replay and its result is not recorded"
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,9 @@ class Framework:
     #: the parts of it that never do (clock, logger, info)
     api: tuple[str, ...] = ()
     api_without_commands: tuple[str, ...] = ()
+    #: a command call blocks and may stop the function, which later runs again from the start
+    #: (rather than handing a task to ``yield`` or ``await``)
+    commands_block: bool = False
     #: whether workflow code runs again on every replay, repeating its output (False: it runs
     #: again only when a crashed instance is recovered)
     replays_code: bool = True

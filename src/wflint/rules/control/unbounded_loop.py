@@ -78,7 +78,8 @@ class UnboundedLoop(Rule):
 
     ## Fix safety
     Display-only: running one iteration per instance with continue-as-new turns the loop's
-    state into the workflow's input, which needs a person's choice.
+    state into the workflow's input, which needs a person's choice; where the framework has no
+    continue-as-new, the fix is to bound the loop, and the bound is a person's choice too.
     """
 
     code = "WFL601"
@@ -103,8 +104,9 @@ class UnboundedLoop(Rule):
         if not unit.is_entry and unit.class_name and self._class_continues_as_new(unit, walker):
             return  # a loop of a helper or background method: the run's continue-as-new ends it
         alternative = walker.alternative(unit, self.code)
-        fix = display_only("Run one iteration per instance, then continue as new", alternative,
-                           suggestion=unit.framework.continue_as_new_example)
+        example = unit.framework.continue_as_new_example
+        title = "Run one iteration per instance, then continue as new" if example else "Bound the loop"
+        fix = display_only(title, alternative, suggestion=example)
         walker.report(self, loop, self.message.format(
             call=header, where=walker.where(unit), alternative=alternative), fix)
 

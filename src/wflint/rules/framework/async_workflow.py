@@ -54,8 +54,9 @@ class AsyncWorkflow(Rule):
     ```
 
     ## Fix safety
-    Display-only: turning an `async def` workflow into a generator changes every `await` in it
-    and needs a person's review.
+    Display-only: turning an `async def` workflow into a generator (or, where the framework calls
+    handlers synchronously and its commands block, into a plain function) changes every `await`
+    in it and needs a person's review.
     """
 
     code = "WFL903"
@@ -69,6 +70,7 @@ class AsyncWorkflow(Rule):
     def check_unit(self, unit: WorkflowUnit, walker: Walker) -> None:
         if unit.kind == "workflow" and isinstance(unit.node, ast.AsyncFunctionDef):
             alternative = walker.alternative(unit, self.code)
+            shape = "a generator" if unit.framework.style == "generator" else "a plain function"
             walker.report(self, unit.node, self.message.format(
                 where=walker.where(unit), effect=unit.framework.async_effect, alternative=alternative),
-                display_only("Rewrite the workflow as a generator", alternative))
+                display_only(f"Rewrite the workflow as {shape}", alternative))

@@ -3,6 +3,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
+from wflint.analysis.durable import is_durable
 from wflint.analysis.scope import Scope
 from wflint.analysis.walker import ACTIVITY
 from wflint.fixes.model import REPLACE, VERSION_GATE_NOTE, Applicability, Edit, Fix, display_only
@@ -55,14 +56,27 @@ class DirectActivityCall(Rule):
 
     code = "WFL902"
     fix_availability = "sometimes"
-    message = ("{call} calls the activity '{name}' directly in {where}: it runs inline on every "
-               "replay and its result is not recorded; use {instead}")
+    message = "{call} calls the activity '{name}' directly in {where}: {effect}; use {instead}"
 
     def applies_to_framework(self, framework: Framework) -> bool:
         return framework.activity_call is not None  # else activities are called directly
 
+    def __init__(self) -> None:
+        #: calls handed to a durable command as its argument (``context.step(reserve(x))``
+        #: builds the step the command runs), in the unit being walked
+        self._handed: set[int] = set()
+
+    def check_unit(self, unit: WorkflowUnit, walker: Walker) -> None:
+        self._handed.clear()
+
     def check_call(self, call: ast.Call, unit: WorkflowUnit, walker: Walker, scope: Scope,
                    guard: Guard) -> None:
+        if is_durable(call, unit.framework, unit.ctx_name, scope):
+            self._handed.update(id(a) for a in (*call.args, *(k.value for k in call.keywords))
+                                if isinstance(a, ast.Call))
+            return
+        if id(call) in self._handed:
+            return
         target = walker.target(call.func, scope)
         if target is None or target.kind != ACTIVITY:
             return
@@ -72,7 +86,8 @@ class DirectActivityCall(Rule):
         name = ast.unparse(call.func)
         instead = how.advice.format(ctx=ctx, name=name)
         walker.report(self, call, self.message.format(call=f"{name}()", name=name,
-                                                      where=walker.where(unit), instead=instead),
+                                                      where=walker.where(unit), effect=how.effect,
+                                                      instead=instead),
                       self._fix(call, unit, walker, scope, name, ctx))
 
     def _fix(self, call: ast.Call, unit: WorkflowUnit, walker: Walker, scope: Scope, name: str,
