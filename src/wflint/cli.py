@@ -15,6 +15,7 @@ import click
 
 from wflint import __version__
 from wflint.codes import BY_CODE, CATALOG, FILE_CODES
+from wflint.frameworks import SELECTABLE
 from wflint.output import FORMATS
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -69,7 +70,7 @@ def main() -> None:
 @click.option("--config", "config_file", type=click.Path(dir_okay=False),
               help="Use this configuration file instead of searching for one.")
 @click.option("--framework", multiple=True,
-              help="Only recognise workflows of these frameworks (dapr, durabletask, azure, temporal, dbos).")
+              help=f"Only recognise workflows of these frameworks ({', '.join(SELECTABLE)}).")
 @click.option("--exclude", multiple=True, help="Path patterns to exclude (replaces the configured 'exclude').")
 @click.option("--extend-exclude", multiple=True, help="Path patterns to exclude in addition.")
 @click.option("--force-exclude", is_flag=True, help="Apply the excludes to paths named on the command line too.")
