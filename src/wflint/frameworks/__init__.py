@@ -17,10 +17,10 @@ __all__ = ["CONFIGURED", "FRAMEWORKS", "GENERATOR_FRAMEWORKS", "SELECTABLE", "Fr
 
 
 def _load() -> dict[str, Framework]:
-    from wflint.frameworks import azure, dapr, dbos, durabletask, generic, temporal
+    from wflint.frameworks import aws, azure, dapr, dbos, durabletask, generic, temporal
 
     frameworks = (dapr.FRAMEWORK, durabletask.FRAMEWORK, azure.FRAMEWORK, temporal.FRAMEWORK,
-                  dbos.FRAMEWORK, generic.FRAMEWORK)
+                  dbos.FRAMEWORK, aws.FRAMEWORK, generic.FRAMEWORK)
     return {fw.name: fw for fw in frameworks}
 
 
