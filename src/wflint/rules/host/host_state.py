@@ -32,7 +32,7 @@ class HostState(Rule):
     thread (`threading.current_thread()`, `get_ident()`, ...), and everything that
     depends on the host's time zone: `time.localtime(ts)`, `time.mktime()`, `time.tzset()`,
     `datetime.fromtimestamp(ts)` and `.astimezone()` without a time zone,
-    `zoneinfo.ZoneInfo.clear_cache/from_file/reset_tzpath`.
+    `zoneinfo.ZoneInfo.clear_cache/from_file/reset_tzpath` and `zoneinfo.reset_tzpath()`.
 
     ## Why is this bad?
     A replay can run on another worker, with another host name, process id, working
@@ -97,6 +97,7 @@ class HostState(Rule):
         "datetime.datetime.fromtimestamp": _fromtimestamp_without_tz,
         "datetime.date.fromtimestamp": None,
         **names("zoneinfo.ZoneInfo", ("clear_cache", "from_file", "reset_tzpath")),
+        "zoneinfo.reset_tzpath": None,
         "dateutil.tz.tzlocal": None,
         "uuid.getnode": None,
         # which thread of which process runs the code: reading it starts nothing (not WFL701)

@@ -21,6 +21,12 @@ _OS_PATH_FS = ("exists", "lexists", "isfile", "isdir", "islink", "ismount", "isj
                "getsize", "getmtime", "getatime", "getctime", "samefile", "realpath")
 
 
+#: the TarFile and ZipFile methods that touch files other than the archive (whose opening is
+#: reported, and which may live in memory): extracting to disk, adding files from it
+_TAR_IO = ("extractall", "extract", "add")
+_ZIP_IO = ("extractall", "extract", "write")
+
+
 class FileIO(Rule):
     """
     ## What it does
@@ -28,7 +34,9 @@ class FileIO(Rule):
     methods (`read_text`, `write_bytes`, `exists`, `iterdir`, `glob`, `mkdir`, `unlink`,
     `resolve`, `stat`, ...), `os` and `os.path` operations that touch the disk (`listdir`,
     `walk`, `remove`, `os.path.exists`, `getsize`, ...), `shutil`, `tempfile`, `glob`,
-    compressed and archive files (`gzip.open`, `tarfile.open`, `zipfile.ZipFile`), `dbm`,
+    compressed and archive files (`gzip.open`, `tarfile.open`, `zipfile.ZipFile`, and what an
+    archive held in a variable extracts to or adds from the disk: `tf.extractall()`,
+    `zf.write(path)`), `dbm`,
     `shelve`, `fileinput`, `filecmp`, `marshal.dump/load` and `mmap`.
 
     Pure path manipulation (`os.path.join`, `Path("a").name`, `Path.with_suffix`) is fine.
@@ -92,6 +100,11 @@ class FileIO(Rule):
         **names("lzma", ("open", "LZMAFile")),
         **names("tarfile", ("open", "TarFile")),
         **names("zipfile", ("ZipFile", "Path")),
+        # what an archive opened in a variable reads or writes (``tf = tarfile.open(p)`` then
+        # ``tf.extractall(dest)``)
+        **{f"tarfile.{ctor}().{method}": None for ctor in ("open", "TarFile")
+           for method in _TAR_IO},
+        **{f"zipfile.ZipFile().{method}": None for method in _ZIP_IO},
         **names("marshal", ("dump", "load")),
         **names("linecache", ("getline", "getlines", "updatecache", "checkcache")),
     }
