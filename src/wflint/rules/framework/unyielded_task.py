@@ -22,7 +22,9 @@ class UnyieldedTask(Rule):
     `wait_for_external_event`, and `when_all`/`when_any`/`task_all`/`task_any` as a bare
     statement in a generator workflow; in Temporal, a `workflow.execute_activity(...)`,
     `execute_child_workflow`, `start_child_workflow`, `sleep` or `wait_condition` coroutine that
-    is never awaited.
+    is never awaited. An entry point that returns such a task (`return context.task_all(tasks)`
+    in an orchestrator that never yields) is flagged too: the engine takes the task object as
+    the output. A helper that returns a task to a caller that yields it is fine.
 
     ## Why is this bad?
     The workflow does not wait for the task: a timer does not delay anything, an activity's
@@ -62,6 +64,8 @@ class UnyieldedTask(Rule):
     code = "WFL901"
     fix_availability = "sometimes"
     message = "{call} creates a durable task that {where} never {verb}; {verb_cmd} it"
+    returned_message = ("{call} creates a durable task that {where} returns without {verb} it: the "
+                        "engine gets the task object as the output and its work is never awaited")
 
     def applies_to_framework(self, framework: Framework) -> bool:
         # commands are tasks to yield or coroutines to await
@@ -69,6 +73,9 @@ class UnyieldedTask(Rule):
 
     def check_statement(self, stmt: ast.stmt, unit: WorkflowUnit, walker: Walker, scope: Scope,
                         guard: Guard) -> None:
+        if isinstance(stmt, ast.Return) and isinstance(stmt.value, ast.Call):
+            self._returned(stmt.value, unit, walker, scope)
+            return
         if not isinstance(stmt, ast.Expr) or not isinstance(stmt.value, ast.Call):
             return
         call = stmt.value
@@ -92,3 +99,28 @@ class UnyieldedTask(Rule):
         verbs = ("awaits", "await") if temporal else ("yields", "yield")
         walker.report(self, call, self.message.format(call=text, where=walker.where(unit),
                                                       verb=verbs[0], verb_cmd=verbs[1]), fix)
+
+    def _returned(self, call: ast.Call, unit: WorkflowUnit, walker: Walker, scope: Scope) -> None:
+        """``return context.task_all(tasks)`` in an orchestrator: the engine gets the task object
+        as the workflow's output and never runs it (a helper returning a task to a caller that
+        yields it is fine, so only entry points count)."""
+        if not unit.is_entry:
+            return
+        asynchronous = unit.framework.style == "async"
+        if asynchronous:
+            if qualname(call.func, scope) not in unit.framework.coroutines:
+                return
+        elif not is_context_task(call, unit.framework, unit.ctx_name, scope):
+            return
+        site = walker.site(call, unit, scope)
+        if not site.directly_in_workflow:
+            return
+        keyword = "await" if asynchronous else "yield"
+        if asynchronous and not site.is_async:
+            fix = display_only(f"Return the {keyword}ed result", "await needs an async def workflow")
+        else:
+            fix = Fix(Applicability.UNSAFE, f"Return the {keyword}ed result",
+                      (Edit(REPLACE, *site.char_range(call), f"({keyword} {site.text(call)})"),),
+                      note="the workflow now waits for the task and returns its result")
+        walker.report(self, call, self.returned_message.format(
+            call=f"{ast.unparse(call.func)}()", where=walker.where(unit), verb=f"{keyword}ing"), fix)
