@@ -224,7 +224,7 @@ def test_workflow_sdks_report_only_inside_workflow_code(tmp_path):
     assert result.returncode in (0, 1), err
     for d in json.loads(out):
         assert d["code"] not in ("WFL001", "WFL002"), d
-        name = re.search(r"(?:in|of) workflow '([^']+)'", d["message"]).group(1).rsplit(".", 1)[-1]
+        name = re.search(r"(?:helper|workflow) '([^']+)'", d["message"]).group(1).rsplit(".", 1)[-1]
         tree = ast.parse(Path(d["filename"]).read_bytes())
         spans = [(f.lineno, f.end_lineno) for f in ast.walk(tree)
                  if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef)) and f.name == name]

@@ -38,6 +38,8 @@ class WorkflowUnit:
     registration: ast.Call | None = None
     #: registered by another module of the project, or started as a (child) workflow
     external: bool = False
+    #: how an undeclared orchestrator was recognised by its shape (``yield ctx.call_activity(...)``)
+    recognised: str = ""
 
     @property
     def is_entry(self) -> bool:
@@ -64,10 +66,7 @@ class Discovery:
         return None
 
 
-def enabled_frameworks(module: ModuleInfo, allowed: tuple[str, ...] | None,
-                       workflow_decorators: tuple[str, ...]) -> tuple[Framework, ...]:
-    """The frameworks a module imports (limited to ``allowed`` when configured)."""
-    imported = module.imported
+def _imported_frameworks(imported: set[str], allowed: tuple[str, ...] | None) -> list[Framework]:
     found = []
     for fw in FRAMEWORKS.values():
         if fw.configured:
@@ -77,6 +76,16 @@ def enabled_frameworks(module: ModuleInfo, allowed: tuple[str, ...] | None,
         if any(name == m or name.startswith(m + ".") or m.startswith(name + ".")
                for name in imported for m in fw.modules):
             found.append(fw)
+    return found
+
+
+def enabled_frameworks(module: ModuleInfo, allowed: tuple[str, ...] | None,
+                       workflow_decorators: tuple[str, ...]) -> tuple[Framework, ...]:
+    """The frameworks a module imports (limited to ``allowed`` when configured), at module level
+    or, when it imports none there, inside a function (``from dapr.ext.workflow import ...``
+    in the function that sets the runtime up)."""
+    found = _imported_frameworks(module.imported, allowed) or \
+        _imported_frameworks(module.imported_anywhere, allowed)
     if workflow_decorators:
         found.append(CONFIGURED)
     return tuple(found)
@@ -125,6 +134,9 @@ def discover(module: ModuleInfo, frameworks: tuple[Framework, ...],
             continue
         seen[id(unit.node)] = unit
         result.units.append(unit)
+    for unit in result.units:
+        if unit.decorator is not None or unit.registration is not None:
+            unit.recognised = ""  # declared after all: no need to say how it was recognised
     result.units.sort(key=lambda u: (u.node.lineno, u.node.col_offset))
     return result
 
@@ -154,6 +166,8 @@ class _Finder:
                                  if len(defs) == 1}
         self.module_classes = {name: defs[0] for name, defs in module.scope.classes.items()
                                if len(defs) == 1}
+        #: the names the module drives with ``yield from`` (computed on first use)
+        self.driven: set[str] | None = None
 
     # -- entry -------------------------------------------------------------------------
 
@@ -218,6 +232,50 @@ class _Finder:
                 self.activities.add(node)
             else:
                 self._add(node, fw, class_name, None, ctx_name=param)
+            return
+        shape = self._orchestrator_shape(node, class_name is not None)
+        if shape is not None:
+            fw, param, recognised = shape
+            self._add(node, fw, class_name, None, ctx_name=param)
+            self.units[-1].recognised = recognised
+            return
+        # a plain function (a test, a factory) may declare workflows of its own; the functions
+        # nested in a workflow or an activity are part of it instead
+        for inner in _definitions(node.body):
+            if isinstance(inner, ast.ClassDef):
+                self._class(inner)
+            else:
+                self._function(inner, None)
+
+    def _orchestrator_shape(self, node: FunctionNode, is_method: bool
+                            ) -> tuple[Framework, str, str] | None:
+        """A generator that yields durable commands of its first parameter is an orchestrator,
+        however it is registered: (framework, the parameter, the yield that shows it). Private
+        functions and the generators the module drives with ``yield from`` are helpers."""
+        if isinstance(node, ast.AsyncFunctionDef) or node.name.startswith("_"):
+            return None
+        params = [*node.args.posonlyargs, *node.args.args]
+        if is_method and params and params[0].arg in ("self", "cls"):
+            params = params[1:]
+        candidates = [fw for fw in self.frameworks if fw.style == "generator" and fw.context_methods]
+        if not params or not candidates or not _is_generator(node):
+            return None
+        ctx = params[0].arg
+        for found in _own_nodes(node):
+            if not isinstance(found, ast.Yield) or not isinstance(found.value, ast.Call):
+                continue
+            func = found.value.func
+            if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)
+                    and func.value.id == ctx):
+                continue
+            for fw in candidates:
+                if func.attr in fw.context_methods:
+                    if self.driven is None:
+                        self.driven = _driven_names(self.module)
+                    if node.name in self.driven:
+                        return None
+                    return fw, ctx, f"yield {ctx}.{func.attr}(...)"
+        return None
 
     def _annotated_framework(self, node: FunctionNode, is_method: bool
                              ) -> tuple[str, Framework, str] | None:
@@ -363,6 +421,17 @@ class _Finder:
                     fn = self._function_arg(element)
                     if fn is not None:
                         self.activities.add(fn)
+
+
+def _own_nodes(function: FunctionNode):
+    """The nodes of a function's body, without those of nested functions, lambdas and classes."""
+    stack: list[ast.AST] = list(function.body)
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(child for child in ast.iter_child_nodes(current)
+                     if not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda,
+                                               ast.ClassDef)))
 
 
 def _is_generator(function: FunctionNode) -> bool:

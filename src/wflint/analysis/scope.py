@@ -143,6 +143,7 @@ class ModuleInfo:
         self._names: set[str] | None = None
         self._calls: list[ast.Call] = []
         self._defs: dict[str, list] = {}
+        self._all_imports: set[str] = set()
         #: nested functions and lambdas run on another thread (see analysis.offload)
         self.offloaded: frozenset[int] | None = None
         self.scope = Scope(tree, None, self)
@@ -177,6 +178,7 @@ class ModuleInfo:
             names: set[str] = set()
             calls: list[ast.Call] = []
             defs: dict[str, list] = {}
+            imports: set[str] = set()
             stack: list[ast.AST] = [self.tree]
             call, name, alias = ast.Call, ast.Name, ast.alias
             function_types = (ast.FunctionDef, ast.AsyncFunctionDef)
@@ -194,6 +196,10 @@ class ModuleInfo:
                     names.add(node.name)
                 elif kind is alias:
                     names.add(node.asname or node.name.partition(".")[0])
+                elif kind is ast.Import:
+                    imports.update(a.name for a in node.names)
+                elif kind is ast.ImportFrom and not node.level and node.module:
+                    imports.update(f"{node.module}.{a.name}" for a in node.names)
                 for field in node._fields:
                     value = getattr(node, field, None)
                     if type(value) is list:
@@ -204,7 +210,14 @@ class ModuleInfo:
             self._names = names
             self._calls = calls
             self._defs = defs
+            self._all_imports = imports
         return self._names, self._calls, self._defs
+
+    @property
+    def imported_anywhere(self) -> set[str]:
+        """Every qualified name imported in the module, inside functions too."""
+        self._index()
+        return self._all_imports
 
     @property
     def imported(self) -> set[str]:

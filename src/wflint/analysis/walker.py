@@ -14,6 +14,7 @@ import ast
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, NamedTuple
 
+from wflint.analysis.agents import agent_code, runner_sdk
 from wflint.analysis.construction import SUMMARY_KEY, class_at, construction, is_construction
 from wflint.analysis.discovery import Discovery, FunctionNode, WorkflowUnit
 from wflint.analysis.durable import STATE_WAITS, is_durable, is_framework_call
@@ -168,6 +169,7 @@ class Walker:
         self.flags: ReplayFlags = project.replay_flags if project is not None else ReplayFlags()
         self._outside: dict[tuple[int, int, int], frozenset[str]] = {}
         self._episodes: dict[int, Episodes] = {}
+        self._helper_callers: dict[int, list[str]] = {}
         self._commands: dict[tuple, bool] = {}
         self._commands_active: set[tuple] = set()
         self._calls: dict[tuple, list[ast.Call]] = {}
@@ -191,7 +193,28 @@ class Walker:
                                               message, node, fix))
 
     def where(self, unit: WorkflowUnit) -> str:
+        if unit.recognised:  # declared nowhere wflint can see: say why it is taken for one
+            return f"workflow '{unit.display}' (an orchestrator by its `{unit.recognised}`)"
+        if unit.kind == "workflow" and not unit.is_entry:
+            callers = self._callers(unit)
+            if callers:  # a helper that takes the context: name the workflows it serves
+                return f"helper '{unit.display}' of workflow " + ", ".join(f"'{c}'" for c in callers)
         return f"workflow '{unit.display}'"
+
+    def _callers(self, helper: WorkflowUnit) -> list[str]:
+        """The entry points of the module that call ``helper`` (``yield from upgrade(ctx)``)."""
+        found = self._helper_callers.get(id(helper.node))
+        if found is None:
+            name = helper.node.name
+            found = [unit.display for unit in self.discovery.units
+                     if unit.is_entry and unit.node is not helper.node and any(
+                         isinstance(node, ast.Call) and (
+                             isinstance(node.func, ast.Name) and node.func.id == name or
+                             isinstance(node.func, ast.Attribute) and node.func.attr == name
+                             and isinstance(node.func.value, ast.Name) and node.func.value.id == "self")
+                         for node in ast.walk(unit.node))]
+            self._helper_callers[id(helper.node)] = found
+        return found
 
     def alternative(self, unit: WorkflowUnit, code: str, name: str | None = None) -> str:
         ctx = unit.ctx_name or unit.framework.default_context_name
@@ -442,10 +465,16 @@ class Walker:
                     self._helper_call(target.module, target.function, node, frame, scope, guard)
                 elif target is None:
                     built = class_at(node.func, scope, name, self.project)
+                    sdk = runner_sdk(name) if built is None else None
                     if built is not None:
                         for module, function in construction(*built, node, self.project,
                                                              self._constructions):
                             self._helper_call(module, function, node, frame, scope, guard)
+                    elif sdk is not None:  # an agent loop: its tools and hooks run right here
+                        for module, function, role in agent_code(sdk, node, scope, self.project,
+                                                                 self._agent_function):
+                            self._helper_call(module, function, node, frame, scope, guard,
+                                              (role, sdk.advice_for(frame.framework.name)))
         self._expr(node.func, frame, scope, guard)
         for arg in node.args:
             self._expr(arg, frame, scope, guard)
@@ -496,6 +525,7 @@ class Walker:
                 return  # runs on the first execution only, and its value stays there
             where = f"{frame.module.path}:{guard.line}" if frame.collect is not None else f"line {guard.line}"
             note = f"its value outlives the replay guard at {where}"
+        note = "; ".join(filter(None, [rule.note_for(match.qualname), note]))
         if frame.collect is not None:
             if rule.follows_helpers:
                 frame.collect.append(Hazard(rule, match.qualname, text, node.lineno, node.col_offset,
@@ -671,9 +701,21 @@ class Walker:
                     tokens[keyword.arg] = said
         return tokens
 
+    def _agent_function(self, expr: ast.expr, scope: Scope
+                        ) -> tuple[ModuleInfo, FunctionNode, bool] | None:
+        """The project function an agent's field names, and whether it is an activity/step."""
+        found = self.target(expr, scope)
+        if found is None or found.kind == WORKFLOW:
+            return None
+        return found.module, found.function, found.kind == ACTIVITY
+
     def _helper_call(self, module: ModuleInfo, helper: FunctionNode, call: ast.Call,
-                     frame: _Frame, scope: Scope, guard: Guard) -> None:
-        tokens = self._tokens(call, helper, frame, scope)
+                     frame: _Frame, scope: Scope, guard: Guard,
+                     run_by: tuple[str, str] | None = None) -> None:
+        """Report (or collect) the hazards of ``helper`` at ``call``. ``run_by``: the helper is
+        not called with these arguments but run by an agent loop, in this role (a tool, a
+        hook), with this advice."""
+        tokens = self._tokens(call, helper, frame, scope) if run_by is None else {}
         hazards = self._summary(module, helper, frame, tokens)
         if not hazards:
             return
@@ -693,7 +735,7 @@ class Walker:
                     if call_goes == NOWHERE:
                         continue  # the helper's result stays inside the guarded region
                 note = f"under the replay guard at line {guard.line}, but its value outlives it"
-            chain = (helper.name, *hazard.chain)
+            chain = (helper.name if run_by is None else f"{run_by[0]} {helper.name}", *hazard.chain)
             if frame.collect is not None:
                 kind = hazard.kind
                 if kind == RETURNED:
@@ -721,7 +763,15 @@ class Walker:
                 where += f" ({note})"
             message = rule.message.format(call=hazard.text, where=where,
                                           alternative=self.alternative(unit, rule.code, hazard.qualname))
-            fix = self._helper_fix(unit, module, helper, call, frame, scope, guard, hazards, rule.code)
+            if run_by is not None:
+                reason = "the agent loop runs it inside the workflow"
+                if rule.code not in FINAL_EPISODE_CODES:  # output only needs the message's logger
+                    reason += f": {run_by[1]}"
+                fix = display_only(f"Move {hazard.text} out of the agent's {run_by[0]} {helper.name}()",
+                                   reason)
+            else:
+                fix = self._helper_fix(unit, module, helper, call, frame, scope, guard, hazards,
+                                       rule.code)
             if fix is None:
                 fix = display_only(f"Move {hazard.text} out of {helper.name}() (or pass its value in)",
                                    f"the hazard is inside the helper at {hazard.origin_path}:{hazard.origin_line}")

@@ -64,6 +64,10 @@ class Rule:
     def applies_to(self, unit: WorkflowUnit) -> bool:
         return self.applies_to_framework(unit.framework)
 
+    def note_for(self, qualname: str) -> str:
+        """What the message adds about this particular call ("" for nothing)."""
+        return ""
+
     def shape(self, site: FixSite) -> str:
         """A refinement of the hazard that selects the fix (``utc``, ``local``, ``str`` ...)."""
         return ""

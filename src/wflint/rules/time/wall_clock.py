@@ -3,15 +3,20 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import ast
+import re
+from dataclasses import replace
 
 from wflint.analysis.scope import qualname
-from wflint.fixes.model import Fix
+from wflint.fixes.model import Applicability, Fix, display_only
 from wflint.rules.base import Rule, names, no_args, one_arg
 
 if TYPE_CHECKING:
     from wflint.analysis.discovery import WorkflowUnit
     from wflint.fixes.site import FixSite
 
+#: what ``datetime.datetime`` has and the ``datetime`` module lacks
+_MODULE_SLIPS = ("now", "utcnow", "today")
+_SLIP = re.compile(r"(?<![\w.])datetime\.(?:now|utcnow|today)\b")
 #: expressions that stand for UTC
 UTC = frozenset({"datetime.timezone.utc", "datetime.UTC", "pytz.utc", "pytz.UTC", "dateutil.tz.UTC",
                  "dateutil.tz.tzutc()"})
@@ -23,7 +28,9 @@ class WallClock(Rule):
     Flags reads of the wall clock in workflow code: `datetime.now()`, `datetime.utcnow()`,
     `datetime.today()`, `date.today()`, `time.time()` and the other `time` clocks,
     `time.localtime()`/`gmtime()`/`ctime()`/`asctime()` without an argument,
-    `time.strftime(fmt)` without a time tuple, `pendulum.now()` and `arrow.now()`.
+    `time.strftime(fmt)` without a time tuple, `pendulum.now()` and `arrow.now()`. After
+    `import datetime`, `datetime.now()` meant the wall clock too, and also raises
+    `AttributeError` (the module has no `now`): the message says both.
 
     ## Why is this bad?
     A workflow is recovered by replaying its code against recorded history. The clock returns
@@ -81,7 +88,9 @@ class WallClock(Rule):
     DBOS rewrite (`DBOS.run_step` records a new step). Display-only: monotonic clocks in Dapr,
     durabletask and Azure (a duration inside one episode is always zero), and where the
     context is not in scope. `pendulum.yesterday()` / `tomorrow()` and the class methods
-    (`Arrow.now()`, `DateTime.now()`) have no rewrite.
+    (`Arrow.now()`, `DateTime.now()`) have no rewrite. `datetime.now()` on the module gets the
+    rewrite of `datetime.datetime.now()`, always unsafe: the call raised `AttributeError`
+    before.
     """
 
     code = "WFL101"
@@ -100,7 +109,15 @@ class WallClock(Rule):
         **names("arrow", ("now", "utcnow")),
         **names("arrow.Arrow", ("now", "utcnow")),
         **names("pandas.Timestamp", ("now", "utcnow", "today")),
+        # ``import datetime`` then ``datetime.now()``: the module has no such function
+        **names("datetime", _MODULE_SLIPS),
     }
+
+    def note_for(self, qualname: str) -> str:
+        if qualname.rpartition(".")[0] == "datetime":
+            return (f"'datetime' is the module here, which has no {qualname.rpartition('.')[2]}(): "
+                    "the call also raises AttributeError")
+        return ""
 
     def shape(self, site: FixSite) -> str:
         """``local`` (no time zone), ``utc``, or ``tz`` (another zone) for ``datetime.now()``."""
@@ -113,8 +130,23 @@ class WallClock(Rule):
         return "utc" if qualname(zone, site.scope) in UTC else "tz"
 
     def fix(self, site: FixSite, name: str | None, **values: str) -> Fix | None:
+        if name is not None and name.rpartition(".")[0] == "datetime":
+            return self._slip_fix(site, name, **values)
         zone = _zone_argument(site.node) if isinstance(site.node, ast.Call) else None
         return super().fix(site, name, tz=site.text(zone) if zone is not None else "")
+
+    def _slip_fix(self, site: FixSite, name: str, **values: str) -> Fix | None:
+        """``datetime.now()`` on the module: the fix of ``datetime.datetime.now()``, never safe
+        (the call raised AttributeError before), and only when its text no longer calls the
+        module's missing function."""
+        meant = f"datetime.datetime.{name.rpartition('.')[2]}"
+        fix = self.fix(site, meant, **values)
+        if fix is None or not fix.edits:
+            return fix
+        if any(_SLIP.search(edit.content) for edit in fix.edits):
+            return display_only(fix.title, "the rewrite would call the module's missing function again")
+        note = "the call raised AttributeError as written; " + (fix.note or "it now reads the workflow clock")
+        return replace(fix, applicability=Applicability.UNSAFE, note=note)
 
     def applies_to(self, unit: WorkflowUnit) -> bool:
         # queries and update validators never run on replay: reading the clock there is fine
