@@ -11,6 +11,7 @@ something else would make them look like one.
 from __future__ import annotations
 
 import ast
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -168,6 +169,8 @@ class _Finder:
                                if len(defs) == 1}
         #: the names the module drives with ``yield from`` (computed on first use)
         self.driven: set[str] | None = None
+        #: the numbers of the lines that mention ``yield`` (computed on first use)
+        self.yield_lines: list[int] | None = None
 
     # -- entry -------------------------------------------------------------------------
 
@@ -258,7 +261,7 @@ class _Finder:
         if is_method and params and params[0].arg in ("self", "cls"):
             params = params[1:]
         candidates = [fw for fw in self.frameworks if fw.style == "generator" and fw.context_methods]
-        if not params or not candidates or not _is_generator(node):
+        if not params or not candidates or not self._yields_between(node.lineno, node.end_lineno):
             return None
         ctx = params[0].arg
         for found in _own_nodes(node):
@@ -276,6 +279,14 @@ class _Finder:
                         return None
                     return fw, ctx, f"yield {ctx}.{func.attr}(...)"
         return None
+
+    def _yields_between(self, first: int, last: int | None) -> bool:
+        """Whether a line of the range mentions ``yield`` (a cheap test before any walk)."""
+        if self.yield_lines is None:
+            self.yield_lines = [number for number, text in enumerate(self.module.lines, start=1)
+                                if "yield" in text]
+        index = bisect.bisect_left(self.yield_lines, first)
+        return index < len(self.yield_lines) and self.yield_lines[index] <= (last or first)
 
     def _annotated_framework(self, node: FunctionNode, is_method: bool
                              ) -> tuple[str, Framework, str] | None:
