@@ -20,6 +20,7 @@ from dataclasses import fields
 from pathlib import Path
 
 from wflint import __version__
+from wflint.diagnostics import Diagnostic
 
 CACHE_DIR = ".wflint_cache"
 _TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
@@ -114,6 +115,24 @@ class Cache:
         self.entries[path] = entry
         self.dirty = True
 
+    # -- the entries' layout -------------------------------------------------------------------
+
+    def put_settled(self, path: str, file_stamp: list[int], data: bytes,
+                    diagnostics: list[Diagnostic]) -> None:
+        """A file settled without analysis (no workflow code, or unreadable/unparsable)."""
+        self.put(path, {"stamp": file_stamp, "sha": hashlib.sha256(data).hexdigest(), "kind": "settled",
+                        "diagnostics": [d.to_dict() for d in diagnostics]})
+
+    def put_analysed(self, path: str, file_stamp: list[int], sha: str | None,
+                     diagnostics: list[Diagnostic], deps: list[str], registered: list[str],
+                     registrations: list, activities: list) -> None:
+        """An analysed file: its findings, the project files they depend on (with their stamps
+        and hashes), and what it contributes to the project (registrations, activities)."""
+        self.put(path, {"stamp": file_stamp, "sha": sha, "kind": "analysed",
+                        "diagnostics": [d.to_dict() for d in diagnostics],
+                        "deps": [[p, stamp(p), digest(p)] for p in deps], "registered": registered,
+                        "registrations": registrations, "activities": activities})
+
     def save(self) -> None:
         if not self.dirty:
             return
@@ -140,3 +159,14 @@ def clean(root: Path) -> bool:
     shutil.rmtree(target, ignore_errors=True)
     return True
 
+
+def findings(entry: dict) -> list[Diagnostic] | None:
+    """An entry's findings, or None when the entry is damaged (it is then recomputed)."""
+    try:
+        return [Diagnostic.from_dict(d) for d in entry["diagnostics"]]
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+
+
+def is_settled(entry: dict) -> bool:
+    return entry.get("kind") == "settled"

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from wflint.analysis.discovery import discover, enabled_frameworks
 from wflint.analysis.project import ExternalRegistration, Project, project_roots, registers_or_invokes
-from wflint.cache import Cache, digest, stamp
+from wflint.cache import Cache, findings, is_settled, stamp
 from wflint.analysis.scope import ModuleInfo
 from wflint.analysis.walker import Walker
 from wflint.codes import BY_CODE
@@ -77,14 +77,6 @@ _FORK = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all
 _WORKER: tuple[Checker, FixMode | None] | None = None
 
 
-def _decoded(entry: dict) -> list[Diagnostic] | None:
-    """A cache entry's findings, or None when the entry is damaged (it is then recomputed)."""
-    try:
-        return [Diagnostic.from_dict(d) for d in entry["diagnostics"]]
-    except (KeyError, TypeError, ValueError, AttributeError):
-        return None
-
-
 def _check_in_worker(path: str) -> FileOutcome:
     assert _WORKER is not None
     checker, fix = _WORKER
@@ -119,9 +111,9 @@ class Checker:
         cache = self.cache
         for path in paths:
             entry = cache.get(path) if cache is not None else None
-            diagnostics = _decoded(entry) if entry is not None else None
+            diagnostics = findings(entry) if entry is not None else None
             if entry is not None and diagnostics is not None:
-                if entry.get("kind") == "settled":
+                if is_settled(entry):
                     self._settled[path] = FileOutcome(path, diagnostics)
                     continue
                 for name, framework in entry.get("registrations", []):
@@ -139,9 +131,7 @@ class Checker:
             if isinstance(early, FileOutcome):
                 self._settled[path] = early
                 if cache is not None and file_stamp is not None:
-                    cache.put(path, {"stamp": file_stamp, "sha": hashlib.sha256(data).hexdigest(),
-                                     "kind": "settled",
-                                     "diagnostics": [d.to_dict() for d in early.diagnostics]})
+                    cache.put_settled(path, file_stamp, data, early.diagnostics)
                 continue
             self._contents[path] = (data, early)
             if not registers_or_invokes(data):
@@ -192,12 +182,13 @@ class Checker:
     def _remember(self, path: str, outcome: FileOutcome) -> None:
         if outcome.error is not None or outcome.stamp is None or self.cache is None:
             return
-        deps = [[p, stamp(p), digest(p)] for p in outcome.deps]
         registrations, activities = self._contributed.get(path, ([], []))
-        self.cache.put(path, {"stamp": outcome.stamp, "sha": outcome.sha, "kind": "analysed",
-                              "diagnostics": [d.to_dict() for d in outcome.diagnostics],
-                              "deps": deps, "registered": self._registered_names(path),
-                              "registrations": registrations, "activities": activities})
+        self.cache.put_analysed(path, outcome.stamp, outcome.sha, outcome.diagnostics, outcome.deps,
+                                self._registered_names(path), registrations, activities)
+
+    def forget_project(self) -> None:
+        """Read helper modules afresh on the next check (an editor's files change on disk)."""
+        self.project = None
 
     def _new_project(self, paths: list[str]) -> Project:
         settings = self.settings
@@ -223,7 +214,7 @@ class Checker:
             return settled
         entry = self._cached.pop(path, None)
         if entry is not None and fix is None and entry.get("registered") == self._registered_names(path):
-            diagnostics = _decoded(entry)
+            diagnostics = findings(entry)
             if diagnostics is not None:
                 return FileOutcome(path, diagnostics)  # no stamp: nothing new to remember
         data, source = self._contents.pop(path, (None, None))

@@ -80,7 +80,7 @@ class WflintServer(LanguageServer):
             self.window_show_message(types.ShowMessageParams(
                 type=types.MessageType.Error, message=f"wflint: {error}"))
         else:
-            checker.project = None  # helper modules are re-read: they may have changed on disk
+            checker.forget_project()  # helper modules are re-read: they may have changed on disk
             outcome = checker.check_text(document.source, _display_path(path))
             if outcome.error is not None:
                 self.window_log_message(types.LogMessageParams(
@@ -179,7 +179,7 @@ class WflintServer(LanguageServer):
         checker, error = self.checker_for(document.path)
         if checker is None:
             return None
-        checker.project = None
+        checker.forget_project()
         outcome = checker.check_text(document.source, _display_path(document.path),
                                      FixMode(unsafe=False, write=False))
         if outcome.error is not None or not outcome.changed:
