@@ -13,6 +13,7 @@ def test_pre_commit_manifest():
     assert "language: python" in text
     assert "types_or: [python, pyi]" in text
     assert "require_serial: true" in text
+    assert "- id: wflint-compat" in text and "entry: wflint compat" in text
 
 
 def test_quick_start_has_exactly_two_commands_and_ci_runs_the_second():

@@ -215,6 +215,43 @@ def check(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ..
 
 
 @main.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--base", help="The version to compare with: a git revision or a directory "
+                             "(default: the merge base with the default branch).")
+@click.option("--output-format", type=click.Choice(FORMATS), default="flake8", show_default=True,
+              envvar="WFLINT_OUTPUT_FORMAT", help="How findings are printed.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings remain (errors still exit 2).")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False),
+              help="Use this configuration file instead of searching for one.")
+def compat(paths: tuple[str, ...], base: str | None, output_format: str, exit_zero: bool,
+           config_file: str | None) -> None:
+    """Find edits since BASE that break workflow instances already in flight (default paths:
+    the whole working tree)."""
+    from wflint.compat import CompatError, git_root, run
+    from wflint.config import ConfigError, settings_for
+    from wflint.output import TEXT_FORMATS, render
+
+    cwd = Path.cwd()
+    head_root = git_root(cwd) if base is None or not os.path.isdir(base) else None
+    head_root = head_root or cwd
+    try:
+        settings = settings_for(Path(paths[0]) if paths else cwd,
+                                Path(config_file) if config_file is not None else None)
+        relative = [os.path.relpath(os.path.abspath(p), head_root) for p in paths]
+        diagnostics = run(head_root, base, relative, settings)
+    except (CompatError, ConfigError, OSError) as exc:
+        _error(str(exc))
+        sys.exit(EXIT_ERROR)
+    text = render(diagnostics, output_format)
+    sys.stdout.write(text)
+    if output_format in TEXT_FORMATS:
+        count = len(diagnostics)
+        sys.stdout.write("No replay-incompatible changes.\n" if not count else
+                         f"Found {count} replay-incompatible change{'s' if count != 1 else ''}.\n")
+    sys.exit(EXIT_FINDINGS if diagnostics and not exit_zero else EXIT_CLEAN)
+
+
+@main.command()
 def lsp() -> None:
     """Run the language server on stdin/stdout (needs: pip install 'wflint[lsp]')."""
     try:

@@ -19,7 +19,9 @@ what a fix labelled safe must never cause.
 from __future__ import annotations
 
 import base64
+import contextlib
 import importlib
+import io
 import json
 import logging
 import os
@@ -122,6 +124,52 @@ def _replay_generator_history(executor, events, started: str, done: tuple[str, .
 
 def _action_field(action) -> str:
     return action.DESCRIPTOR.oneofs[0].name
+
+
+def durabletask_compat(base_path: str, head_path: str) -> None:
+    """Run BASE to completion, then replay HEAD against every prefix of its history an instance
+    in flight can have (each batch the worker received): does any replay fail?"""
+    from durabletask import worker
+    from durabletask.serialization import JsonDataConverter
+
+    history = base_path + ".history"
+    with contextlib.redirect_stdout(io.StringIO()):
+        durabletask_run(base_path, history)
+    events = _durabletask_events(history)
+    for name in [n for n in sys.modules if n == "order" or n.startswith("order.")]:
+        del sys.modules[name]
+    sys.path.pop(0)
+    head = load(head_path)
+    registry = worker._Registry()
+    head.register(registry)
+    events = [e for e in events if e.WhichOneof("eventType") not in ("orchestratorCompleted",)]
+    starts = [i for i, e in enumerate(events) if e.WhichOneof("eventType") == "orchestratorStarted"]
+    for index, start in enumerate(starts):
+        end = starts[index + 1] if index + 1 < len(starts) else len(events)
+        executor = worker._OrchestrationExecutor(registry, logging.getLogger("compat"), JsonDataConverter())
+        try:
+            result = executor.execute(INSTANCE, events[:start], events[start:end])
+        except Exception as exc:  # noqa: BLE001 - the executor refused the history
+            emit(breaks=True, error=f"{type(exc).__name__}: {exc}")
+            return
+        for action in result.actions:
+            if action.WhichOneof(_action_field(action)) == "completeOrchestration":
+                failure = action.completeOrchestration.failureDetails
+                if failure.errorType:
+                    emit(breaks=True, error=f"{failure.errorType}: {failure.errorMessage}")
+                    return
+    emit(breaks=False, error=None)
+
+
+def _durabletask_events(history_path: str) -> list:
+    from durabletask.internal import orchestrator_service_pb2 as pb
+
+    events = []
+    for text in json.loads(Path(history_path).read_text()):
+        event = pb.HistoryEvent()
+        event.ParseFromString(base64.b64decode(text))
+        events.append(event)
+    return events
 
 
 # -- Dapr: its orchestration executor, driven like a sidecar ---------------------------------------
@@ -432,5 +480,5 @@ def aws_replay(module_path: str, history_path: str) -> None:
 
 
 if __name__ == "__main__":
-    framework, mode, module_path, history_path = sys.argv[1:5]
+    framework, mode, module_path, history_path = sys.argv[1:5]  # compat: BASE and HEAD
     globals()[f"{framework}_{mode}"](module_path, history_path)

@@ -42,6 +42,10 @@ def plan_extraction(kit: Toolkit, site: FixSite, name: str, body: str, free: lis
 FRAMEWORK = Framework(
     name="aws",
     title="AWS Lambda durable functions",
+    compat_advice="deploy it as a new function version: executions stay on the version they started on",
+    replay_error=("nothing is raised: each operation silently receives the checkpoint recorded at "
+                  "its position"),
+    recorded_names="",
     modules=(_SDK,),
     markers=(_SDK.encode(),),
     style="any",

@@ -47,6 +47,10 @@ def _refusal(unit) -> str:
 FRAMEWORK = Framework(
     name="azure",
     title="Azure Durable Functions",
+    compat_advice=("branch on the orchestration's version (context.version) and bump the default "
+                   "version in the same change"),
+    replay_error="the orchestration fails with \"Non-Deterministic workflow detected\"",
+    recorded_names="casefold",
     modules=("azure.durable_functions", "azure.functions"),
     markers=(b"durable_functions",),
     style="generator",

@@ -39,6 +39,10 @@ def plan_extraction(kit: Toolkit, site: FixSite, name: str, body: str, free: lis
 FRAMEWORK = Framework(
     name="dapr",
     title="Dapr Workflow",
+    gates=("is_patched",),
+    compat_advice=("gate the new code with if ctx.is_patched(\"<new id>\"): and keep the old code in "
+                   "the else branch"),
+    replay_error="the SDK raises NonDeterminismError and the workflow fails",
     modules=("dapr.ext.workflow",),
     markers=(b"dapr",),
     style="generator",

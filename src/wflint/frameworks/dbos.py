@@ -32,6 +32,12 @@ def plan_extraction(kit: Toolkit, site: FixSite, name: str, body: str, free: lis
 FRAMEWORK = Framework(
     name="dbos",
     title="DBOS",
+    gates=("dbos.DBOS.patch", "dbos.DBOS.patch_async"),
+    gate_retirements=("dbos.DBOS.deprecate_patch", "dbos.DBOS.deprecate_patch_async"),
+    compat_advice=("gate the new code with if DBOS.patch(\"<new id>\"): and keep the old code in the "
+                   "else branch"),
+    replay_error=("recovery fails with DBOSUnexpectedStepError (with a fixed application_version or "
+                  "enable_patching; by default the new version never recovers them at all)"),
     modules=("dbos",),
     markers=(b"dbos",),
     style="any",

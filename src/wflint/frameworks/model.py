@@ -93,6 +93,19 @@ class Framework:
     #: the parts of it that never do (clock, logger, info)
     api: tuple[str, ...] = ()
     api_without_commands: tuple[str, ...] = ()
+    #: replay compatibility (``wflint compat``): the calls that gate a change for instances
+    #: already in flight (``workflow.patched("id")``; dotted: qualified, plain: context methods),
+    #: those that retire a gate, what the engine raises when replay meets other commands, and
+    #: how it compares the names of recorded calls ("exact", "casefold", or "" for not at all)
+    gates: tuple[str, ...] = ()
+    gate_retirements: tuple[str, ...] = ()
+    replay_error: str = ""
+    #: how to make such a change safe for them
+    compat_advice: str = "deploy the change as a new workflow so that instances in flight keep the old code"
+    recorded_names: str = "exact"
+    #: replay ignores recorded commands the new code never reaches at its end (a removed last
+    #: call), rather than failing
+    ignores_unreached_tail: bool = False
     #: a command call blocks and may stop the function, which later runs again from the start
     #: (rather than handing a task to ``yield`` or ``await``)
     commands_block: bool = False

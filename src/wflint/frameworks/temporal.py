@@ -92,6 +92,12 @@ def _with_element(site: FixSite, sequence: ast.List | ast.Tuple, name: str) -> s
 FRAMEWORK = Framework(
     name="temporal",
     title="Temporal",
+    gates=("temporalio.workflow.patched",),
+    gate_retirements=("temporalio.workflow.deprecate_patch",),
+    compat_advice=("gate the new code with if workflow.patched(\"<new id>\"): and keep the old code in "
+                   "the else branch"),
+    replay_error=("the workflow task fails with [TMPRL1100] Nondeterminism error and retries until "
+                  "the code is fixed"),
     modules=("temporalio",),
     markers=(b"temporalio",),
     style="async",

@@ -92,7 +92,7 @@ def render(diagnostics: Sequence[Diagnostic], sources: Sources) -> str:
                   "endColumn": sources.char_col(d.path, end_line, d.end_col or d.col)}
         result = {
             "ruleId": d.code,
-            "ruleIndex": index[d.code],
+            **({"ruleIndex": index[d.code]} if d.code in index else {}),
             "level": _level(d.severity),
             "message": {"text": d.message},
             "locations": [{"physicalLocation": {"artifactLocation": location, "region": region}}],

@@ -1,0 +1,333 @@
+"""``wflint compat``: the edits between two versions of workflow code that break instances in
+flight.
+
+Each workflow of the base and of the head version is reduced to its durable-call skeleton
+(:mod:`wflint.analysis.skeleton`) and the two are matched by the workflow's registered identity.
+The head is read as an instance started on the base code replays it: a version gate the base
+did not have takes its old branch. The skeletons are then aligned under the engine's matching
+rule (the kind of each operation, and its name exactly, case-insensitively, or not at all),
+and an edit breaks replay when an instance may already have recorded history at or past the
+edit's position: some base operation comes at or after it, or it lies inside a loop whose
+earlier turns were recorded. Appends after the last durable call, argument and duration changes,
+logging and pure computation never do.
+
+Findings (``WFL1001`` a breaking edit, ``WFL1002`` a gate removed too early) go through every
+output format ``check`` has.
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import os
+import subprocess
+import tarfile
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from wflint.analysis.discovery import discover, enabled_frameworks
+from wflint.analysis.project import Project, project_roots
+from wflint.analysis.scope import ModuleInfo
+from wflint.analysis.skeleton import CONTROL, END_LOOP, GATE, GATE_ELSE, GATE_END, LOOP, RETIRE, Op, skeleton
+from wflint.config import Settings
+from wflint.diagnostics import Diagnostic
+from wflint.frameworks.model import Framework
+from wflint.source import decode, module_name
+
+BREAKING, GATE_REMOVED = "WFL1001", "WFL1002"
+#: what each code is, for ``wflint compat --help`` and the documentation
+CODES = {
+    BREAKING: ("replay-incompatible-change", "Changes the durable calls that instances in flight "
+               "have already recorded."),
+    GATE_REMOVED: ("gate-removed", "Removes a version gate that instances in flight may still "
+                   "have recorded."),
+}
+
+
+class CompatError(Exception):
+    """The comparison cannot run (no base, not a git repository): a message for the user."""
+
+
+@dataclass
+class Workflow:
+    framework: Framework
+    display: str
+    #: where it is declared: relative to its version's root, and as read
+    path: str
+    source: str
+    line: int
+    ops: list[Op]
+
+
+# -- the two versions ------------------------------------------------------------------------
+
+def base_tree(base: str | None, head_root: Path) -> tuple[Path, tempfile.TemporaryDirectory | None]:
+    """The base version as a directory: ``base`` itself when it is one, else the git revision
+    (default: the merge base with the default branch) exported to a temporary directory."""
+    if base is not None and os.path.isdir(base):
+        return Path(base), None
+    revision = base or _merge_base(head_root)
+    holder = tempfile.TemporaryDirectory(prefix="wflint-compat-")
+    try:
+        archive = subprocess.run(["git", "archive", "--format=tar", revision], cwd=head_root,
+                                 capture_output=True, check=False)
+        if archive.returncode != 0:
+            raise CompatError(f"cannot read revision {revision!r}: "
+                              f"{archive.stderr.decode(errors='replace').strip()}")
+        tar_path = Path(holder.name) / "base.tar"
+        tar_path.write_bytes(archive.stdout)
+        target = Path(holder.name) / "tree"
+        target.mkdir()
+        with tarfile.open(tar_path) as tar:
+            members = [m for m in tar.getmembers() if m.isfile() and m.name.endswith(".py")]
+            tar.extractall(target, members=members, filter="data")
+    except BaseException:
+        holder.cleanup()
+        raise
+    return target, holder
+
+
+def git_root(start: Path) -> Path | None:
+    found = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=start, capture_output=True,
+                           text=True, check=False)
+    return Path(found.stdout.strip()) if found.returncode == 0 else None
+
+
+def _merge_base(root: Path) -> str:
+    for branch in ("origin/HEAD", "origin/main", "origin/master", "main", "master"):
+        found = subprocess.run(["git", "merge-base", "HEAD", branch], cwd=root, capture_output=True,
+                               text=True, check=False)
+        if found.returncode == 0 and found.stdout.strip():
+            return found.stdout.strip()
+    raise CompatError("no default branch to compare with: pass --base REV (or a directory)")
+
+
+def changed_files(base_root: Path, head_root: Path, files: list[Path]) -> list[Path]:
+    """The head files (relative) whose workflows may have changed: the files that differ from
+    the base, and the files that import a module that differs."""
+    changed = [f for f in files if _read(base_root / f) != _read(head_root / f)]
+    names = {module_name(str(head_root / f)).rpartition(".")[2] for f in changed}
+    names.discard("")
+    result = list(changed)
+    for f in files:
+        if f in changed:
+            continue
+        data = _read(head_root / f) or b""
+        if any(f"import {n}".encode() in data or f"{n} import".encode() in data or
+               f".{n} ".encode() in data for n in names):
+            result.append(f)
+    return result
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+# -- skeletons ----------------------------------------------------------------------------------
+
+def workflows(root: Path, files: list[Path], settings: Settings) -> dict[tuple[str, str], Workflow]:
+    """The workflows of ``files`` (relative to ``root``) by (framework, registered identity)."""
+    absolute = [str(root / f) for f in files]
+    project = Project(project_roots(absolute, with_cwd=False), settings.frameworks,
+                      settings.workflow_decorators, settings.activity_decorators)
+    found: dict[tuple[str, str], Workflow] = {}
+    for relative, path in zip(files, absolute):
+        data = _read(Path(path))
+        if data is None:
+            continue
+        try:
+            source = decode(data)
+            tree = ast.parse(source)
+        except (SyntaxError, ValueError, UnicodeDecodeError, RecursionError):
+            continue
+        module = ModuleInfo(tree, module_name(path), path, source)
+        module.project = project
+        project.include(path)
+        frameworks = enabled_frameworks(module, settings.frameworks, settings.workflow_decorators)
+        if not frameworks:
+            continue
+        discovery = discover(module, frameworks, settings.workflow_decorators, settings.activity_decorators)
+        for unit in discovery.units:
+            if not unit.is_entry:
+                continue
+            identity = _identity(unit, module)
+            ops = skeleton(unit, module, discovery, project)
+            found[(unit.framework.name, identity)] = Workflow(unit.framework, unit.display,
+                                                              str(relative), path, unit.node.lineno, ops)
+    return found
+
+
+def _identity(unit, module: ModuleInfo) -> str:
+    """The name the engine knows a workflow by: the decorator's ``name=``, else its own name
+    (a Temporal workflow is its class)."""
+    holder: ast.AST = unit.node
+    fallback = unit.node.name
+    if unit.kind == "run" and unit.class_name:
+        classes = module.scope.classes.get(unit.class_name) or [None]
+        holder, fallback = classes[0], unit.class_name
+    for decorator in getattr(holder, "decorator_list", []):
+        if isinstance(decorator, ast.Call):
+            for keyword in decorator.keywords:
+                if keyword.arg == "name" and isinstance(keyword.value, ast.Constant):
+                    return str(keyword.value.value)
+    return fallback
+
+
+# -- the comparison ---------------------------------------------------------------------------
+
+def compare(base: Workflow, head: Workflow) -> list[Diagnostic]:
+    fw = head.framework
+    base_gates = {op.name for op in base.ops if op.kind in (GATE, RETIRE)}
+    old_view = _as_replayed(head.ops, base_gates)
+    base_cmds, head_cmds = _keys(base.ops, fw), _keys(old_view, fw)
+    found: list[Diagnostic] = []
+    matcher = difflib.SequenceMatcher(None, base_cmds, head_cmds, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        if not _reached(base.ops, i1):
+            continue  # an append after everything an instance can have recorded
+        removed = [op for op in base.ops[i1:i2] if op.is_command]
+        added = [op for op in old_view[j1:j2] if op.is_command]
+        if not removed and not added:
+            continue  # only the control structure around no commands changed
+        if fw.ignores_unreached_tail and not added and not any(op.is_command for op in base.ops[i2:]):
+            continue  # the recorded calls the new code no longer reaches are ignored
+        anchor = added[0] if added else (old_view[j1] if j1 < len(old_view) else None)
+        later = next((op for op in base.ops[i1:] if op.is_command), None)
+        found.append(_finding(head, base, anchor, removed, added, later))
+    head_ids = {op.name for op in head.ops if op.kind in (GATE, RETIRE)}
+    for op in base.ops:
+        if op.kind == GATE and op.name not in head_ids and fw.gates:
+            found.append(_gate_removed(head, op))
+    return found
+
+
+def _as_replayed(ops: list[Op], known: set[str]) -> list[Op]:
+    """The head as an instance started on the base code runs it: a gate the base did not know
+    returns False there, so only its old branch remains."""
+    result: list[Op] = []
+    skipping: list[tuple[str, bool]] = []  # (gate id, inside its new branch)
+    for op in ops:
+        if op.kind == GATE and op.name not in known:
+            skipping.append((op.name, True))
+            continue
+        if op.kind == GATE_ELSE and skipping and skipping[-1][0] == op.name:
+            skipping[-1] = (op.name, False)
+            continue
+        if op.kind == GATE_END and skipping and skipping[-1][0] == op.name:
+            skipping.pop()
+            continue
+        if any(inside for _, inside in skipping):
+            continue
+        result.append(op)
+    return result
+
+
+def _keys(ops: list[Op], fw: Framework) -> list[tuple[str, str]]:
+    keys = []
+    for op in ops:
+        if op.kind in CONTROL:
+            keys.append((op.kind, op.name))
+        elif fw.recorded_names == "casefold":
+            keys.append((op.kind, op.name.casefold()))
+        elif fw.recorded_names == "exact":
+            keys.append((op.kind, op.name))
+        else:
+            keys.append((op.kind, ""))
+    return keys
+
+
+def _reached(ops: list[Op], position: int) -> bool:
+    """Whether an instance may have recorded history at or past ``position`` of the base:
+    a command comes at or after it, or it lies inside a loop that records commands."""
+    if any(op.is_command for op in ops[position:]):
+        return True
+    depth = 0
+    for op in ops[:position]:
+        if op.kind == LOOP:
+            depth += 1
+        elif op.kind == END_LOOP:
+            depth -= 1
+    return depth > 0 and any(op.is_command for op in ops[:position])
+
+
+def _describe(op: Op) -> str:
+    return f"{op.kind} '{op.name}'" if op.name else op.kind
+
+
+def _finding(head: Workflow, base: Workflow, anchor: Op | None, removed: list[Op], added: list[Op],
+             later: Op | None) -> Diagnostic:
+    fw = head.framework
+    if removed and added:
+        what = f"replaces {_describe(removed[0])} with {_describe(added[0])}"
+    elif added:
+        what = f"inserts {_describe(added[0])}" + (f" before {_describe(later)}" if later else "")
+    else:
+        what = f"removes {_describe(removed[0])}"
+    first = removed[0] if removed else later
+    was = f" (base {base.path}:{first.line})" if first is not None else ""
+    line = anchor.line if anchor is not None else head.line
+    path = anchor.path if anchor is not None else head.source
+    message = (f"{what} in workflow '{head.display}'{was}: instances in flight past that point "
+               f"replay other commands than their history holds, and {fw.replay_error}; "
+               f"{fw.compat_advice}")
+    return Diagnostic(_display_path(path), line, 1, BREAKING, message, "error", line, 1)
+
+
+def _gate_removed(head: Workflow, op: Op) -> Diagnostic:
+    fw = head.framework
+    retire = f"; retire it first with {fw.gate_retirements[0].rpartition('.')[2]}(\"{op.name}\")" \
+        if fw.gate_retirements else "; keep it while instances that took it may still replay"
+    message = (f"removes the version gate '{op.name}' from workflow '{head.display}' (base "
+               f"{head.path}:{op.line}): instances that recorded it replay into code without it, "
+               f"and {fw.replay_error}{retire}")
+    return Diagnostic(_display_path(head.source), head.line, 1, GATE_REMOVED, message, "error",
+                      head.line, 1)
+
+
+def _display_path(path: str) -> str:
+    """A path as ``check`` prints it: relative to the working directory when under it."""
+    relative = os.path.relpath(path)
+    return path if relative.startswith("..") else relative
+
+
+def run(head_root: Path, base: str | None, paths: list[str], settings: Settings) -> list[Diagnostic]:
+    """Compare the workflows of ``paths`` (files or directories under ``head_root``; default:
+    all of it) between ``base`` and the working tree."""
+    base_root, holder = base_tree(base, head_root)
+    try:
+        files = _python_files(head_root, paths)
+        candidates = changed_files(base_root, head_root, files)
+        if not candidates:
+            return []
+        head = workflows(head_root, candidates, settings)
+        before = workflows(base_root, [f for f in candidates if (base_root / f).exists()], settings)
+        found: list[Diagnostic] = []
+        for key, workflow in sorted(head.items()):
+            old = before.get(key)
+            if old is not None:
+                found.extend(compare(old, workflow))
+        return sorted(found, key=lambda d: (d.path, d.line, d.code, d.message))
+    finally:
+        if holder is not None:
+            holder.cleanup()
+
+
+def _python_files(root: Path, paths: list[str]) -> list[Path]:
+    result: list[Path] = []
+    for given in paths or ["."]:
+        target = (root / given) if not os.path.isabs(given) else Path(given)
+        if target.is_file():
+            result.append(target.resolve().relative_to(root.resolve()))
+            continue
+        for path in sorted(target.rglob("*.py")):
+            parts = path.relative_to(root).parts
+            if any(part.startswith(".") or part in ("node_modules", "__pycache__") for part in parts):
+                continue
+            result.append(path.relative_to(root))
+    return sorted(set(result))

@@ -1,0 +1,111 @@
+"""``wflint compat``: pairs of workflow versions (tests/compat/<framework>/<case>/{base,head}),
+each head saying in its first line whether it breaks instances of the base in flight. The
+static verdict must match it, and where an engine can replay it here, the engine must agree:
+the base runs to completion and the head replays every prefix of its history an instance in
+flight can have."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from wflint.cli import main
+from wflint.compat import BREAKING, GATE_REMOVED, run
+from wflint.config import Settings
+
+CASES_DIR = Path(__file__).parent / "compat"
+CASES = sorted(p for p in CASES_DIR.glob("*/*") if (p / "head").is_dir())
+ENGINES = Path(__file__).parent / "execution" / "engines.py"
+#: the frameworks whose replay the tests run (the others are checked statically)
+REPLAYED = {"durabletask"}
+
+
+def expected(case: Path) -> str:
+    head = next((case / "head").glob("*.py")).read_text()
+    return re.search(r"\((breaks|safe|gate removed)\)", head.splitlines()[0]).group(1)
+
+
+def case_id(case: Path) -> str:
+    return f"{case.parent.name}/{case.name}"
+
+
+@pytest.mark.parametrize("case", CASES, ids=case_id)
+def test_static_verdict(case):
+    found = run(case / "head", str(case / "base"), [], Settings())
+    verdict = expected(case)
+    codes = {d.code for d in found}
+    if verdict == "safe":
+        assert not found, [d.message for d in found]
+    elif verdict == "breaks":
+        assert codes == {BREAKING}, [d.message for d in found]
+    else:
+        assert GATE_REMOVED in codes, [d.message for d in found]
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.parent.name in REPLAYED], ids=case_id)
+def test_the_engine_agrees(case, tmp_path):
+    for side in ("base", "head"):
+        shutil.copytree(case / side, tmp_path / side)
+    module = next((tmp_path / "base").glob("*.py")).name
+    proc = subprocess.run([sys.executable, str(ENGINES), case.parent.name, "compat",
+                           str(tmp_path / "base" / module), str(tmp_path / "head" / module)],
+                          capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    lines = [line for line in proc.stdout.splitlines() if line.startswith("{")]
+    assert lines, proc.stderr[-3000:]
+    result = json.loads(lines[-1])
+    assert result["breaks"] == (expected(case) != "safe"), result
+
+
+def test_the_message_names_both_versions_and_the_engine_error():
+    case = CASES_DIR / "durabletask" / "insert_before"
+    [finding] = run(case / "head", str(case / "base"), [], Settings())
+    assert "inserts activity 'ship' before activity 'charge'" in finding.message
+    assert "(base order.py:" in finding.message
+    assert "NonDeterminismError" in finding.message
+    assert finding.line == 22
+
+
+def test_cli_exit_codes_and_formats(monkeypatch):
+    case = CASES_DIR / "durabletask" / "insert_before"
+    monkeypatch.chdir(case / "head")
+    result = CliRunner().invoke(main, ["compat", "--base", str(case / "base")])
+    assert result.exit_code == 1
+    assert "WFL1001" in result.output and "Found 1 replay-incompatible change." in result.output
+    result = CliRunner().invoke(main, ["compat", "--base", str(case / "base"), "--output-format", "json"])
+    assert [d["code"] for d in json.loads(result.output)] == ["WFL1001"]
+    result = CliRunner().invoke(main, ["compat", "--base", str(case / "base"), "--output-format", "sarif"])
+    assert json.loads(result.output)["runs"][0]["results"][0]["ruleId"] == "WFL1001"
+    safe = CASES_DIR / "durabletask" / "append_after"
+    monkeypatch.chdir(safe / "head")
+    result = CliRunner().invoke(main, ["compat", "--base", str(safe / "base")])
+    assert result.exit_code == 0 and "No replay-incompatible changes." in result.output
+
+
+def test_git_revisions(tmp_path, monkeypatch):
+    """--base REV reads the base from git; only changed files are analysed."""
+    case = CASES_DIR / "durabletask" / "rename"
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=repo, check=True)
+    shutil.copy(case / "base" / "order.py", repo / "order.py")
+    (repo / "other.py").write_text("x = 1\n")
+    subprocess.run([*git, "add", "."], cwd=repo, check=True)
+    subprocess.run([*git, "commit", "-qm", "base"], cwd=repo, check=True)
+    subprocess.run(["git", "checkout", "-qb", "change"], cwd=repo, check=True)
+    shutil.copy(case / "head" / "order.py", repo / "order.py")
+    monkeypatch.chdir(repo)
+    result = CliRunner().invoke(main, ["compat"])  # the merge base with main
+    assert result.exit_code == 1, result.output
+    assert "replaces activity 'charge' with activity 'ship'" in result.output
+    result = CliRunner().invoke(main, ["compat", "--base", "HEAD", "other.py"])
+    assert result.exit_code == 0, result.output
+    result = CliRunner().invoke(main, ["compat", "--base", "no-such-revision"])
+    assert result.exit_code == 2 and "Traceback" not in result.output
