@@ -23,8 +23,9 @@ from wflint.config import Settings
 CASES_DIR = Path(__file__).parent / "compat"
 CASES = sorted(p for p in CASES_DIR.glob("*/*") if (p / "head").is_dir())
 ENGINES = Path(__file__).parent / "execution" / "engines.py"
-#: the frameworks whose replay the tests run (the others are checked statically)
-REPLAYED = {"durabletask"}
+#: the frameworks whose replay the tests run on the SDK's executor (the others are checked
+#: statically)
+REPLAYED = {"durabletask", "dapr"}
 
 
 def expected(case: Path) -> str:
@@ -49,8 +50,11 @@ def test_static_verdict(case):
         assert GATE_REMOVED in codes, [d.message for d in found]
 
 
-@pytest.mark.parametrize("case", [c for c in CASES if c.parent.name in REPLAYED], ids=case_id)
+@pytest.mark.parametrize("case", [c for c in CASES if c.parent.name in REPLAYED
+                                  and expected(c) != "gate removed"], ids=case_id)
 def test_the_engine_agrees(case, tmp_path):
+    """(A removed Dapr patch stalls the workflow in the sidecar, whose patch-prefix check the
+    SDK's executor does not run: those cases are checked statically only.)"""
     for side in ("base", "head"):
         shutil.copytree(case / side, tmp_path / side)
     module = next((tmp_path / "base").glob("*.py")).name

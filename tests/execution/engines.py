@@ -136,19 +136,16 @@ def durabletask_compat(base_path: str, head_path: str) -> None:
     with contextlib.redirect_stdout(io.StringIO()):
         durabletask_run(base_path, history)
     events = _durabletask_events(history)
-    for name in [n for n in sys.modules if n == "order" or n.startswith("order.")]:
-        del sys.modules[name]
-    sys.path.pop(0)
+    _forget_module(base_path)
     head = load(head_path)
     registry = worker._Registry()
     head.register(registry)
-    events = [e for e in events if e.WhichOneof("eventType") not in ("orchestratorCompleted",)]
     starts = [i for i, e in enumerate(events) if e.WhichOneof("eventType") == "orchestratorStarted"]
     for index, start in enumerate(starts):
         end = starts[index + 1] if index + 1 < len(starts) else len(events)
         executor = worker._OrchestrationExecutor(registry, logging.getLogger("compat"), JsonDataConverter())
         try:
-            result = executor.execute(INSTANCE, events[:start], events[start:end])
+            result = executor.execute(INSTANCE, events[:start], _inputs(events[start:end]))
         except Exception as exc:  # noqa: BLE001 - the executor refused the history
             emit(breaks=True, error=f"{type(exc).__name__}: {exc}")
             return
@@ -237,6 +234,60 @@ def dapr_replay(module_path: str, history_path: str) -> None:
     # the recorded history ends with the batch that completed the last task
     emit(**_replay_generator_history(executor, events[:-1], "workflowStarted", (),
                                      "completeWorkflow"))
+
+
+def dapr_compat(base_path: str, head_path: str) -> None:
+    """As durabletask_compat, on Dapr's executor: BASE's history, HEAD replaying each prefix."""
+    from dapr.ext.workflow._durabletask import worker
+    from dapr.ext.workflow._durabletask.internal import history_events_pb2 as pb
+
+    history = base_path + ".history"
+    with contextlib.redirect_stdout(io.StringIO()):
+        dapr_run(base_path, history)
+    events = []
+    for text in json.loads(Path(history).read_text()):
+        event = pb.HistoryEvent()
+        event.ParseFromString(base64.b64decode(text))
+        events.append(event)
+    _forget_module(base_path)
+    registry = _dapr_registry(load(head_path))
+    starts = [i for i, e in enumerate(events) if e.WhichOneof("eventType") == "workflowStarted"]
+    for index, start in enumerate(starts):
+        end = starts[index + 1] if index + 1 < len(starts) else len(events)
+        executor = worker._OrchestrationExecutor(registry, logging.getLogger("compat"))
+        try:
+            result = executor.execute(INSTANCE, events[:start], _inputs(events[start:end]))
+        except Exception as exc:  # noqa: BLE001 - the executor refused the history
+            emit(breaks=True, error=f"{type(exc).__name__}: {exc}")
+            return
+        for action in result.actions:
+            if action.WhichOneof("workflowActionType") == "completeWorkflow":
+                failure = action.completeWorkflow.failureDetails
+                if failure.errorType:
+                    emit(breaks=True, error=f"{failure.errorType}: {failure.errorMessage}")
+                    return
+    emit(breaks=False, error=None)
+
+
+#: events a history records for what the code did in a batch (not what the batch brought)
+_OUTPUTS = frozenset({"taskScheduled", "timerCreated", "subOrchestrationInstanceCreated",
+                      "childWorkflowInstanceCreated", "eventSent", "executionCompleted",
+                      "orchestratorCompleted", "workflowCompleted"})
+
+
+def _inputs(batch: list) -> list:
+    """The events a worker receives for a batch: its history minus the code's own records."""
+    return [event for event in batch if event.WhichOneof("eventType") not in _OUTPUTS]
+
+
+def _forget_module(path: str) -> None:
+    """Unload the module a run imported, so that the other version can be imported by name."""
+    name = os.path.basename(path).removesuffix(".py")
+    for loaded in [n for n in sys.modules if n == name or n.startswith(name + ".")]:
+        del sys.modules[loaded]
+    directory = os.path.dirname(os.path.abspath(path))
+    if directory in sys.path:
+        sys.path.remove(directory)
 
 
 # -- Azure Durable Functions: Orchestrator.handle with a history -----------------------------------
