@@ -58,12 +58,7 @@ def test_the_engine_agrees(case, tmp_path):
     for side in ("base", "head"):
         shutil.copytree(case / side, tmp_path / side)
     module = next((tmp_path / "base").glob("*.py")).name
-    proc = subprocess.run([sys.executable, str(ENGINES), case.parent.name, "compat",
-                           str(tmp_path / "base" / module), str(tmp_path / "head" / module)],
-                          capture_output=True, text=True, timeout=300, cwd=tmp_path)
-    lines = [line for line in proc.stdout.splitlines() if line.startswith("{")]
-    assert lines, proc.stderr[-3000:]
-    result = json.loads(lines[-1])
+    result = _engine(case.parent.name, tmp_path / "base" / module, tmp_path / "head" / module)
     assert result["breaks"] == (expected(case) != "safe"), result
 
 
@@ -113,3 +108,29 @@ def test_git_revisions(tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     result = CliRunner().invoke(main, ["compat", "--base", "no-such-revision"])
     assert result.exit_code == 2 and "Traceback" not in result.output
+
+
+def _engine(framework: str, base: Path, head: Path) -> dict:
+    proc = subprocess.run([sys.executable, str(ENGINES), framework, "compat", str(base), str(head)],
+                          capture_output=True, text=True, timeout=300, cwd=base.parent.parent)
+    lines = [line for line in proc.stdout.splitlines() if line.startswith("{")]
+    assert lines, proc.stderr[-3000:]
+    return json.loads(lines[-1])
+
+
+def test_the_gate_fix_makes_the_change_replay_on_the_engine(tmp_path, monkeypatch):
+    """--fix --unsafe-fixes wraps an inserted Dapr activity in ctx.is_patched(...): the fixed
+    code replays every prefix of the base's history, and a second run finds nothing."""
+    case = CASES_DIR / "dapr" / "insert_before"
+    for side in ("base", "head"):
+        shutil.copytree(case / side, tmp_path / side)
+    assert _engine("dapr", tmp_path / "base" / "order.py", tmp_path / "head" / "order.py")["breaks"]
+    monkeypatch.chdir(tmp_path / "head")
+    result = CliRunner().invoke(main, ["compat", "--base", str(tmp_path / "base"), "--fix"])
+    assert result.exit_code == 1  # --fix alone applies nothing: every gate is unsafe
+    result = CliRunner().invoke(main, ["compat", "--base", str(tmp_path / "base"), "--fix",
+                                       "--unsafe-fixes"])
+    assert result.exit_code == 0, result.output
+    fixed = (tmp_path / "head" / "order.py").read_text()
+    assert re.search(r'    if ctx\.is_patched\("wflint-[0-9a-f]{8}"\):\n        yield ctx\.call_activity\(ship', fixed)
+    assert not _engine("dapr", tmp_path / "base" / "order.py", tmp_path / "head" / "order.py")["breaks"]

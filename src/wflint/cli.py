@@ -223,11 +223,14 @@ def check(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ..
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings remain (errors still exit 2).")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False),
               help="Use this configuration file instead of searching for one.")
+@click.option("--fix", "fix", is_flag=True, help="With --unsafe-fixes, gate inserted calls with a "
+                                                 "fresh version-gate id (every such fix is unsafe).")
+@click.option("--unsafe-fixes", is_flag=True, help="Allow the fixes: a person must confirm each gate.")
 def compat(paths: tuple[str, ...], base: str | None, output_format: str, exit_zero: bool,
-           config_file: str | None) -> None:
+           config_file: str | None, fix: bool, unsafe_fixes: bool) -> None:
     """Find edits since BASE that break workflow instances already in flight (default paths:
     the whole working tree)."""
-    from wflint.compat import CompatError, git_root, run
+    from wflint.compat import CompatError, apply, git_root, run
     from wflint.config import ConfigError, settings_for
     from wflint.output import TEXT_FORMATS, render
 
@@ -239,10 +242,12 @@ def compat(paths: tuple[str, ...], base: str | None, output_format: str, exit_ze
                                 Path(config_file) if config_file is not None else None)
         relative = [os.path.relpath(os.path.abspath(p), head_root) for p in paths]
         diagnostics = run(head_root, base, relative, settings)
+        if fix and unsafe_fixes and apply(diagnostics):
+            diagnostics = run(head_root, base, relative, settings)
     except (CompatError, ConfigError, OSError) as exc:
         _error(str(exc))
         sys.exit(EXIT_ERROR)
-    text = render(diagnostics, output_format)
+    text = render(diagnostics, output_format, unsafe_fixes=unsafe_fixes)
     sys.stdout.write(text)
     if output_format in TEXT_FORMATS:
         count = len(diagnostics)

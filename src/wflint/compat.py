@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import ast
 import difflib
+import hashlib
 import os
 import subprocess
 import tarfile
@@ -32,6 +33,7 @@ from wflint.analysis.scope import ModuleInfo
 from wflint.analysis.skeleton import CONTROL, END_LOOP, GATE, GATE_ELSE, GATE_END, LOOP, RETIRE, Op, skeleton
 from wflint.config import Settings
 from wflint.diagnostics import Diagnostic
+from wflint.fixes.model import WRAP, Applicability, Edit, Fix
 from wflint.frameworks.model import Framework
 from wflint.source import decode, module_name
 
@@ -58,6 +60,10 @@ class Workflow:
     source: str
     line: int
     ops: list[Op]
+    #: the parsed module and the function (for the fix)
+    module: ModuleInfo | None = None
+    node: ast.AST | None = None
+    ctx: str | None = None
 
 
 # -- the two versions ------------------------------------------------------------------------
@@ -157,7 +163,8 @@ def workflows(root: Path, files: list[Path], settings: Settings) -> dict[tuple[s
             identity = _identity(unit, module)
             ops = skeleton(unit, module, discovery, project)
             found[(unit.framework.name, identity)] = Workflow(unit.framework, unit.display,
-                                                              str(relative), path, unit.node.lineno, ops)
+                                                              str(relative), path, unit.node.lineno, ops,
+                                                              module, unit.node, unit.ctx_name)
     return found
 
 
@@ -199,7 +206,8 @@ def compare(base: Workflow, head: Workflow) -> list[Diagnostic]:
             continue  # the recorded calls the new code no longer reaches are ignored
         anchor = added[0] if added else (old_view[j1] if j1 < len(old_view) else None)
         later = next((op for op in base.ops[i1:] if op.is_command), None)
-        found.append(_finding(head, base, anchor, removed, added, later))
+        fix = _gate_fix(head, added) if added and not removed else None
+        found.append(_finding(head, base, anchor, removed, added, later, fix))
     head_ids = {op.name for op in head.ops if op.kind in (GATE, RETIRE)}
     for op in base.ops:
         if op.kind == GATE and op.name not in head_ids and fw.gates:
@@ -260,8 +268,48 @@ def _describe(op: Op) -> str:
     return f"{op.kind} '{op.name}'" if op.name else op.kind
 
 
+def _gate_fix(head: Workflow, added: list[Op]) -> Fix | None:
+    """Wrap the inserted calls in the framework's gate with a fresh id: instances in flight skip
+    them, new ones run them. Only whole statements whose value is discarded, in the workflow's
+    own file and function, are wrapped (an assignment would leave its name unbound on the old
+    path)."""
+    fw, module, function = head.framework, head.module, head.node
+    if not fw.gate_template or module is None or function is None:
+        return None
+    if isinstance(function, ast.AsyncFunctionDef) and any(g.endswith("_async") for g in fw.gates):
+        return None  # an async workflow would need the gate's awaited form
+    statements = []
+    for op in added:
+        if op.path != module.path:
+            return None
+        found = [node for node in ast.walk(function) if isinstance(node, ast.stmt)
+                 and node.lineno <= op.line <= (node.end_lineno or node.lineno)]
+        inner = min(found, key=lambda n: (n.end_lineno or n.lineno) - n.lineno, default=None)
+        if not isinstance(inner, ast.Expr):
+            return None
+        if inner not in statements:
+            statements.append(inner)
+    digest = hashlib.sha256(f"{head.display}:{statements[0].lineno}".encode()).hexdigest()[:8]
+    header = "if " + fw.gate_template.format(ctx=head.ctx or fw.default_context_name,
+                                            id=f'"wflint-{digest}"') + ":"
+    lines = module.lines
+    edits = []
+    for statement in statements:
+        start = (statement.lineno, _char_col(lines[statement.lineno - 1], statement.col_offset))
+        end_line = statement.end_lineno or statement.lineno
+        end = (end_line, _char_col(lines[end_line - 1], statement.end_col_offset or 0))
+        edits.append(Edit(WRAP, start, end, header))
+    return Fix(Applicability.UNSAFE, f"Gate the new code with `{header[3:-1]}`", tuple(edits),
+               note="instances in flight skip it and new ones run it: keep the gate until no "
+                    "instance started before it can replay, then retire it")
+
+
+def _char_col(line: str, byte_col: int) -> int:
+    return len(line.encode("utf-8")[:byte_col].decode("utf-8", errors="ignore"))
+
+
 def _finding(head: Workflow, base: Workflow, anchor: Op | None, removed: list[Op], added: list[Op],
-             later: Op | None) -> Diagnostic:
+             later: Op | None, fix: Fix | None = None) -> Diagnostic:
     fw = head.framework
     if removed and added:
         what = f"replaces {_describe(removed[0])} with {_describe(added[0])}"
@@ -276,7 +324,7 @@ def _finding(head: Workflow, base: Workflow, anchor: Op | None, removed: list[Op
     message = (f"{what} in workflow '{head.display}'{was}: instances in flight past that point "
                f"replay other commands than their history holds, and {fw.replay_error}; "
                f"{fw.compat_advice}")
-    return Diagnostic(_display_path(path), line, 1, BREAKING, message, "error", line, 1)
+    return Diagnostic(_display_path(path), line, 1, BREAKING, message, "error", line, 1, fix)
 
 
 def _gate_removed(head: Workflow, op: Op) -> Diagnostic:
@@ -331,3 +379,30 @@ def _python_files(root: Path, paths: list[str]) -> list[Path]:
                 continue
             result.append(path.relative_to(root))
     return sorted(set(result))
+
+
+def apply(diagnostics: list[Diagnostic]) -> int:
+    """Write the fixes of ``diagnostics`` (all unsafe: the caller asked for them); a file whose
+    fixed text would not compile is left alone. Returns how many findings were fixed."""
+    from wflint.fixes.apply import apply_fixes
+    from wflint.fixes.writer import write_atomic
+    from wflint.source import decode_with_encoding
+
+    by_path: dict[str, list[Fix]] = {}
+    for d in diagnostics:
+        if d.fix is not None and d.fix.edits:
+            by_path.setdefault(d.path, []).append(d.fix)
+    fixed = 0
+    for path, fixes in by_path.items():
+        data = Path(path).read_bytes()
+        text, encoding, bom = decode_with_encoding(data)
+        new, applied = apply_fixes(text, fixes)
+        if not applied or new == text:
+            continue
+        try:
+            compile(new, path, "exec", dont_inherit=True)
+        except (SyntaxError, ValueError):
+            continue
+        write_atomic(path, new, encoding, bom)
+        fixed += len(applied)
+    return fixed

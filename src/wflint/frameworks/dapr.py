@@ -39,6 +39,7 @@ def plan_extraction(kit: Toolkit, site: FixSite, name: str, body: str, free: lis
 FRAMEWORK = Framework(
     name="dapr",
     title="Dapr Workflow",
+    gate_template="{ctx}.is_patched({id})",
     gates=("is_patched",),
     compat_advice=("gate the new code with if ctx.is_patched(\"<new id>\"): and keep the old code in "
                    "the else branch"),

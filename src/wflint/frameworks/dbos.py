@@ -32,6 +32,7 @@ def plan_extraction(kit: Toolkit, site: FixSite, name: str, body: str, free: lis
 FRAMEWORK = Framework(
     name="dbos",
     title="DBOS",
+    gate_template="{ctx}.patch({id})",
     gates=("dbos.DBOS.patch", "dbos.DBOS.patch_async"),
     gate_retirements=("dbos.DBOS.deprecate_patch", "dbos.DBOS.deprecate_patch_async"),
     compat_advice=("gate the new code with if DBOS.patch(\"<new id>\"): and keep the old code in the "

@@ -98,6 +98,8 @@ class Framework:
     #: those that retire a gate, what the engine raises when replay meets other commands, and
     #: how it compares the names of recorded calls ("exact", "casefold", or "" for not at all)
     gates: tuple[str, ...] = ()
+    #: the gate as the fix writes it around new code (``{ctx}.patched({id})``; "" for none)
+    gate_template: str = ""
     gate_retirements: tuple[str, ...] = ()
     replay_error: str = ""
     #: how to make such a change safe for them

@@ -92,6 +92,7 @@ def _with_element(site: FixSite, sequence: ast.List | ast.Tuple, name: str) -> s
 FRAMEWORK = Framework(
     name="temporal",
     title="Temporal",
+    gate_template="{ctx}.patched({id})",
     gates=("temporalio.workflow.patched",),
     gate_retirements=("temporalio.workflow.deprecate_patch",),
     compat_advice=("gate the new code with if workflow.patched(\"<new id>\"): and keep the old code in "
