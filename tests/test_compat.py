@@ -1,8 +1,9 @@
 """``wflint compat``: pairs of workflow versions (tests/compat/<framework>/<case>/{base,head}),
 each head saying in its first line whether it breaks instances of the base in flight. The
-static verdict must match it, and where an engine can replay it here, the engine must agree:
-the base runs to completion and the head replays every prefix of its history an instance in
-flight can have."""
+static verdict must match it, and where an engine can replay it here (Durable Task and Dapr on
+their executors, Temporal with its Replayer after a run on the local dev server), the engine
+must agree: the base runs to completion and the head replays every prefix of its history an
+instance in flight can have."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ CASES = sorted(p for p in CASES_DIR.glob("*/*") if (p / "head").is_dir())
 ENGINES = Path(__file__).parent / "execution" / "engines.py"
 #: the frameworks whose replay the tests run on the SDK's executor (the others are checked
 #: statically)
-REPLAYED = {"durabletask", "dapr"}
+REPLAYED = {"durabletask", "dapr", "temporal"}
 
 
 def expected(case: Path) -> str:
@@ -50,8 +51,8 @@ def test_static_verdict(case):
         assert GATE_REMOVED in codes, [d.message for d in found]
 
 
-@pytest.mark.parametrize("case", [c for c in CASES if c.parent.name in REPLAYED
-                                  and expected(c) != "gate removed"], ids=case_id)
+@pytest.mark.parametrize("case", [c for c in CASES if c.parent.name in REPLAYED and not (
+    c.parent.name == "dapr" and expected(c) == "gate removed")], ids=case_id)
 def test_the_engine_agrees(case, tmp_path):
     """(A removed Dapr patch stalls the workflow in the sidecar, whose patch-prefix check the
     SDK's executor does not run: those cases are checked statically only.)"""
@@ -118,13 +119,19 @@ def _engine(framework: str, base: Path, head: Path) -> dict:
     return json.loads(lines[-1])
 
 
-def test_the_gate_fix_makes_the_change_replay_on_the_engine(tmp_path, monkeypatch):
-    """--fix --unsafe-fixes wraps an inserted Dapr activity in ctx.is_patched(...): the fixed
-    code replays every prefix of the base's history, and a second run finds nothing."""
-    case = CASES_DIR / "dapr" / "insert_before"
+GATED = {"dapr": r'    if ctx\.is_patched\("wflint-[0-9a-f]{8}"\):\n        yield ctx\.call_activity\(ship',
+         "temporal": r'        if workflow\.patched\("wflint-[0-9a-f]{8}"\):\n            await workflow\.'
+                     r'execute_activity\(ship'}
+
+
+@pytest.mark.parametrize("framework", sorted(GATED))
+def test_the_gate_fix_makes_the_change_replay_on_the_engine(framework, tmp_path, monkeypatch):
+    """--fix --unsafe-fixes wraps an inserted activity in the framework's gate: the fixed code
+    replays every prefix of the base's history on the engine, and a second run finds nothing."""
+    case = CASES_DIR / framework / "insert_before"
     for side in ("base", "head"):
         shutil.copytree(case / side, tmp_path / side)
-    assert _engine("dapr", tmp_path / "base" / "order.py", tmp_path / "head" / "order.py")["breaks"]
+    assert _engine(framework, tmp_path / "base" / "order.py", tmp_path / "head" / "order.py")["breaks"]
     monkeypatch.chdir(tmp_path / "head")
     result = CliRunner().invoke(main, ["compat", "--base", str(tmp_path / "base"), "--fix"])
     assert result.exit_code == 1  # --fix alone applies nothing: every gate is unsafe
@@ -132,5 +139,5 @@ def test_the_gate_fix_makes_the_change_replay_on_the_engine(tmp_path, monkeypatc
                                        "--unsafe-fixes"])
     assert result.exit_code == 0, result.output
     fixed = (tmp_path / "head" / "order.py").read_text()
-    assert re.search(r'    if ctx\.is_patched\("wflint-[0-9a-f]{8}"\):\n        yield ctx\.call_activity\(ship', fixed)
-    assert not _engine("dapr", tmp_path / "base" / "order.py", tmp_path / "head" / "order.py")["breaks"]
+    assert re.search(GATED[framework], fixed), fixed
+    assert not _engine(framework, tmp_path / "base" / "order.py", tmp_path / "head" / "order.py")["breaks"]

@@ -446,6 +446,41 @@ def temporal_replay(module_path: str, history_path: str) -> None:
     asyncio.run(main())
 
 
+def temporal_compat(base_path: str, head_path: str) -> None:
+    """Run BASE on the dev server, then replay HEAD against every prefix of its history an
+    instance in flight can have: each ends with a workflow task started and not yet done."""
+    import asyncio
+
+    from temporalio.client import WorkflowHistory
+    from temporalio.worker import Replayer, UnsandboxedWorkflowRunner
+
+    history = base_path + ".history"
+    with contextlib.redirect_stdout(io.StringIO()):
+        temporal_run(base_path, history)
+    events = json.loads(Path(history).read_text())["events"]
+    _forget_module(base_path)
+    head = load(head_path)
+
+    def started(event: dict) -> bool:
+        kind = str(event.get("eventType", ""))
+        return kind in ("EVENT_TYPE_WORKFLOW_TASK_STARTED", "WorkflowTaskStarted") or \
+            "workflowTaskStartedEventAttributes" in event
+
+    async def main():
+        replayer = Replayer(workflows=[head.Order], workflow_runner=UnsandboxedWorkflowRunner())
+        for index, event in enumerate(events):
+            if not started(event):
+                continue
+            prefix = WorkflowHistory.from_json(INSTANCE, json.dumps({"events": events[:index + 1]}))
+            result = await replayer.replay_workflow(prefix, raise_on_replay_failure=False)
+            if result.replay_failure is not None:
+                return {"breaks": True, "error": f"{type(result.replay_failure).__name__}: "
+                                                 f"{result.replay_failure}"}
+        return {"breaks": False, "error": None}
+
+    emit(**asyncio.run(main()))
+
+
 # -- DBOS: SQLite, and recovery after a crash -----------------------------------------------------
 
 def dbos_run(module_path: str, history_path: str) -> None:
