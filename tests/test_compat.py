@@ -1,8 +1,8 @@
 """``wflint compat``: pairs of workflow versions (tests/compat/<framework>/<case>/{base,head}),
 each head saying in its first line whether it breaks instances of the base in flight. The
 static verdict must match it, and where an engine can replay it here (Durable Task and Dapr on
-their executors, Temporal with its Replayer after a run on the local dev server), the engine
-must agree: the base runs to completion and the head replays every prefix of its history an
+their executors, Temporal with its Replayer after a run on the local dev server, DBOS by
+recovering a run cut back to each point on SQLite), the engine must agree: the base runs to completion and the head replays every prefix of its history an
 instance in flight can have."""
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ CASES = sorted(p for p in CASES_DIR.glob("*/*") if (p / "head").is_dir())
 ENGINES = Path(__file__).parent / "execution" / "engines.py"
 #: the frameworks whose replay the tests run on the SDK's executor (the others are checked
 #: statically)
-REPLAYED = {"durabletask", "dapr", "temporal"}
+REPLAYED = {"durabletask", "dapr", "temporal", "dbos"}
 
 
 def expected(case: Path) -> str:
@@ -119,7 +119,8 @@ def _engine(framework: str, base: Path, head: Path) -> dict:
     return json.loads(lines[-1])
 
 
-GATED = {"dapr": r'    if ctx\.is_patched\("wflint-[0-9a-f]{8}"\):\n        yield ctx\.call_activity\(ship',
+GATED = {"dbos": r'    if DBOS\.patch\("wflint-[0-9a-f]{8}"\):\n        ship\(reserved\)',
+         "dapr": r'    if ctx\.is_patched\("wflint-[0-9a-f]{8}"\):\n        yield ctx\.call_activity\(ship',
          "temporal": r'        if workflow\.patched\("wflint-[0-9a-f]{8}"\):\n            await workflow\.'
                      r'execute_activity\(ship'}
 

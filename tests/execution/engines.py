@@ -531,6 +531,74 @@ def dbos_replay(module_path: str, history_path: str) -> None:
         DBOS.destroy()
 
 
+def _dbos_launch(module_path: str, database: str):
+    from dbos import DBOS
+
+    DBOS(config={"name": "wflint-compat", "system_database_url": f"sqlite:///{database}",
+                 "run_admin_server": False, "application_version": "compat"})
+    module = load(module_path)
+    DBOS.launch()
+    return DBOS, module
+
+
+def dbos_record(module_path: str, database: str) -> None:
+    """Run the workflow ``order`` to completion; print how many operations it recorded."""
+    from dbos import SetWorkflowID
+
+    dbos, module = _dbos_launch(module_path, database)
+    try:
+        with SetWorkflowID(INSTANCE):
+            module.order("book")
+        emit(operations=len(dbos.list_workflow_steps(INSTANCE)))
+    finally:
+        dbos.destroy()
+
+
+def dbos_recover(module_path: str, database: str) -> None:
+    """Launch on a database holding a pending run: DBOS recovers it with this module's code."""
+    dbos, _ = _dbos_launch(module_path, database)
+    try:
+        handle = dbos.retrieve_workflow(INSTANCE)
+        try:
+            handle.get_result()
+            emit(breaks=False, error=None)
+        except Exception as exc:  # noqa: BLE001 - what recovery raised is the verdict
+            emit(breaks=True, error=f"{type(exc).__name__}: {exc}")
+    finally:
+        dbos.destroy()
+
+
+def dbos_compat(base_path: str, head_path: str) -> None:
+    """Run BASE to completion, then, for every number of operations an instance in flight can
+    have recorded, cut the run back to that point and let HEAD's code recover it."""
+    import sqlite3
+    import subprocess
+
+    def engine(mode: str, module: str, database: str) -> dict:
+        proc = subprocess.run([sys.executable, __file__, "dbos", mode, module, database],
+                              capture_output=True, text=True, timeout=120)
+        lines = [line for line in proc.stdout.splitlines() if line.startswith("{")]
+        if not lines:
+            raise SystemExit(f"dbos {mode} printed nothing: {proc.stderr[-2000:]}")
+        return json.loads(lines[-1])
+
+    database = base_path + ".sqlite"
+    operations = engine("record", base_path, database)["operations"]
+    for kept in range(operations + 1):  # also: every operation done, the run not yet closed
+        copy = f"{database}.{kept}"
+        shutil.copy(database, copy)
+        with sqlite3.connect(copy) as db:
+            db.execute("delete from operation_outputs where workflow_uuid = ? and function_id > ?",
+                       (INSTANCE, kept))
+            db.execute("update workflow_status set status = 'PENDING', output = NULL "
+                       "where workflow_uuid = ?", (INSTANCE,))
+        result = engine("recover", head_path, copy)
+        if result["breaks"]:
+            emit(**result)
+            return
+    emit(breaks=False, error=None)
+
+
 # -- AWS Lambda durable functions: the SDK's local test runner -------------------------------------
 
 def _aws_execute(first, later) -> None:
