@@ -109,6 +109,10 @@ def test_git_revisions(tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     result = CliRunner().invoke(main, ["compat", "--base", "no-such-revision"])
     assert result.exit_code == 2 and "Traceback" not in result.output
+    result = CliRunner().invoke(main, ["compat", "--base", "HEAD", "missing.py"])
+    assert result.exit_code == 2 and "missing.py: no such file or directory" in result.output
+    result = CliRunner().invoke(main, ["compat", "--base", "./no/such/dir"])
+    assert result.exit_code == 2 and "no such directory" in result.output
 
 
 def _engine(framework: str, base: Path, head: Path) -> dict:

@@ -73,6 +73,8 @@ def base_tree(base: str | None, head_root: Path) -> tuple[Path, tempfile.Tempora
     (default: the merge base with the default branch) exported to a temporary directory."""
     if base is not None and os.path.isdir(base):
         return Path(base), None
+    if base is not None and (os.sep in base or base.startswith(".")) and not os.path.exists(base):
+        raise CompatError(f"{base}: no such directory")
     revision = base or _merge_base(head_root)
     holder = tempfile.TemporaryDirectory(prefix="wflint-compat-")
     try:
@@ -370,6 +372,8 @@ def _python_files(root: Path, paths: list[str]) -> list[Path]:
     result: list[Path] = []
     for given in paths or ["."]:
         target = (root / given) if not os.path.isabs(given) else Path(given)
+        if not target.exists():
+            raise CompatError(f"{given}: no such file or directory")
         if target.is_file():
             result.append(target.resolve().relative_to(root.resolve()))
             continue
