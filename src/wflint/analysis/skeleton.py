@@ -189,9 +189,19 @@ class _Builder:
     # -- names ----------------------------------------------------------------------------
 
     def _gate(self, expr: ast.expr, scope: Scope, ctx: str | None) -> str | None:
-        """The id of a version-gate call (``workflow.patched("v2")``), possibly negated."""
+        """The id of a version gate: a gate call (``workflow.patched("v2")``), or a test that the
+        instance's version is (at least) a given one (``ctx.version == "2"``)."""
         if isinstance(expr, ast.UnaryOp) and isinstance(expr.op, ast.Not):
             return None  # ``if not patched(...)``: the old code first; compared as a branch
+        attribute = self.framework.version_attribute
+        if attribute and isinstance(expr, ast.Compare) and len(expr.ops) == 1 and \
+                isinstance(expr.ops[0], (ast.Eq, ast.Gt, ast.GtE)):
+            left, right = expr.left, expr.comparators[0]
+            if isinstance(left, ast.Attribute) and left.attr == attribute and \
+                    isinstance(left.value, ast.Name) and left.value.id == ctx and \
+                    isinstance(right, ast.Constant) and isinstance(right.value, (str, int, float)):
+                return f"version {right.value}"
+            return None
         if isinstance(expr, ast.Await):
             expr = expr.value
         if not isinstance(expr, ast.Call) or not expr.args:

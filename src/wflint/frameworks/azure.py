@@ -47,6 +47,7 @@ def _refusal(unit) -> str:
 FRAMEWORK = Framework(
     name="azure",
     title="Azure Durable Functions",
+    version_attribute="version",
     compat_advice=("branch on the orchestration's version (context.version) and bump the default "
                    "version in the same change"),
     replay_error="the orchestration fails with \"Non-Deterministic workflow detected\"",

@@ -35,6 +35,7 @@ def plan_extraction(kit: Toolkit, site: FixSite, name: str, body: str, free: lis
 FRAMEWORK = Framework(
     name="durabletask",
     title="Durable Task",
+    version_attribute="version",
     compat_advice=("branch on the orchestration's version (ctx.version) and bump the default version in "
                    "the same change"),
     replay_error="the orchestration fails with NonDeterminismError",

@@ -98,6 +98,9 @@ class Framework:
     #: those that retire a gate, what the engine raises when replay meets other commands, and
     #: how it compares the names of recorded calls ("exact", "casefold", or "" for not at all)
     gates: tuple[str, ...] = ()
+    #: the context attribute holding the version an instance started with (``ctx.version``): a
+    #: branch taken only for a version the base never names (``if ctx.version == "2":``) is a gate
+    version_attribute: str = ""
     #: the gate as the fix writes it around new code (``{ctx}.patched({id})``; "" for none)
     gate_template: str = ""
     gate_retirements: tuple[str, ...] = ()
