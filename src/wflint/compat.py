@@ -64,6 +64,8 @@ class Workflow:
     module: ModuleInfo | None = None
     node: ast.AST | None = None
     ctx: str | None = None
+    #: a signal or update handler: its calls interleave with the run's wherever it was handled
+    handler: bool = False
 
 
 # -- the two versions ------------------------------------------------------------------------
@@ -160,14 +162,31 @@ def workflows(root: Path, files: list[Path], settings: Settings) -> dict[tuple[s
             continue
         discovery = discover(module, frameworks, settings.workflow_decorators, settings.activity_decorators)
         for unit in discovery.units:
-            if not unit.is_entry:
+            handler = unit.kind in _HANDLERS
+            if not unit.is_entry and not handler:
                 continue
             identity = _identity(unit, module)
+            if handler:  # compared on its own: where its calls land depends on when it ran
+                identity = f"{_class_identity(unit, module)}.{unit.node.name}"
             ops = skeleton(unit, module, discovery, project)
             found[(unit.framework.name, identity)] = Workflow(unit.framework, unit.display,
                                                               str(relative), path, unit.node.lineno, ops,
-                                                              module, unit.node, unit.ctx_name)
+                                                              module, unit.node, unit.ctx_name, handler)
     return found
+
+
+#: the kinds of workflow method that issue commands whenever a message arrives
+_HANDLERS = frozenset({"signal", "update"})
+
+
+def _class_identity(unit, module: ModuleInfo) -> str:
+    classes = module.scope.classes.get(unit.class_name or "") or []
+    for decorator in getattr(classes[0], "decorator_list", []) if classes else []:
+        if isinstance(decorator, ast.Call):
+            for keyword in decorator.keywords:
+                if keyword.arg == "name" and isinstance(keyword.value, ast.Constant):
+                    return str(keyword.value.value)
+    return unit.class_name or ""
 
 
 def _identity(unit, module: ModuleInfo) -> str:
@@ -198,7 +217,7 @@ def compare(base: Workflow, head: Workflow) -> list[Diagnostic]:
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             continue
-        if not _reached(base.ops, i1):
+        if not head.handler and not _reached(base.ops, i1):
             continue  # an append after everything an instance can have recorded
         removed = [op for op in base.ops[i1:i2] if op.is_command]
         added = [op for op in old_view[j1:j2] if op.is_command]

@@ -412,6 +412,8 @@ def temporal_run(module_path: str, history_path: str) -> None:
                 handle = await env.client.start_workflow(module.Order.run, "book", id=INSTANCE,
                                                          task_queue="orders",
                                                          execution_timeout=timedelta(seconds=60))
+                for name, argument in getattr(module, "SIGNALS", ()):  # messages the run waits for
+                    await handle.signal(name, argument)
                 try:
                     output, error = await asyncio.wait_for(handle.result(), 60), None
                 except Exception as exc:
