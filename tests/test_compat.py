@@ -51,11 +51,15 @@ def test_static_verdict(case):
         assert GATE_REMOVED in codes, [d.message for d in found]
 
 
-@pytest.mark.parametrize("case", [c for c in CASES if c.parent.name in REPLAYED and not (
-    c.parent.name == "dapr" and expected(c) == "gate removed")], ids=case_id)
+#: pairs whose verdict comes from outside the SDK's replay, checked statically only: the Dapr
+#: sidecar's patch-prefix check (a removed or reordered patch stalls the workflow there), and
+#: Temporal worker versioning, which keeps pinned instances away from new code
+BEYOND_REPLAY = {"dapr/gate_removed", "dapr/patches_reordered", "temporal/pinned_insert"}
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.parent.name in REPLAYED
+                                  and case_id(c) not in BEYOND_REPLAY], ids=case_id)
 def test_the_engine_agrees(case, tmp_path):
-    """(A removed Dapr patch stalls the workflow in the sidecar, whose patch-prefix check the
-    SDK's executor does not run: those cases are checked statically only.)"""
     for side in ("base", "head"):
         shutil.copytree(case / side, tmp_path / side)
     module = next((tmp_path / "base").glob("*.py")).name

@@ -66,6 +66,8 @@ class Workflow:
     ctx: str | None = None
     #: a signal or update handler: its calls interleave with the run's wherever it was handled
     handler: bool = False
+    #: declared so that running instances stay on the code they started on
+    pinned: bool = False
 
 
 # -- the two versions ------------------------------------------------------------------------
@@ -171,12 +173,25 @@ def workflows(root: Path, files: list[Path], settings: Settings) -> dict[tuple[s
             ops = skeleton(unit, module, discovery, project)
             found[(unit.framework.name, identity)] = Workflow(unit.framework, unit.display,
                                                               str(relative), path, unit.node.lineno, ops,
-                                                              module, unit.node, unit.ctx_name, handler)
+                                                              module, unit.node, unit.ctx_name, handler,
+                                                              _pinned(unit, module))
     return found
 
 
 #: the kinds of workflow method that issue commands whenever a message arrives
 _HANDLERS = frozenset({"signal", "update"})
+
+
+def _pinned(unit, module: ModuleInfo) -> bool:
+    """Declared with the framework's pinning (Temporal: ``@workflow.defn(versioning_behavior=
+    VersioningBehavior.PINNED)``, with worker versioning): instances never meet new code."""
+    keyword, value = unit.framework.pinning
+    if not keyword:
+        return False
+    holders = [unit.node, *(module.scope.classes.get(unit.class_name or "") or [])]
+    return any(isinstance(d, ast.Call) and any(k.arg == keyword and value in ast.unparse(k.value)
+                                               for k in d.keywords)
+               for holder in holders for d in getattr(holder, "decorator_list", []))
 
 
 def _class_identity(unit, module: ModuleInfo) -> str:
@@ -209,6 +224,8 @@ def _identity(unit, module: ModuleInfo) -> str:
 
 def compare(base: Workflow, head: Workflow) -> list[Diagnostic]:
     fw = head.framework
+    if head.pinned:
+        return []  # running instances finish on the code they started on
     base_gates = {op.name for op in base.ops if op.kind in (GATE, RETIRE)}
     old_view = _as_replayed(head.ops, base_gates)
     base_cmds, head_cmds = _keys(base.ops, fw), _keys(old_view, fw)
@@ -233,7 +250,22 @@ def compare(base: Workflow, head: Workflow) -> list[Diagnostic]:
     for op in base.ops:
         if op.kind == GATE and op.name not in head_ids and fw.gates:
             found.append(_gate_removed(head, op))
+    if fw.gate_order_recorded:
+        kept = [op.name for op in head.ops if op.kind == GATE and op.name in base_gates]
+        before = [op.name for op in base.ops if op.kind == GATE and op.name in kept]
+        if kept != before:
+            found.append(_gates_reordered(head, before, kept))
     return found
+
+
+def _gates_reordered(head: Workflow, before: list[str], after: list[str]) -> Diagnostic:
+    fw = head.framework
+    message = (f"reorders the version gates of workflow '{head.display}' ({', '.join(before)} → "
+               f"{', '.join(after)}): the engine checks that the gates an instance recorded come "
+               f"in the same order, and {fw.replay_error}; keep existing gates in their order and "
+               f"nest new ones inside them")
+    return Diagnostic(_display_path(head.source), head.line, 1, GATE_REMOVED, message, "error",
+                      head.line, 1)
 
 
 def _as_replayed(ops: list[Op], known: set[str]) -> list[Op]:

@@ -40,6 +40,7 @@ FRAMEWORK = Framework(
     name="dapr",
     title="Dapr Workflow",
     gate_template="{ctx}.is_patched({id})",
+    gate_order_recorded=True,
     gates=("is_patched",),
     compat_advice=("gate the new code with if ctx.is_patched(\"<new id>\"): and keep the old code in "
                    "the else branch"),

@@ -101,6 +101,11 @@ class Framework:
     #: the context attribute holding the version an instance started with (``ctx.version``): a
     #: branch taken only for a version the base never names (``if ctx.version == "2":``) is a gate
     version_attribute: str = ""
+    #: the engine records the gates an instance took in order and refuses another order
+    gate_order_recorded: bool = False
+    #: a workflow-declaration keyword that pins running instances to the code they started on
+    #: (``versioning_behavior=VersioningBehavior.PINNED``), and the value text that does it
+    pinning: tuple[str, str] = ("", "")
     #: the gate as the fix writes it around new code (``{ctx}.patched({id})``; "" for none)
     gate_template: str = ""
     gate_retirements: tuple[str, ...] = ()

@@ -93,6 +93,7 @@ FRAMEWORK = Framework(
     name="temporal",
     title="Temporal",
     gate_template="{ctx}.patched({id})",
+    pinning=("versioning_behavior", "PINNED"),
     gates=("temporalio.workflow.patched",),
     gate_retirements=("temporalio.workflow.deprecate_patch",),
     compat_advice=("gate the new code with if workflow.patched(\"<new id>\"): and keep the old code in "
