@@ -11,7 +11,7 @@ edit's position: some base operation comes at or after it, or it lies inside a l
 earlier turns were recorded. Appends after the last durable call, argument and duration changes,
 logging and pure computation never do.
 
-Findings (``WFL1001`` a breaking edit, ``WFL1002`` a gate removed too early) go through every
+Findings (``WFL1001`` a breaking edit, ``WFL1002`` a gate removed too early or reordered) go through every
 output format ``check`` has.
 """
 
@@ -42,8 +42,8 @@ BREAKING, GATE_REMOVED = "WFL1001", "WFL1002"
 CODES = {
     BREAKING: ("replay-incompatible-change", "Changes the durable calls that instances in flight "
                "have already recorded."),
-    GATE_REMOVED: ("gate-removed", "Removes a version gate that instances in flight may still "
-                   "have recorded."),
+    GATE_REMOVED: ("gate-lifecycle", "Removes or reorders version gates that instances in flight "
+                   "may have recorded."),
 }
 
 
