@@ -83,7 +83,8 @@ def test_cli_exit_codes_and_formats(monkeypatch):
     assert result.exit_code == 1
     assert "WFL1001" in result.output and "Found 1 replay-incompatible change." in result.output
     result = CliRunner().invoke(main, ["compat", "--base", str(case / "base"), "--output-format", "json"])
-    assert [d["code"] for d in json.loads(result.output)] == ["WFL1001"]
+    assert [(d["code"], d["name"]) for d in json.loads(result.output)] == [
+        ("WFL1001", "replay-incompatible-change")]
     result = CliRunner().invoke(main, ["compat", "--base", str(case / "base"), "--output-format", "sarif"])
     assert json.loads(result.output)["runs"][0]["results"][0]["ruleId"] == "WFL1001"
     safe = CASES_DIR / "durabletask" / "append_after"

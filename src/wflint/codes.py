@@ -14,6 +14,14 @@ from dataclasses import dataclass
 #: that walks workflow code
 FILE_CODES = frozenset({"WFL001", "WFL002"})
 
+#: codes reported by ``wflint compat`` (documented in docs/compat.md): name and summary
+COMPAT_CODES = {
+    "WFL1001": ("replay-incompatible-change",
+                "Changes the durable calls that instances in flight have already recorded."),
+    "WFL1002": ("gate-lifecycle", "Removes or reorders version gates that instances in flight may "
+                                  "have recorded."),
+}
+
 ERROR = "error"
 WARNING = "warning"
 

@@ -38,13 +38,6 @@ from wflint.frameworks.model import Framework
 from wflint.source import decode, module_name
 
 BREAKING, GATE_REMOVED = "WFL1001", "WFL1002"
-#: what each code is, for ``wflint compat --help`` and the documentation
-CODES = {
-    BREAKING: ("replay-incompatible-change", "Changes the durable calls that instances in flight "
-               "have already recorded."),
-    GATE_REMOVED: ("gate-lifecycle", "Removes or reorders version gates that instances in flight "
-                   "may have recorded."),
-}
 
 
 class CompatError(Exception):
