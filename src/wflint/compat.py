@@ -30,7 +30,7 @@ from pathlib import Path
 from wflint.analysis.discovery import discover, enabled_frameworks
 from wflint.analysis.project import Project, project_roots
 from wflint.analysis.scope import ModuleInfo
-from wflint.analysis.skeleton import CONTROL, END_LOOP, GATE, GATE_ELSE, GATE_END, LOOP, RETIRE, Op, skeleton
+from wflint.analysis.skeleton import END_LOOP, GATE, GATE_ELSE, GATE_END, LOOP, RETIRE, Op, skeleton
 from wflint.config import Settings
 from wflint.diagnostics import Diagnostic
 from wflint.fixes.model import WRAP, Applicability, Edit, Fix
@@ -233,6 +233,8 @@ def compare(base: Workflow, head: Workflow) -> list[Diagnostic]:
         added = [op for op in old_view[j1:j2] if op.is_command]
         if not removed and not added:
             continue  # only the control structure around no commands changed
+        if _same(removed, added, fw):
+            continue
         if fw.ignores_unreached_tail and not added and not any(op.is_command for op in base.ops[i2:]):
             continue  # the recorded calls the new code no longer reaches are ignored
         anchor = added[0] if added else (old_view[j1] if j1 < len(old_view) else None)
@@ -283,17 +285,17 @@ def _as_replayed(ops: list[Op], known: set[str]) -> list[Op]:
 
 
 def _keys(ops: list[Op], fw: Framework) -> list[tuple[str, str]]:
-    keys = []
-    for op in ops:
-        if op.kind in CONTROL:
-            keys.append((op.kind, op.name))
-        elif fw.recorded_names == "casefold":
-            keys.append((op.kind, op.name.casefold()))
-        elif fw.recorded_names == "exact":
-            keys.append((op.kind, op.name))
-        else:
-            keys.append((op.kind, ""))
-    return keys
+    """What aligns two skeletons: kinds and names (case-folded where the engine folds them;
+    where it compares no names, they still locate an edit, see _same)."""
+    fold = fw.recorded_names == "casefold"
+    return [(op.kind, op.name.casefold() if fold and op.is_command else op.name) for op in ops]
+
+
+def _same(removed: list[Op], added: list[Op], fw: Framework) -> bool:
+    """Replay sees no difference: the same kinds in the same places, and the engine does not
+    compare names."""
+    return not fw.recorded_names and len(removed) == len(added) and \
+        all(a.kind == b.kind for a, b in zip(removed, added))
 
 
 def _reached(ops: list[Op], position: int) -> bool:

@@ -166,7 +166,10 @@ class _Builder:
         if found is None:
             return []
         target_module, target = found
-        if id(target) in self.activities:  # a step called directly (DBOS)
+        if id(target) in self.activities:
+            if fw.activity_call is not None:
+                return []  # it only builds the call the command around it records
+            # a step called directly (DBOS)
             return [Op("step", _declared_name(target, target_module), module.path, call.lineno, text)]
         called = self.workflows.get(id(target))
         if called is not None and called.is_entry and target is not self.unit.node and \
@@ -221,6 +224,8 @@ class _Builder:
         """The name the engine records for a command: the activity or workflow it runs (its
         registered name when it is declared with one), a string as written, else "?"."""
         target: ast.expr | None = call.args[0] if call.args else None
+        if isinstance(target, ast.Call):
+            target = target.func  # ``context.step(reserve(item))``: the step ``reserve``
         for keyword in call.keywords:
             if keyword.arg in ("activity", "workflow", "fn", "func", "orchestrator", "name"):
                 target = keyword.value

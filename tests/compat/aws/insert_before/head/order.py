@@ -1,0 +1,27 @@
+# The new version: a step inserted before recorded work: it would silently receive the next step's checkpoint (breaks).
+from aws_durable_execution_sdk_python import DurableContext, StepContext, durable_execution, durable_step
+from aws_durable_execution_sdk_python.config import Duration
+
+
+@durable_step
+def reserve(step_context: StepContext, item: str) -> str:
+    return f"reserved {item}"
+
+
+@durable_step
+def charge(step_context: StepContext, item: str) -> str:
+    return f"charged {item}"
+
+
+@durable_step
+def ship(step_context: StepContext, item: str) -> str:
+    return f"shipped {item}"
+
+
+@durable_execution
+def handler(event: dict, context: DurableContext) -> dict:
+    reserved = context.step(reserve(event["item"]))
+    context.wait(Duration.from_seconds(1))
+    context.step(ship(reserved))
+    charged = context.step(charge(reserved))
+    return {"result": charged}
