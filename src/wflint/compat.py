@@ -233,8 +233,6 @@ def compare(base: Workflow, head: Workflow) -> list[Diagnostic]:
         added = [op for op in old_view[j1:j2] if op.is_command]
         if not removed and not added:
             continue  # only the control structure around no commands changed
-        if _same(removed, added, fw):
-            continue
         if fw.ignores_unreached_tail and not added and not any(op.is_command for op in base.ops[i2:]):
             continue  # the recorded calls the new code no longer reaches are ignored
         anchor = added[0] if added else (old_view[j1] if j1 < len(old_view) else None)
@@ -285,17 +283,9 @@ def _as_replayed(ops: list[Op], known: set[str]) -> list[Op]:
 
 
 def _keys(ops: list[Op], fw: Framework) -> list[tuple[str, str]]:
-    """What aligns two skeletons: kinds and names (case-folded where the engine folds them;
-    where it compares no names, they still locate an edit, see _same)."""
+    """What aligns two skeletons: kinds and names (case-folded where the engine folds them)."""
     fold = fw.recorded_names == "casefold"
     return [(op.kind, op.name.casefold() if fold and op.is_command else op.name) for op in ops]
-
-
-def _same(removed: list[Op], added: list[Op], fw: Framework) -> bool:
-    """Replay sees no difference: the same kinds in the same places, and the engine does not
-    compare names."""
-    return not fw.recorded_names and len(removed) == len(added) and \
-        all(a.kind == b.kind for a, b in zip(removed, added))
 
 
 def _reached(ops: list[Op], position: int) -> bool:

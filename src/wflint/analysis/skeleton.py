@@ -227,7 +227,7 @@ class _Builder:
         if isinstance(target, ast.Call):
             target = target.func  # ``context.step(reserve(item))``: the step ``reserve``
         for keyword in call.keywords:
-            if keyword.arg in ("activity", "workflow", "fn", "func", "orchestrator", "name"):
+            if keyword.arg in ("activity", "workflow", "fn", "func", "orchestrator"):
                 target = keyword.value
         if isinstance(target, ast.Dict):  # DBOS.run_step({"name": ...}, fn)
             for key, value in zip(target.keys, target.values):

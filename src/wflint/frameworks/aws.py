@@ -45,7 +45,6 @@ FRAMEWORK = Framework(
     compat_advice="deploy it as a new function version: executions stay on the version they started on",
     replay_error=("nothing is raised: each operation silently receives the checkpoint recorded at "
                   "its position"),
-    recorded_names="",
     modules=(_SDK,),
     markers=(_SDK.encode(),),
     style="any",

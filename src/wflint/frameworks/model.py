@@ -96,7 +96,9 @@ class Framework:
     #: replay compatibility (``wflint compat``): the calls that gate a change for instances
     #: already in flight (``workflow.patched("id")``; dotted: qualified, plain: context methods),
     #: those that retire a gate, what the engine raises when replay meets other commands, and
-    #: how it compares the names of recorded calls ("exact", "casefold", or "" for not at all)
+    #: how it compares the names of recorded calls ("exact" or "casefold"; where the engine
+    #: compares none, a different function at a recorded position still gets another's result,
+    #: so "exact" is right there too)
     gates: tuple[str, ...] = ()
     #: the context attribute holding the version an instance started with (``ctx.version``): a
     #: branch taken only for a version the base never names (``if ctx.version == "2":``) is a gate

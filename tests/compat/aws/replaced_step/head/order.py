@@ -1,4 +1,4 @@
-# The new version: another step function at the same position: the SDK compares nothing but the position (safe).
+# The new version: another step function at a recorded position: it silently receives the old step's checkpoint (breaks).
 from aws_durable_execution_sdk_python import DurableContext, StepContext, durable_execution, durable_step
 from aws_durable_execution_sdk_python.config import Duration
 
