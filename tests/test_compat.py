@@ -18,7 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 from wflint.cli import main
-from wflint.compat import BREAKING, GATE_REMOVED, run
+from wflint.compat import BREAKING, GATE_REMOVED, REMOVED, run
 from wflint.config import Settings
 
 CASES_DIR = Path(__file__).parent / "compat"
@@ -31,7 +31,7 @@ REPLAYED = {"durabletask", "dapr", "temporal", "dbos"}
 
 def expected(case: Path) -> str:
     head = next((case / "head").glob("*.py")).read_text()
-    return re.search(r"\((breaks|safe|gate removed)\)", head.splitlines()[0]).group(1)
+    return re.search(r"\((breaks|safe|gate removed|workflow removed)\)", head.splitlines()[0]).group(1)
 
 
 def case_id(case: Path) -> str:
@@ -47,14 +47,19 @@ def test_static_verdict(case):
         assert not found, [d.message for d in found]
     elif verdict == "breaks":
         assert codes == {BREAKING}, [d.message for d in found]
-    else:
+    elif verdict == "gate removed":
         assert GATE_REMOVED in codes, [d.message for d in found]
+    else:
+        assert codes == {REMOVED}, [d.message for d in found]
 
 
 #: pairs whose verdict comes from outside the SDK's replay, checked statically only: the Dapr
-#: sidecar's patch-prefix check (a removed or reordered patch stalls the workflow there), and
-#: Temporal worker versioning, which keeps pinned instances away from new code
-BEYOND_REPLAY = {"dapr/gate_removed", "dapr/patches_reordered", "temporal/pinned_insert"}
+#: sidecar's patch-prefix check (a removed or reordered patch stalls the workflow there), its
+#: routing of instances to the named version they started on, Temporal worker versioning,
+#: which keeps pinned instances away from new code, and a removed workflow type (no code left
+#: to replay on)
+BEYOND_REPLAY = {"dapr/gate_removed", "dapr/patches_reordered", "temporal/pinned_insert",
+                 "dapr/new_named_version", "temporal/renamed_type"}
 
 
 @pytest.mark.parametrize("case", [c for c in CASES if c.parent.name in REPLAYED
@@ -118,6 +123,9 @@ def test_git_revisions(tmp_path, monkeypatch):
     assert result.exit_code == 2 and "missing.py: no such file or directory" in result.output
     result = CliRunner().invoke(main, ["compat", "--base", "./no/such/dir"])
     assert result.exit_code == 2 and "no such directory" in result.output
+    (repo / "order.py").unlink()  # a deleted module takes its workflow with it
+    result = CliRunner().invoke(main, ["compat", "--base", "main"])
+    assert result.exit_code == 1 and "order.py:1:1: WFL1003 removes workflow 'order'" in result.output
 
 
 def _engine(framework: str, base: Path, head: Path) -> dict:

@@ -20,6 +20,8 @@ COMPAT_CODES = {
                 "Changes the durable calls that instances in flight have already recorded."),
     "WFL1002": ("gate-lifecycle", "Removes or reorders version gates that instances in flight may "
                                   "have recorded."),
+    "WFL1003": ("workflow-removed", "Removes a workflow (or its registered name) that instances in "
+                                    "flight may still run."),
 }
 
 ERROR = "error"

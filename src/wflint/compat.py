@@ -11,7 +11,8 @@ edit's position: some base operation comes at or after it, or it lies inside a l
 earlier turns were recorded. Appends after the last durable call, argument and duration changes,
 logging and pure computation never do.
 
-Findings (``WFL1001`` a breaking edit, ``WFL1002`` a gate removed too early or reordered) go through every
+Findings (``WFL1001`` a breaking edit, ``WFL1002`` a gate removed too early or reordered,
+``WFL1003`` a workflow removed) go through every
 output format ``check`` has.
 """
 
@@ -37,7 +38,7 @@ from wflint.fixes.model import WRAP, Applicability, Edit, Fix
 from wflint.frameworks.model import Framework
 from wflint.source import decode, module_name
 
-BREAKING, GATE_REMOVED = "WFL1001", "WFL1002"
+BREAKING, GATE_REMOVED, REMOVED = "WFL1001", "WFL1002", "WFL1003"
 
 
 class CompatError(Exception):
@@ -205,12 +206,15 @@ def _identity(unit, module: ModuleInfo) -> str:
     if unit.kind == "run" and unit.class_name:
         classes = module.scope.classes.get(unit.class_name) or [None]
         holder, fallback = classes[0], unit.class_name
+    name, version = fallback, ""
     for decorator in getattr(holder, "decorator_list", []):
         if isinstance(decorator, ast.Call):
             for keyword in decorator.keywords:
                 if keyword.arg == "name" and isinstance(keyword.value, ast.Constant):
-                    return str(keyword.value.value)
-    return fallback
+                    name = str(keyword.value.value)
+                elif keyword.arg == "version_name" and isinstance(keyword.value, ast.Constant):
+                    version = str(keyword.value.value)  # Dapr: each named version runs apart
+    return f"{name}@{version}" if version else name
 
 
 # -- the comparison ---------------------------------------------------------------------------
@@ -365,6 +369,19 @@ def _finding(head: Workflow, base: Workflow, anchor: Op | None, removed: list[Op
     return Diagnostic(_display_path(path), line, 1, BREAKING, message, "error", line, 1, fix)
 
 
+def _removed(base: Workflow, head_root: Path) -> Diagnostic:
+    """A workflow of the base that the new version no longer declares (under that name)."""
+    fw = base.framework
+    where = head_root / base.path
+    path = _display_path(str(where)) if where.exists() else base.path
+    line = base.line if where.exists() else 1
+    message = (f"removes workflow '{base.display}' (base {base.path}:{base.line}), or its "
+               f"registered name: instances in flight of it find no code to replay on the new "
+               f"workers; keep it registered until they finish (with {fw.title}, "
+               f"{fw.compat_advice})")
+    return Diagnostic(path, line, 1, REMOVED, message, "warning", line, 1)
+
+
 def _gate_removed(head: Workflow, op: Op) -> Diagnostic:
     fw = head.framework
     retire = f"; retire it first with {fw.gate_retirements[0].rpartition('.')[2]}(\"{op.name}\")" \
@@ -389,15 +406,22 @@ def run(head_root: Path, base: str | None, paths: list[str], settings: Settings)
     try:
         files = _python_files(head_root, paths)
         candidates = changed_files(base_root, head_root, files)
-        if not candidates:
+        deleted = [f for f in _python_files(base_root, [p for p in paths if (base_root / p).exists()]
+                                            or ([] if paths else ["."]))
+                   if not (head_root / f).exists()]
+        if not candidates and not deleted:
             return []
         head = workflows(head_root, candidates, settings)
-        before = workflows(base_root, [f for f in candidates if (base_root / f).exists()], settings)
+        before = workflows(base_root, [f for f in candidates if (base_root / f).exists()] + deleted,
+                           settings)
         found: list[Diagnostic] = []
         for key, workflow in sorted(head.items()):
             old = before.get(key)
             if old is not None:
                 found.extend(compare(old, workflow))
+        for key, old in sorted(before.items()):
+            if key not in head and not old.handler and old.ops:
+                found.append(_removed(old, head_root))
         return sorted(found, key=lambda d: (d.path, d.line, d.code, d.message))
     finally:
         if holder is not None:

@@ -1,4 +1,4 @@
-# The new version: the activity type changes (name=) (breaks).
+# The new version: the workflow type is renamed, so instances in flight of the old type find no code (workflow removed).
 from datetime import timedelta
 
 from temporalio import activity, workflow
@@ -9,7 +9,7 @@ async def reserve(item: str) -> str:
     return f"reserved {item}"
 
 
-@activity.defn(name="charge-v2")
+@activity.defn
 async def charge(item: str) -> str:
     return f"charged {item}"
 
@@ -20,7 +20,7 @@ async def ship(item: str) -> str:
 
 
 @workflow.defn
-class Order:
+class OrderV2:
     @workflow.run
     async def run(self, item: str) -> str:
         reserved = await workflow.execute_activity(reserve, item, start_to_close_timeout=timedelta(seconds=5))
