@@ -223,6 +223,33 @@ def test_statistics(project):
         "Found 3 errors.", "[*] 2 fixable with `--fix` (1 unsafe fix available with `--fix --unsafe-fixes`)."]
 
 
+def test_statistics_as_json(project):
+    result = run("check", "--statistics", "--output-format", "json", "app")
+    assert json.loads(result.output) == [
+        {"code": "WFL101", "name": "wall-clock", "count": 1, "fixable": True},
+        {"code": "WFL202", "name": "random-uuid", "count": 1, "fixable": False},
+        {"code": "WFL502", "name": "unguarded-print", "count": 1, "fixable": True}]
+
+
+def test_a_missing_path_never_reads_as_a_green_run(project):
+    result = run("check", "app/clean.py", "app/typo.py")
+    assert result.exit_code == 2
+    assert "All checks passed!" not in result.output
+    assert "app/typo.py: no such file or directory" in result.output
+
+
+def test_an_empty_directory_warns_that_nothing_was_checked(project):
+    (project / "empty").mkdir()
+    result = run("check", "empty")
+    assert result.exit_code == 0
+    assert "No Python files found under the given path(s)" in result.output
+
+
+def test_rule_by_name(project):
+    assert run("rule", "wall-clock").output == run("rule", "WFL101").output
+    assert run("rule", "no-such-rule").exit_code == 2
+
+
 def test_quiet_prints_findings_only(project):
     result = run("check", "-q", "app")
     assert result.exit_code == 1

@@ -153,6 +153,8 @@ def check(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ..
         for missing in file_set.missing:
             _error(f"{missing}: no such file or directory")
             status = EXIT_ERROR
+        if not file_set.files and not file_set.missing and not silent:
+            click.echo("wflint: warning: No Python files found under the given path(s)", err=True)
         checker.prepare(file_set.files)
         outcomes.extend(checker.check_paths(file_set.files, fix_mode, jobs or os.cpu_count() or 1))
 
@@ -194,7 +196,8 @@ def check(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ..
             emit_diff(changed, fixed, diagnostics, unsafe_fixes, sys.stdout)
         sys.exit(EXIT_ERROR if status == EXIT_ERROR else EXIT_FINDINGS if changed else EXIT_CLEAN)
 
-    report = Report(diagnostics, fixed, fix, unsafe_fixes, show_fixes, sources)
+    report = Report(diagnostics, fixed, fix, unsafe_fixes, show_fixes, sources,
+                    failed=status == EXIT_ERROR)
     use_color = _use_color(color, sys.stderr if stdin_outcome is not None and fix else sys.stdout)
     if stdin_outcome is not None and fix:
         # the fixed source is the output; findings and the summary go to stderr
@@ -305,12 +308,14 @@ def rules(fmt: str) -> None:
 @click.argument("code")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def rule(code: str, fmt: str) -> None:
-    """Explain a rule: what it flags, why, an example, and what to use per framework."""
+    """Explain a rule (by code or name): what it flags, why, an example, and what to use per
+    framework."""
     from wflint.docs import per_framework, rule_markdown
 
-    code = code.upper()
+    by_name = {entry.name: entry.code for entry in CATALOG}
+    code = by_name.get(code.lower(), code.upper())  # a rule's name works as well as its code
     if code not in BY_CODE:
-        _error(f"unknown rule code '{code}'; see 'wflint rules'")
+        _error(f"unknown rule code '{code}'; see 'wflint rules' for the codes and names")
         sys.exit(EXIT_ERROR)
     if fmt == "json":
         entry = BY_CODE[code]

@@ -16,8 +16,10 @@ class Report:
     """The findings of a run, and ruff's summary wording for them."""
 
     def __init__(self, diagnostics, fixed, fixing: bool, unsafe_fixes: bool, show_fixes: bool,
-                 sources=None) -> None:
+                 sources=None, failed: bool = False) -> None:
         self.diagnostics = diagnostics
+        #: a path or file could not be checked (reported on stderr): never "All checks passed!"
+        self.failed = failed
         self.sources = sources
         self.fixed = fixed
         self.fixing = fixing
@@ -52,6 +54,8 @@ class Report:
                     lines.append(f"    {count} × {code} ({BY_CODE[code].name})")
             lines.append("")
         if remaining == 0 and fixed == 0:
+            if self.failed:
+                return lines + ["No findings in what could be checked; the errors above need attention."]
             return lines + ["All checks passed!"]
         if self.fixing:
             total = remaining + fixed
@@ -73,7 +77,16 @@ class Report:
                 counts = Counter(d.code for d in self.diagnostics)
                 fixable_codes = {d.code for d in self.diagnostics if d.fix is not None and d.fix.edits
                                  and d.fix.applicability.allowed(self.unsafe_fixes)}
-                for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+                ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+                if output_format in ("json", "json-lines"):  # ruff's shape for --statistics
+                    import json
+
+                    out.write(json.dumps([{"code": code, "name": BY_CODE[code].name, "count": count,
+                                           "fixable": code in fixable_codes}
+                                          for code, count in ordered], indent=2) + "\n")
+                    out.flush()
+                    return
+                for code, count in ordered:
                     mark = "[*]" if code in fixable_codes else "[ ]"
                     out.write(f"{count}\t{code}\t{mark} {BY_CODE[code].name}\n")
             else:
