@@ -508,3 +508,42 @@ def test_jobs_do_not_change_the_output():
     assert one.exit_code == two.exit_code == 1
     assert one.output == two.output
     assert len(json.loads(one.output)) > 100
+
+
+def test_a_named_helper_brings_the_workflows_that_call_it(tmp_path, monkeypatch):
+    """Only the helper is named (a pre-commit run on staged files): its hazard is reported at
+    the call site of the workflow module that imports it, naming both; a workflow module that
+    does not reach it stays out, and the workflow module is never fixed."""
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "__init__.py").write_text("")
+    (app / "util.py").write_text("import time\n\n\ndef format_money(amount):\n"
+                                 "    time.sleep(1)\n    return f'${amount}'\n")
+    (app / "workflows.py").write_text(textwrap.dedent("""\
+        import dapr.ext.workflow as wf
+
+        from app.util import format_money
+
+        wfr = wf.WorkflowRuntime()
+
+
+        @wfr.workflow
+        def order_workflow(ctx, order):
+            label = format_money(order["amount"])
+            yield ctx.call_activity(charge, input=label)
+
+
+        @wfr.activity
+        def charge(ctx, label):
+            return label
+    """))
+    (app / "other.py").write_text(WORKFLOW.replace("import uuid\n", "import uuid\nimport app.clean\n"))
+    (app / "clean.py").write_text(CLEAN)
+    monkeypatch.chdir(tmp_path)
+    before = (app / "workflows.py").read_text()
+    result = run("check", "--no-cache", "--fix", "--unsafe-fixes", "app/util.py")
+    assert result.exit_code == 1
+    assert codes_in(result.output) == ["WFL102"]
+    assert "app/workflows.py:10:13: WFL102" in result.output and "via format_money() at app/util.py:5" in result.output
+    assert (app / "workflows.py").read_text() == before
+    assert run("check", "--no-cache", "app/clean.py").exit_code == 0  # other.py's own hazards are not its

@@ -30,6 +30,25 @@ def _error(message: str) -> None:
     click.echo(f"wflint: error: {message}", err=True)
 
 
+def _reach(targets: list[str], files: list[str], settings, markers) -> list[str]:
+    """When only files are named (a pre-commit run on staged files), the workflow modules that
+    call into them: a helper's hazard is reported at the workflow's call site."""
+    if not files or any(os.path.isdir(target) for target in targets):
+        return []
+    from wflint.reach import reaching_modules
+
+    root = str(settings.root) if getattr(settings, "root", None) else os.getcwd()
+    named = {os.path.normpath(f) for f in files}
+    found = reaching_modules(files, root, markers, settings.excluder.excludes)
+    return [path for path in found if os.path.normpath(path) not in named]
+
+
+def _through(diagnostics: list, helpers: list[str]) -> list:
+    """The findings of a workflow module that come from one of ``helpers``."""
+    places = tuple(f" at {os.path.normpath(path)}:" for path in helpers)
+    return [d for d in diagnostics if any(place in d.message for place in places)]
+
+
 def _use_color(choice: str, stream) -> bool:
     if choice == "always":
         return True
@@ -155,8 +174,13 @@ def check(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ..
             status = EXIT_ERROR
         if not file_set.files and not file_set.missing and not silent:
             click.echo("wflint: warning: No Python files found under the given path(s)", err=True)
-        checker.prepare(file_set.files)
+        reach = _reach(targets, file_set.files, settings, checker.markers)
+        checker.prepare(file_set.files + reach)
         outcomes.extend(checker.check_paths(file_set.files, fix_mode, jobs or os.cpu_count() or 1))
+        if reach:  # checked for the named helpers' sake, never fixed (they were not named)
+            for outcome in checker.check_paths(reach, None, jobs or os.cpu_count() or 1):
+                outcome.diagnostics = _through(outcome.diagnostics, file_set.files)
+                outcomes.append(outcome)
 
     from wflint.output.source import Sources
 
