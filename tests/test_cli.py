@@ -547,3 +547,29 @@ def test_a_named_helper_brings_the_workflows_that_call_it(tmp_path, monkeypatch)
     assert "app/workflows.py:10:13: WFL102" in result.output and "via format_money() at app/util.py:5" in result.output
     assert (app / "workflows.py").read_text() == before
     assert run("check", "--no-cache", "app/clean.py").exit_code == 0  # other.py's own hazards are not its
+
+
+def test_what_git_ignores_is_not_walked(tmp_path, monkeypatch):
+    (tmp_path / "app").mkdir()
+    (tmp_path / "generated").mkdir()
+    for path in ("app/wf.py", "generated/wf.py", "app/orders_pb2.py"):
+        (tmp_path / path).write_text(WORKFLOW)
+    (tmp_path / ".gitignore").write_text("generated/\n*_pb2.py\n")
+    monkeypatch.chdir(tmp_path)
+    everything = {"app/orders_pb2.py", "app/wf.py", "generated/wf.py"}
+
+    def checked(*args):
+        return {line.split(":", 1)[0] for line in run("check", "--no-cache", *args).output.splitlines()
+                if ": WFL" in line}
+
+    assert checked(".") == everything  # not a git repository: .gitignore means nothing
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    assert checked(".") == {"app/wf.py"}
+    assert checked("--no-respect-gitignore", ".") == everything
+    assert checked("generated/wf.py") == {"generated/wf.py"}  # named files are always checked
+    (tmp_path / "pyproject.toml").write_text("[tool.wflint]\nrespect-gitignore = false\n")
+    assert checked(".") == everything
+    monkeypatch.chdir(tmp_path / "app")  # the repository's .gitignore applies below it too
+    (tmp_path / "pyproject.toml").unlink()
+    assert {p for p in checked(".")} == {"wf.py"}
+

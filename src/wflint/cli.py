@@ -93,6 +93,8 @@ def main() -> None:
 @click.option("--exclude", multiple=True, help="Path patterns to exclude (replaces the configured 'exclude').")
 @click.option("--extend-exclude", multiple=True, help="Path patterns to exclude in addition.")
 @click.option("--force-exclude", is_flag=True, help="Apply the excludes to paths named on the command line too.")
+@click.option("--no-respect-gitignore", "no_respect_gitignore", is_flag=True,
+              help="Also check files that git ignores (.gitignore, .git/info/exclude).")
 @click.option("--stdin-filename", "--stdin-display-name", "stdin_filename",
               help="The name of the file read from stdin ('-'), for messages and configuration.")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache (.wflint_cache/).")
@@ -109,7 +111,8 @@ def check(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ..
           show_fixes: bool, output_format: str, output_file: str | None,
           exit_zero: bool, statistics: bool, quiet: bool, silent: bool, config_file: str | None,
           framework: tuple[str, ...], exclude: tuple[str, ...], extend_exclude: tuple[str, ...],
-          force_exclude: bool, stdin_filename: str | None, no_cache: bool, jobs: int | None,
+          force_exclude: bool, no_respect_gitignore: bool, stdin_filename: str | None,
+          no_cache: bool, jobs: int | None,
           color: str, baseline_file: str | None, write_baseline: str | None) -> None:
     """Check files and directories (default: the current directory; '-' reads stdin)."""
     from wflint.config import ConfigError, settings_for
@@ -143,6 +146,7 @@ def check(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ..
             exclude=_split(exclude) or None,
             extend_exclude=_split(extend_exclude),
             frameworks=_split(framework) or None,
+            respect_gitignore=False if no_respect_gitignore else None,
         )
     except ConfigError as exc:
         _error(str(exc))

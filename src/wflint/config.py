@@ -53,6 +53,7 @@ class FileConfig:
     activity_decorators: tuple[str, ...] = ()
     nondeterministic: tuple[tuple[str, str], ...] = ()
     deterministic: tuple[str, ...] = ()
+    respect_gitignore: bool | None = None
 
     @property
     def root(self) -> Path:
@@ -72,6 +73,8 @@ class Settings:
     activity_decorators: tuple[str, ...] = ()
     nondeterministic: tuple[tuple[str, str], ...] = ()
     deterministic: tuple[str, ...] = ()
+    #: skip what git ignores (.gitignore files, .git/info/exclude) when walking directories
+    respect_gitignore: bool = True
     config_path: Path | None = None
 
     def ignored_codes_for(self, path: str) -> frozenset[str]:
@@ -140,7 +143,7 @@ def _read_toml(path: Path) -> dict:
 
 KEYS = ("select", "ignore", "extend-select", "per-file-ignores", "exclude", "extend-exclude",
         "frameworks", "workflow-decorators", "activity-decorators", "nondeterministic",
-        "deterministic")
+        "deterministic", "respect-gitignore")
 
 
 def _validate(path: Path, table: dict, section: str) -> FileConfig:
@@ -177,6 +180,10 @@ def _validate(path: Path, table: dict, section: str) -> FileConfig:
             if not _DOTTED.match(name):
                 raise ConfigError(f"{where(key)}: '{name}' in '{key}' is not a dotted name "
                                   "such as 'package.module.function'")
+    if "respect-gitignore" in table:
+        if not isinstance(table["respect-gitignore"], bool):
+            raise ConfigError(f"{where('respect-gitignore')}: 'respect-gitignore' must be true or false")
+        values["respect-gitignore"] = table["respect-gitignore"]
     if "frameworks" in table:
         frameworks = _strings(table["frameworks"], "frameworks", where("frameworks"))
         for name in frameworks:
@@ -212,6 +219,7 @@ def _validate(path: Path, table: dict, section: str) -> FileConfig:
         activity_decorators=values.get("activity-decorators", ()),  # type: ignore[arg-type]
         nondeterministic=values.get("nondeterministic", ()),  # type: ignore[arg-type]
         deterministic=values.get("deterministic", ()),  # type: ignore[arg-type]
+        respect_gitignore=values.get("respect-gitignore"),  # type: ignore[arg-type]
     )
 
 
@@ -263,7 +271,8 @@ def _line_of(text: str, key: str) -> int | None:
 def resolve_settings(file_config: FileConfig | None, *, select: tuple[str, ...] | None = None,
                      ignore: tuple[str, ...] = (), extend_select: tuple[str, ...] = (),
                      exclude: tuple[str, ...] | None = None, extend_exclude: tuple[str, ...] = (),
-                     frameworks: tuple[str, ...] | None = None) -> Settings:
+                     frameworks: tuple[str, ...] | None = None,
+                     respect_gitignore: bool | None = None) -> Settings:
     """Merge a config file with command-line options; the command line wins.
 
     Selection: start from ``--select`` (else the file's ``select``, else every rule), add
@@ -293,6 +302,7 @@ def resolve_settings(file_config: FileConfig | None, *, select: tuple[str, ...] 
         activity_decorators=fc.activity_decorators,
         nondeterministic=fc.nondeterministic,
         deterministic=fc.deterministic,
+        respect_gitignore=next(v for v in (respect_gitignore, fc.respect_gitignore, True) if v is not None),
         config_path=fc.path,
     )
 

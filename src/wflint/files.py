@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
+import pathspec
+
 from wflint.config import Excluder, Settings
 
 SOURCE_SUFFIXES = (".py", ".pyi")
@@ -28,7 +30,8 @@ def collect_files(paths: list[str], settings: Settings, force_exclude: bool = Fa
         if os.path.isdir(path):
             if force_exclude and path != "." and excluder.excludes(path):
                 continue
-            for file in sorted(_walk(path, excluder)):  # one sort: the order is stable
+            ignored = GitIgnored(path) if settings.respect_gitignore else None
+            for file in sorted(_walk(path, excluder, ignored)):  # one sort: the order is stable
                 if file not in seen:
                     seen.add(file)
                     result.files.append(file)
@@ -43,7 +46,7 @@ def collect_files(paths: list[str], settings: Settings, force_exclude: bool = Fa
     return result
 
 
-def _walk(top: str, excluder: Excluder):
+def _walk(top: str, excluder: Excluder, ignored: GitIgnored | None = None):
     stack = [top]
     while stack:
         directory = stack.pop()
@@ -51,6 +54,8 @@ def _walk(top: str, excluder: Excluder):
             entries = list(os.scandir(directory))
         except OSError:
             continue
+        if ignored is not None:
+            ignored.enter(directory)
         subdirs = []
         for entry in entries:
             path = entry.path[2:] if entry.path.startswith("./") else entry.path
@@ -59,8 +64,71 @@ def _walk(top: str, excluder: Excluder):
             except OSError:
                 continue
             if is_dir:
-                if not excluder.excludes_entry(entry.name, path):
+                if not excluder.excludes_entry(entry.name, path) and \
+                        not (ignored is not None and ignored(entry.path, True)):
                     subdirs.append(path)
-            elif entry.name.endswith(SOURCE_SUFFIXES) and not excluder.excludes_entry(entry.name, path):
+            elif entry.name.endswith(SOURCE_SUFFIXES) and not excluder.excludes_entry(entry.name, path) \
+                    and not (ignored is not None and ignored(entry.path, False)):
                 yield path
         stack.extend(reversed(subdirs))
+
+
+class GitIgnored:
+    """What git ignores under a directory being walked: the ``.gitignore`` files of the
+    repository (those above the walk and those met in it) and ``.git/info/exclude``, with git's
+    own pattern semantics (the ``pathspec`` library). Outside a git repository nothing is."""
+
+    def __init__(self, top: str) -> None:
+        self.repository = _repository(os.path.abspath(top))
+        #: (directory, its patterns), for every directory seen with a .gitignore
+        self.specs: list[tuple[str, pathspec.PathSpec]] = []
+        self.seen: set[str] = set()
+        if self.repository is None:
+            return
+        self._add(self.repository, os.path.join(self.repository, ".git", "info", "exclude"))
+        current = os.path.abspath(top)
+        above = []
+        while current.startswith(self.repository) and current != self.repository:
+            current = os.path.dirname(current)
+            above.append(current)
+        for directory in reversed(above):
+            self.enter(directory)
+
+    def enter(self, directory: str) -> None:
+        if self.repository is None:
+            return
+        directory = os.path.abspath(directory)
+        if directory not in self.seen:
+            self.seen.add(directory)
+            self._add(directory, os.path.join(directory, ".gitignore"))
+
+    def _add(self, directory: str, path: str) -> None:
+        try:
+            with open(path, encoding="utf-8", errors="replace") as handle:
+                lines = handle.read().splitlines()
+        except OSError:
+            return
+        self.specs.append((directory, pathspec.GitIgnoreSpec.from_lines(lines)))
+
+    def __call__(self, path: str, is_dir: bool) -> bool:
+        if self.repository is None or not self.specs:
+            return False
+        absolute = os.path.abspath(path)
+        for directory, spec in self.specs:
+            if absolute.startswith(directory + os.sep):
+                relative = os.path.relpath(absolute, directory).replace(os.sep, "/")
+                if spec.match_file(relative + "/" if is_dir else relative):
+                    return True
+        return False
+
+
+def _repository(path: str) -> str | None:
+    """The working tree a path is in (the directory holding ``.git``), if any."""
+    current = path
+    while True:
+        if os.path.exists(os.path.join(current, ".git")):
+            return current
+        parent = os.path.dirname(current)
+        if parent == current:
+            return None
+        current = parent
