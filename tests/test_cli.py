@@ -567,6 +567,7 @@ def test_what_git_ignores_is_not_walked(tmp_path, monkeypatch):
     assert checked(".") == {"app/wf.py"}
     assert checked("--no-respect-gitignore", ".") == everything
     assert checked("generated/wf.py") == {"generated/wf.py"}  # named files are always checked
+    assert checked("generated") == {"generated/wf.py"}  # and so are named directories
     (tmp_path / "pyproject.toml").write_text("[tool.wflint]\nrespect-gitignore = false\n")
     assert checked(".") == everything
     monkeypatch.chdir(tmp_path / "app")  # the repository's .gitignore applies below it too

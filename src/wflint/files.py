@@ -93,6 +93,12 @@ class GitIgnored:
             above.append(current)
         for directory in reversed(above):
             self.enter(directory)
+        # a directory named on the command line is checked even where git ignores it (as a
+        # named file is): the walk only skips what is ignored below it
+        top_path = os.path.abspath(top)
+        if top_path != self.repository and any(self(path, True) for path in [top_path, *above]
+                                               if path != self.repository):
+            self.repository = None
 
     def enter(self, directory: str) -> None:
         if self.repository is None:
