@@ -3,15 +3,16 @@
 wflint reports a helper's hazard at the workflow's call site, so when only a helper module is
 named (a pre-commit run on the staged files), the workflows that call into it must be checked
 too. This finds them: the project's modules that may hold workflow code (the byte prefilter)
-and import a named module, directly or through other project modules that do (a few levels).
+and import a named module, directly or through other project modules that do (a few levels),
+read from their import lines without parsing them.
 """
 
 from __future__ import annotations
 
-import ast
 import os
+import re
 
-from wflint.source import decode, module_name
+from wflint.source import module_name
 
 #: how many import hops from a workflow module to the named file are followed
 _MAX_HOPS = 3
@@ -22,75 +23,120 @@ _SKIPPED_DIRECTORIES = frozenset({".git", ".hg", ".svn", ".tox", ".nox", ".venv"
 def reaching_modules(named: list[str], root: str, markers: tuple[bytes, ...],
                      excluded=None) -> list[str]:
     """The files under ``root`` that may hold workflow code and import one of ``named`` (or a
-    module that does), in sorted order, without the named files themselves."""
-    targets = {module_name(os.path.abspath(path)) for path in named}
-    targets.discard("")
-    if not targets:
+    module that does), in sorted order, without the named files themselves. Each hop reads
+    the files' bytes and parses only those that mention a module of the hop."""
+    root = os.path.abspath(root)
+    inside = [path for path in named if os.path.abspath(path).startswith(root + os.sep)]
+    frontier = {name for path in inside for name in _names(path, root)}
+    if not frontier:
         return []
     given = {os.path.normpath(os.path.abspath(path)) for path in named}
-    imports: dict[str, tuple[set[str], bool]] = {}  # path -> (imported modules, may hold workflows)
-    for path in _python_files(root, excluded):
-        if os.path.normpath(os.path.abspath(path)) in given:
-            continue
-        try:
-            with open(path, "rb") as handle:
-                data = handle.read()
-        except OSError:
-            continue
-        if not any(name.rpartition(".")[2].encode() in data for name in targets) and \
-                not any(marker in data for marker in markers):
-            continue  # neither a possible importer of a named module nor workflow code
-        found = _imported(data, path)
-        if found is not None:
-            imports[path] = (found, any(marker in data for marker in markers))
-    reached: set[str] = set()
-    frontier = set(targets)
+    files = [path for path in _python_files(root, excluded)
+             if os.path.normpath(os.path.abspath(path)) not in given]
+    packages = {name for path in inside if os.path.basename(path) == "__init__.py"
+                for name in _names(path, root)}
+    reached: dict[str, bool] = {}  # path -> may hold workflow code
+    parsed: dict[str, tuple[set[str], set[str]]] = {}
     for _ in range(_MAX_HOPS):
-        step = {path for path, (names, _) in imports.items() if path not in reached
-                and any(_imports(name, target) for name in names for target in frontier)}
+        words = {name.rpartition(".")[2].encode() for name in frontier}
+        step: dict[str, bool] = {}
+        for path in files:
+            if path in reached:
+                continue
+            try:
+                with open(path, "rb") as handle:
+                    data = handle.read()
+            except OSError:
+                continue
+            if not any(word in data for word in words):
+                continue  # cannot import a module of this hop
+            if path not in parsed:
+                parsed[path] = _imported(data, path)
+            if any(_imports(parsed[path], target, target in packages) for target in frontier):
+                step[path] = any(marker in data for marker in markers)
         if not step:
             break
-        reached |= step
-        frontier = {module_name(os.path.abspath(path)) for path in step}
-    return sorted(path for path in reached if imports[path][1])
+        reached.update(step)
+        frontier = {name for path in step for name in _names(path, root)}
+        packages = {name for path in step if os.path.basename(path) == "__init__.py"
+                    for name in _names(path, root)}
+    return sorted(path for path, workflows in reached.items() if workflows)
 
 
-def _imports(name: str, target: str) -> bool:
-    return name == target or name.startswith(target + ".")
+def _names(path: str, root: str) -> set[str]:
+    """The dotted names a file may be imported by: as its packages make it, and as its path
+    under the root (or under ``src/``) spells it, for namespace packages."""
+    absolute = os.path.abspath(path)
+    names = {module_name(absolute)}
+    relative = os.path.relpath(absolute, root).removesuffix(".py").replace(os.sep, ".")
+    relative = relative.removesuffix(".__init__")
+    names.add(relative)
+    if relative.startswith("src."):
+        names.add(relative[4:])
+    names.discard("")
+    return names
 
 
-def _imported(data: bytes, path: str) -> set[str] | None:
-    """Every module a file imports (relative imports resolved against its own name)."""
-    try:
-        tree = ast.parse(decode(data))
-    except (SyntaxError, ValueError, UnicodeDecodeError, RecursionError, MemoryError):
-        return None
+def _imports(found: tuple[set[str], set[str]], target: str, package: bool) -> bool:
+    """Whether imports ``found`` (modules, and names taken from a module) reach ``target``: a
+    module file only as itself (``import app.util``, ``from app.util import f``, ``from app
+    import util``), a package also through its submodules."""
+    modules, names = found
+    if target in modules or target in names:
+        return True
+    return package and any(name.startswith(target + ".") for name in (*modules, *names))
+
+
+_IMPORT = re.compile(rb"^[ \t]*import[ \t]+([^\n#;]+)", re.M)
+_FROM = re.compile(rb"^[ \t]*from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n#;]+)", re.M)
+
+
+def _imported(data: bytes, path: str) -> tuple[set[str], set[str]]:
+    """The modules a file imports and the names it takes from modules (``base.name``), read
+    from its import lines (relative imports resolved against its own name); a cheap read that
+    needs no parse."""
     own = module_name(os.path.abspath(path))
     package = own if os.path.basename(path) == "__init__.py" else own.rpartition(".")[0]
-    found: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            found.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            base = node.module or ""
-            if node.level:
-                parts = package.split(".") if package else []
-                parts = parts[:len(parts) - (node.level - 1)] if node.level > 1 else parts
-                base = ".".join(filter(None, [*parts, base]))
-            found.add(base)
-            found.update(f"{base}.{alias.name}" for alias in node.names)
-    return found
+    modules: set[str] = set()
+    names: set[str] = set()
+    for match in _IMPORT.finditer(data):
+        for part in match.group(1).decode("utf-8", "replace").replace("\\", "").split(","):
+            name = part.split(" as ")[0].strip()
+            if name:
+                modules.add(name)
+    for match in _FROM.finditer(data):
+        base = match.group(1).decode("utf-8", "replace")
+        level = len(base) - len(base.lstrip("."))
+        base = base[level:]
+        if level:
+            parts = package.split(".") if package else []
+            parts = parts[:len(parts) - (level - 1)] if level > 1 else parts
+            base = ".".join(filter(None, [*parts, base]))
+        modules.add(base)
+        listed = match.group(2).decode("utf-8", "replace").strip("()\n ").replace("\\", "")
+        for part in listed.split(","):
+            name = part.split(" as ")[0].strip()
+            if name and name != "*":
+                names.add(f"{base}.{name}" if base else name)
+    return modules, names
 
 
 def _python_files(root: str, excluded) -> list[str]:
+    """The project's Python files, without what git ignores or the configuration excludes."""
+    from wflint.files import GitIgnored
+
+    ignored = GitIgnored(root)
     found = []
     for directory, subdirectories, files in os.walk(root):
-        subdirectories[:] = sorted(d for d in subdirectories
-                                   if d not in _SKIPPED_DIRECTORIES and not d.startswith(".")
-                                   and not (excluded and excluded(os.path.join(directory, d))))
+        ignored.enter(directory)
+        subdirectories[:] = sorted(
+            d for d in subdirectories if d not in _SKIPPED_DIRECTORIES and not d.startswith(".")
+            and not ignored(os.path.join(directory, d), True)
+            and not (excluded and excluded(os.path.relpath(os.path.join(directory, d)))))
         for name in sorted(files):
             if name.endswith(".py"):
-                path = os.path.relpath(os.path.join(directory, name))
-                if not (excluded and excluded(path)):
+                full = os.path.join(directory, name)
+                path = os.path.relpath(full)
+                if not ignored(full, False) and not (excluded and excluded(path)):
                     found.append(path)
     return found

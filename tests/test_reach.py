@@ -1,0 +1,47 @@
+"""Which workflow modules a named file can reach into (the pre-commit case: only a helper is
+staged), read from import lines."""
+
+from wflint.prefilter import markers_for
+from wflint.reach import reaching_modules
+
+MARKERS = markers_for(None, ())
+WORKFLOW_HEAD = "import dapr.ext.workflow as wf\n"
+
+
+def write(root, files):
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+
+
+def test_direct_relative_and_transitive_importers(tmp_path, monkeypatch):
+    write(tmp_path, {
+        "app/__init__.py": "",
+        "app/util.py": "def f():\n    return 1\n",
+        "app/helpers.py": "from .util import f\n\ndef g():\n    return f()\n",
+        "app/flows.py": WORKFLOW_HEAD + "from app.helpers import g\n",
+        "app/direct.py": WORKFLOW_HEAD + "from app import util\n",
+        "app/parenthesised.py": WORKFLOW_HEAD + "from app.util import (\n    f,\n)\n",
+        "app/unrelated.py": WORKFLOW_HEAD + "import app.helpers_extra\n",
+        "app/no_workflows.py": "from app.util import f\n",
+    })
+    monkeypatch.chdir(tmp_path)
+    assert reaching_modules(["app/util.py"], str(tmp_path), MARKERS) == [
+        "app/direct.py", "app/flows.py", "app/parenthesised.py"]
+
+
+def test_a_module_named_like_a_package_is_not_reached_through_its_submodules(tmp_path, monkeypatch):
+    write(tmp_path, {"dapr.py": "x = 1\n", "flow.py": WORKFLOW_HEAD + "from dapr.ext.workflow import when_all\n"})
+    monkeypatch.chdir(tmp_path)
+    assert reaching_modules(["dapr.py"], str(tmp_path), MARKERS) == []
+
+
+def test_files_outside_the_root_or_ignored_by_git_are_not_scanned(tmp_path, monkeypatch):
+    write(tmp_path, {"proj/app/util.py": "x = 1\n", "proj/app/flow.py": WORKFLOW_HEAD + "import app.util\n",
+                     "proj/generated/flow.py": WORKFLOW_HEAD + "import app.util\n",
+                     "proj/.gitignore": "generated/\n", "elsewhere/util.py": "x = 1\n"})
+    (tmp_path / "proj" / ".git").mkdir()
+    monkeypatch.chdir(tmp_path / "proj")
+    assert reaching_modules(["app/util.py"], str(tmp_path / "proj"), MARKERS) == ["app/flow.py"]
+    assert reaching_modules([str(tmp_path / "elsewhere" / "util.py")], str(tmp_path / "proj"), MARKERS) == []
