@@ -1,5 +1,7 @@
-"""The pre-commit hook, end to end with the real pre-commit: the manifest validates, the hook
-fails on a workflow hazard and passes once it is fixed, and ``args: [--fix]`` fixes the file.
+"""The pre-commit hooks, end to end with the real pre-commit: the manifest validates, the hook
+fails on a workflow hazard and passes once it is fixed, ``args: [--fix]`` fixes the file, a
+staged helper alone still blocks the commit at the workflow that calls it, and the compat hook
+blocks an edit that breaks instances in flight.
 
 The hook repository is a fresh commit of this working tree (what ``pre-commit try-repo`` does
 with uncommitted changes), so the test checks the code under test, committed or not.
@@ -133,3 +135,65 @@ def test_fix_args_rewrite_the_file(hook_repo, project, env):
     again = pre_commit("run", "--all-files", cwd=project, env=env)
     assert again.returncode == 0, again.stdout + again.stderr
     assert "Passed" in again.stdout
+
+
+HELPER = "def format_money(amount):\n    return f'${amount}'\n"
+CALLER = textwrap.dedent("""\
+    import dapr.ext.workflow as wf
+
+    from app.util import format_money
+
+    wfr = wf.WorkflowRuntime()
+
+
+    @wfr.workflow
+    def order_workflow(ctx, order):
+        label = format_money(order)
+        yield ctx.call_activity(charge, input=label)
+
+
+    @wfr.activity
+    def charge(ctx, label):
+        return label
+""")
+
+
+@pytest.fixture
+def helper_project(tmp_path):
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "__init__.py").write_text("")
+    (tmp_path / "app" / "util.py").write_text(HELPER)
+    (tmp_path / "app" / "workflows.py").write_text(CALLER)
+    git("init", "-q", cwd=tmp_path)
+    git("add", "-A", cwd=tmp_path)
+    git("commit", "-q", "-m", "clean", cwd=tmp_path)
+    return tmp_path
+
+
+def test_a_staged_helper_blocks_the_commit_naming_the_workflow(hook_repo, helper_project, env):
+    """Only the helper is staged: the hook still reports its new hazard, at the workflow's call
+    site, naming both files."""
+    (helper_project / "app" / "util.py").write_text(
+        "import time\n\n\n" + HELPER.replace("    return", "    time.sleep(1)\n    return"))
+    git("add", "app/util.py", cwd=helper_project)
+    result = pre_commit("try-repo", str(hook_repo), "wflint", cwd=helper_project, env=env)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "app/workflows.py:10:13: WFL102" in result.stdout
+    assert "via format_money() at app/util.py:5" in result.stdout
+
+
+def test_the_compat_hook_blocks_an_edit_that_breaks_instances_in_flight(hook_repo, helper_project, env):
+    workflows = helper_project / "app" / "workflows.py"
+    workflows.write_text(CALLER.replace(
+        "        yield ctx.call_activity(charge, input=label)",
+        "        yield ctx.call_activity(charge, input='deposit')\n"
+        "        yield ctx.call_activity(charge, input=label)").replace(
+        "    label = format_money(order)\n", "    label = format_money(order)\n    yield ctx.create_timer(5)\n"))
+    git("add", "app/workflows.py", cwd=helper_project)
+    result = pre_commit("try-repo", str(hook_repo), "wflint-compat", cwd=helper_project, env=env)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "WFL1001" in result.stdout and "in workflow 'order_workflow'" in result.stdout
+    workflows.write_text(CALLER.replace("        return label", "        return label.upper()"))
+    git("add", "app/workflows.py", cwd=helper_project)
+    result = pre_commit("try-repo", str(hook_repo), "wflint-compat", cwd=helper_project, env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
