@@ -39,7 +39,7 @@ def _reach(targets: list[str], files: list[str], settings, markers) -> list[str]
 
     root = str(settings.root) if getattr(settings, "root", None) else os.getcwd()
     named = {os.path.normpath(f) for f in files}
-    found = reaching_modules(files, root, markers, settings.excluder.excludes)
+    found = reaching_modules(files, root, markers, settings.excluder)
     return [path for path in found if os.path.normpath(path) not in named]
 
 

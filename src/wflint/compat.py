@@ -31,7 +31,7 @@ from pathlib import Path
 from wflint.analysis.discovery import discover, enabled_frameworks
 from wflint.analysis.project import Project, project_roots
 from wflint.analysis.scope import ModuleInfo
-from wflint.analysis.skeleton import END_LOOP, GATE, GATE_ELSE, GATE_END, LOOP, RETIRE, Op, skeleton
+from wflint.analysis.skeleton import END_LOOP, decorator_keyword, declared_name, GATE, GATE_ELSE, GATE_END, LOOP, RETIRE, Op, skeleton
 from wflint.config import Settings
 from wflint.diagnostics import Diagnostic
 from wflint.fixes.model import WRAP, Applicability, Edit, Fix
@@ -190,30 +190,15 @@ def _pinned(unit, module: ModuleInfo) -> bool:
 
 def _class_identity(unit, module: ModuleInfo) -> str:
     classes = module.scope.classes.get(unit.class_name or "") or []
-    for decorator in getattr(classes[0], "decorator_list", []) if classes else []:
-        if isinstance(decorator, ast.Call):
-            for keyword in decorator.keywords:
-                if keyword.arg == "name" and isinstance(keyword.value, ast.Constant):
-                    return str(keyword.value.value)
-    return unit.class_name or ""
+    return declared_name(classes[0]) if classes else unit.class_name or ""
 
 
 def _identity(unit, module: ModuleInfo) -> str:
     """The name the engine knows a workflow by: the decorator's ``name=``, else its own name
-    (a Temporal workflow is its class)."""
-    holder: ast.AST = unit.node
-    fallback = unit.node.name
-    if unit.kind == "run" and unit.class_name:
-        classes = module.scope.classes.get(unit.class_name) or [None]
-        holder, fallback = classes[0], unit.class_name
-    name, version = fallback, ""
-    for decorator in getattr(holder, "decorator_list", []):
-        if isinstance(decorator, ast.Call):
-            for keyword in decorator.keywords:
-                if keyword.arg == "name" and isinstance(keyword.value, ast.Constant):
-                    name = str(keyword.value.value)
-                elif keyword.arg == "version_name" and isinstance(keyword.value, ast.Constant):
-                    version = str(keyword.value.value)  # Dapr: each named version runs apart
+    (a Temporal workflow is its class); a Dapr named version (``version_name=``) runs apart."""
+    name = _class_identity(unit, module) if unit.kind == "run" and unit.class_name else \
+        declared_name(unit.node)
+    version = decorator_keyword(unit.node, "version_name")
     return f"{name}@{version}" if version else name
 
 
@@ -429,20 +414,21 @@ def run(head_root: Path, base: str | None, paths: list[str], settings: Settings)
 
 
 def _python_files(root: Path, paths: list[str]) -> list[Path]:
-    result: list[Path] = []
+    """The Python files of ``paths`` (default: all of ``root``), walked as ``check`` walks
+    directories, relative to ``root``."""
+    from wflint.config import DEFAULT_EXCLUDES, Excluder
+    from wflint.files import _walk
+
+    excluder = Excluder(DEFAULT_EXCLUDES, root)
+    result: set[Path] = set()
     for given in paths or ["."]:
         target = (root / given) if not os.path.isabs(given) else Path(given)
         if not target.exists():
             raise CompatError(f"{given}: no such file or directory")
-        if target.is_file():
-            result.append(target.resolve().relative_to(root.resolve()))
-            continue
-        for path in sorted(target.rglob("*.py")):
-            parts = path.relative_to(root).parts
-            if any(part.startswith(".") or part in ("node_modules", "__pycache__") for part in parts):
-                continue
-            result.append(path.relative_to(root))
-    return sorted(set(result))
+        found = [str(target)] if target.is_file() else \
+            [path for path in _walk(str(target), excluder) if path.endswith(".py")]
+        result.update(Path(path).resolve().relative_to(root.resolve()) for path in found)
+    return sorted(result)
 
 
 def apply(diagnostics: list[Diagnostic]) -> int:

@@ -11,17 +11,17 @@ from __future__ import annotations
 
 import os
 import re
+from pathlib import Path
 
+from wflint.config import DEFAULT_EXCLUDES, Excluder
 from wflint.source import module_name
 
 #: how many import hops from a workflow module to the named file are followed
 _MAX_HOPS = 3
-_SKIPPED_DIRECTORIES = frozenset({".git", ".hg", ".svn", ".tox", ".nox", ".venv", "venv", "env",
-                                  "node_modules", "__pycache__", "build", "dist", "site-packages"})
 
 
 def reaching_modules(named: list[str], root: str, markers: tuple[bytes, ...],
-                     excluded=None) -> list[str]:
+                     excluder: Excluder | None = None) -> list[str]:
     """The files under ``root`` that may hold workflow code and import one of ``named`` (or a
     module that does), in sorted order, without the named files themselves. Each hop reads
     the files' bytes and parses only those that mention a module of the hop."""
@@ -31,7 +31,7 @@ def reaching_modules(named: list[str], root: str, markers: tuple[bytes, ...],
     if not frontier:
         return []
     given = {os.path.normpath(os.path.abspath(path)) for path in named}
-    files = [path for path in _python_files(root, excluded)
+    files = [path for path in _python_files(root, excluder)
              if os.path.normpath(os.path.abspath(path)) not in given]
     packages = {name for path in inside if os.path.basename(path) == "__init__.py"
                 for name in _names(path, root)}
@@ -121,22 +121,11 @@ def _imported(data: bytes, path: str) -> tuple[set[str], set[str]]:
     return modules, names
 
 
-def _python_files(root: str, excluded) -> list[str]:
-    """The project's Python files, without what git ignores or the configuration excludes."""
-    from wflint.files import GitIgnored
+def _python_files(root: str, excluder: Excluder | None) -> list[str]:
+    """The project's Python files, walked as ``check`` walks a directory (its excludes, and
+    what git ignores)."""
+    from wflint.files import GitIgnored, _walk
 
-    ignored = GitIgnored(root)
-    found = []
-    for directory, subdirectories, files in os.walk(root):
-        ignored.enter(directory)
-        subdirectories[:] = sorted(
-            d for d in subdirectories if d not in _SKIPPED_DIRECTORIES and not d.startswith(".")
-            and not ignored(os.path.join(directory, d), True)
-            and not (excluded and excluded(os.path.relpath(os.path.join(directory, d)))))
-        for name in sorted(files):
-            if name.endswith(".py"):
-                full = os.path.join(directory, name)
-                path = os.path.relpath(full)
-                if not ignored(full, False) and not (excluded and excluded(path)):
-                    found.append(path)
-    return found
+    excluder = excluder or Excluder(DEFAULT_EXCLUDES, Path(root))
+    top = os.path.relpath(root)
+    return sorted(path for path in _walk(top, excluder, GitIgnored(top)) if path.endswith(".py"))

@@ -170,11 +170,11 @@ class _Builder:
             if fw.activity_call is not None:
                 return []  # it only builds the call the command around it records
             # a step called directly (DBOS)
-            return [Op("step", _declared_name(target, target_module), module.path, call.lineno, text)]
+            return [Op("step", declared_name(target), module.path, call.lineno, text)]
         called = self.workflows.get(id(target))
         if called is not None and called.is_entry and target is not self.unit.node and \
                 fw.activity_call is None:  # a workflow called directly starts a child (DBOS)
-            return [Op("child", _declared_name(target, target_module), module.path, call.lineno, text)]
+            return [Op("child", declared_name(target), module.path, call.lineno, text)]
         params = [a.arg for a in (*target.args.posonlyargs, *target.args.args)]
         inner_ctx = ctx
         if fw.context != "module":  # the helper reaches the context through its parameter
@@ -241,13 +241,13 @@ class _Builder:
             return text
         found = self._function(target, module, scope, qualname(target, scope))
         if found is not None:
-            return _declared_name(found[1], found[0])
+            return declared_name(found[1])
         if isinstance(target, ast.Attribute):
             owner = target.value  # ``Child.run``: the workflow type is the class
             if isinstance(owner, ast.Name):
                 classes = module.scope.classes.get(owner.id)
                 if classes and len(classes) == 1:
-                    return _declared_name(classes[0], module)
+                    return declared_name(classes[0])
             return target.attr
         if isinstance(target, ast.Name):
             return target.id
@@ -272,16 +272,21 @@ class _Builder:
         return None
 
 
-def _declared_name(function: FunctionNode | ast.ClassDef, module: ModuleInfo) -> str:
-    """The name a function or class is registered under: a decorator's ``name=`` when given."""
-    for decorator in function.decorator_list:
+def decorator_keyword(holder: ast.AST | None, keyword: str) -> str | None:
+    """The string a decorator of ``holder`` is given as ``keyword`` (``name="charge"``)."""
+    for decorator in getattr(holder, "decorator_list", []):
         if isinstance(decorator, ast.Call):
-            for keyword in decorator.keywords:
-                if keyword.arg == "name":
-                    value = _constant(keyword.value)
+            for given in decorator.keywords:
+                if given.arg == keyword:
+                    value = _constant(given.value)
                     if value is not None:
                         return value
-    return function.name
+    return None
+
+
+def declared_name(function: FunctionNode | ast.ClassDef) -> str:
+    """The name a function or class is registered under: a decorator's ``name=`` when given."""
+    return decorator_keyword(function, "name") or function.name
 
 
 def _constant(node: ast.expr) -> str | None:

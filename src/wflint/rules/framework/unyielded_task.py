@@ -79,12 +79,9 @@ class UnyieldedTask(Rule):
         if not isinstance(stmt, ast.Expr) or not isinstance(stmt.value, ast.Call):
             return
         call = stmt.value
-        temporal = unit.framework.style == "async"  # commands are coroutines to await
-        if temporal:
-            if qualname(call.func, scope) not in unit.framework.coroutines:
-                return
-        elif not is_context_task(call, unit.framework, unit.ctx_name, scope):
+        if not _is_task(call, unit, scope):
             return
+        temporal = unit.framework.style == "async"  # commands are coroutines to await
         keyword = "await" if temporal else "yield"
         site = walker.site(call, unit, scope)
         allowed = site.directly_in_workflow and (site.is_async if temporal else unit.kind == "workflow")
@@ -104,14 +101,9 @@ class UnyieldedTask(Rule):
         """``return context.task_all(tasks)`` in an orchestrator: the engine gets the task object
         as the workflow's output and never runs it (a helper returning a task to a caller that
         yields it is fine, so only entry points count)."""
-        if not unit.is_entry:
+        if not unit.is_entry or not _is_task(call, unit, scope):
             return
         asynchronous = unit.framework.style == "async"
-        if asynchronous:
-            if qualname(call.func, scope) not in unit.framework.coroutines:
-                return
-        elif not is_context_task(call, unit.framework, unit.ctx_name, scope):
-            return
         site = walker.site(call, unit, scope)
         if not site.directly_in_workflow:
             return
@@ -124,3 +116,11 @@ class UnyieldedTask(Rule):
                       note="the workflow now waits for the task and returns its result")
         walker.report(self, call, self.returned_message.format(
             call=f"{ast.unparse(call.func)}()", where=walker.where(unit), verb=f"{keyword}ing"), fix)
+
+
+def _is_task(call: ast.Call, unit: WorkflowUnit, scope: Scope) -> bool:
+    """A durable task the workflow must wait for: a command coroutine (async frameworks) or a
+    task of the context or a combinator (generator frameworks)."""
+    if unit.framework.style == "async":
+        return qualname(call.func, scope) in unit.framework.coroutines
+    return is_context_task(call, unit.framework, unit.ctx_name, scope)
