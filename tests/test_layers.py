@@ -167,3 +167,61 @@ def test_no_module_outside_frameworks_names_a_framework():
         if found:
             offenders[name] = found
     assert not offenders, offenders
+
+
+#: the package's layers, lowest first: a module imports only from its own layer or lower ones.
+#: The data findings and fixes are made of (``fixes.model``) is in the base; the fixes layer,
+#: which builds and applies fixes, sits above the rules it builds them for.
+LAYERS = (
+    ("base", ("wflint", "wflint.codes", "wflint.stdlib", "wflint.source", "wflint.diagnostics",
+              "wflint.fixes.model")),
+    ("frameworks", ("wflint.frameworks",)),
+    ("settings", ("wflint.config", "wflint.files", "wflint.prefilter")),
+    ("analysis", ("wflint.analysis",)),
+    ("rules", ("wflint.rules",)),
+    ("fixes", ("wflint.fixes",)),
+    ("engine", ("wflint.engine", "wflint.cache", "wflint.suppression", "wflint.baseline",
+                "wflint.reach", "wflint.compat")),
+    ("interface", ("wflint.cli", "wflint.output", "wflint.lsp", "wflint.api", "wflint.flake8_plugin",
+                   "wflint.docs", "wflint.__main__")),
+)
+
+
+def layer_of(module: str) -> int:
+    """The layer of a module: the most specific prefix listed wins (``wflint.fixes.model`` is in
+    the base, the rest of ``wflint.fixes`` is not)."""
+    best, length = -1, -1
+    for position, (_, prefixes) in enumerate(LAYERS):
+        for prefix in prefixes:
+            if (module == prefix or module.startswith(prefix + ".")) and len(prefix) > length:
+                best, length = position, len(prefix)
+    return best
+
+
+def upward_imports(graph: dict[str, set[str]]) -> list[str]:
+    found = []
+    for module, targets in sorted(graph.items()):
+        for target in sorted(targets):
+            if layer_of(target) > layer_of(module):
+                found.append(f"{module} ({LAYERS[layer_of(module)][0]}) imports {target} "
+                             f"({LAYERS[layer_of(target)][0]})")
+    return found
+
+
+def test_the_layer_check_finds_an_upward_import():
+    graph = {"wflint.analysis.walker": {"wflint.rules.base", "wflint.fixes.model"},
+             "wflint.rules.base": {"wflint.analysis.scope"}}
+    assert upward_imports(graph) == [
+        "wflint.analysis.walker (analysis) imports wflint.rules.base (rules)"]
+
+
+def test_every_module_has_a_layer():
+    assert [name for name in modules() if layer_of(name) < 0] == []
+
+
+def test_no_module_imports_from_a_higher_layer():
+    """Analysis finds hazards without knowing the rules or writing fix text; rules describe
+    their findings and fixes through what they are handed; the fixes layer builds and applies
+    fixes; the engine runs it all; the command line, outputs and editor sit on top."""
+    found = upward_imports(import_graph())
+    assert not found, "imports against the layers:\n" + "\n".join(found)

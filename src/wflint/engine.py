@@ -27,6 +27,7 @@ from wflint.codes import BY_CODE
 from wflint.config import Settings
 from wflint.diagnostics import Diagnostic
 from wflint.frameworks import FRAMEWORKS
+from wflint.fixes.helper import Fixes
 from wflint.fixes.writer import write_atomic
 from wflint.prefilter import markers_for, may_contain_workflows
 from wflint.source import decode, decode_with_encoding, module_name
@@ -100,6 +101,7 @@ class Checker:
         self.rules = load_rules(settings.codes)
         self.index = HazardIndex(self.rules, dict(settings.nondeterministic), settings.deterministic)
         self.markers = markers_for(settings.frameworks, settings.workflow_decorators)
+        self.fixes = Fixes()
         self.project: Project | None = None
 
     def prepare(self, paths: list[str]) -> None:
@@ -427,7 +429,7 @@ class Checker:
             return []
         self.project.remember_discovery(module, discovery)
         try:
-            return Walker(module, discovery, self.index, path, self.project).run()
+            return Walker(module, discovery, self.index, self.fixes, path, self.project).run()
         finally:
             self.project.remember_discovery(module, None)  # this module's tree is not kept
 

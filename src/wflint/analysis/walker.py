@@ -15,32 +15,26 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, NamedTuple
 
 from wflint.analysis.agents import agent_code, runner_sdk
-from wflint.analysis.construction import SUMMARY_KEY, class_at, construction, is_construction
+from wflint.analysis.construction import SUMMARY_KEY, class_at, construction
 from wflint.analysis.discovery import Discovery, FunctionNode, WorkflowUnit
 from wflint.analysis.durable import STATE_WAITS, is_durable, is_framework_call
-from wflint.analysis.flow import (NOWHERE, RETURNED, STORED, Episodes, escape, names_read_outside,
-                                  own_expressions, statements)
+from wflint.analysis.flow import NOWHERE, RETURNED, STORED, Episodes, escape, names_read_outside
 from wflint.analysis.offload import offloaded
 from wflint.analysis.replay import ReplayFlags, falsy_when_replaying
 from wflint.analysis.scope import ModuleInfo, Scope, imported_name, qualname, resolve_function
 
+from wflint.diagnostics import Diagnostic
+from wflint.fixes.model import Fix, display_only
+
 if TYPE_CHECKING:
     from wflint.analysis.project import Project
-from wflint.diagnostics import Diagnostic
-from wflint.fixes.inside import context_parameter, fix_construction, fix_inside
-from wflint.fixes.model import REPLACE, VERSION_GATE_NOTE, WRAP, Applicability, Edit, Fix, display_only
-from wflint.fixes.site import FixSite
-from wflint.frameworks.model import Framework
-from wflint.rules.base import HazardIndex, Match, Rule
+    from wflint.fixes.helper import Fixes
+    from wflint.fixes.site import FixSite
+    from wflint.frameworks.model import Framework
+    from wflint.rules.base import HazardIndex, Match, Rule
 
 _EXITS = (ast.Return, ast.Raise, ast.Continue, ast.Break)
 _DEFS = (ast.FunctionDef, ast.AsyncFunctionDef)
-#: calls and methods that compute a value and change nothing
-_PURE_CALLS = frozenset(f"builtins.{name}" for name in (
-    "str", "repr", "len", "int", "float", "bool", "round", "sorted", "list", "dict", "tuple", "min",
-    "max", "sum", "abs", "format", "isinstance", "getattr", "type"))
-_PURE_METHODS = frozenset({"format", "join", "get", "strip", "lower", "upper", "replace", "split",
-                           "items", "keys", "values", "startswith", "endswith"})
 #: builtins that may wrap a probe of the workflow API (``str(workflow.uuid4())``)
 _CONVERSIONS = frozenset({"builtins.str", "builtins.int", "builtins.float", "builtins.bool"})
 #: output that runs once when it can only run in the workflow's final episode
@@ -151,9 +145,11 @@ class _Frame:
 
 
 class Walker:
-    def __init__(self, module: ModuleInfo, discovery: Discovery, index: HazardIndex,
+    def __init__(self, module: ModuleInfo, discovery: Discovery, index: HazardIndex, fixes: Fixes,
                  display_path: str, project: Project | None = None) -> None:
         self.module = module
+        #: the fixes layer: where findings sit, and the fixes of helper calls
+        self.fixes = fixes
         self.discovery = discovery
         self.index = index
         self.display_path = display_path
@@ -678,8 +674,10 @@ class Walker:
              guard: Guard = NO_GUARD) -> FixSite:
         """Where a finding sits, for building its fix."""
         frame = frame or self._report_frame
-        return FixSite(node, unit, scope, frame.module, frame.statement, frame.comprehensions > 0,
-                       frame.fstrings > 0, bool(guard), guard.replaying)
+        assert frame is not None
+        return self.fixes.site(node, unit, scope, frame.module, frame.statement,
+                               frame.comprehensions > 0, frame.fstrings > 0, bool(guard),
+                               guard.replaying)
 
     def _tokens(self, call: ast.Call, helper: FunctionNode, frame: _Frame, scope: Scope
                 ) -> dict[str, str]:
@@ -770,104 +768,12 @@ class Walker:
                 fix = display_only(f"Move {hazard.text} out of the agent's {run_by[0]} {helper.name}()",
                                    reason)
             else:
-                fix = self._helper_fix(unit, module, helper, call, frame, scope, guard, hazards,
-                                       rule.code)
+                fix = self.fixes.helper_call(self, self.site(call, unit, scope, frame, guard),
+                                             module, helper, hazards, rule.code)
             if fix is None:
                 fix = display_only(f"Move {hazard.text} out of {helper.name}() (or pass its value in)",
                                    f"the hazard is inside the helper at {hazard.origin_path}:{hazard.origin_line}")
             self.report(rule, call, message, fix)
-
-    def _helper_fix(self, unit: WorkflowUnit, module: ModuleInfo, helper: FunctionNode,
-                    call: ast.Call, frame: _Frame, scope: Scope, guard: Guard,
-                    hazards: list[Hazard], code: str) -> Fix | None:
-        """The fix of a helper's ``code`` hazards: in DBOS, run the whole call as a step; a
-        helper that only writes output, guard the call; a helper handed the workflow's context,
-        rewrite them inside it; else move the call into a new activity."""
-        site = self.site(call, unit, scope, frame, guard)
-        if unit.framework.step_runner:
-            return self._step_call(site, module, helper, call, unit.framework.step_runner)
-        codes = {hazard.rule.code for hazard in hazards}
-        if is_construction(helper) and module is frame.module and getattr(helper, "name", "") not in (
-                "__init__", "__post_init__"):
-            return fix_construction(site, helper, [h for h in hazards if h.rule.code == code])
-        if codes <= FINAL_EPISODE_CODES and site.is_own_statement(call) and \
-                self._only_output(helper, module, unit):
-            for wrap in ("WFL502", "WFL501"):
-                entry = unit.framework.rewrite_for(wrap, "*")
-                if entry is not None and entry.kind == WRAP:
-                    return site.build(entry)
-        if module is frame.module and not guard.replaying:
-            param = context_parameter(unit, helper, call, scope)
-            if param is not None:
-                driven = any(isinstance(node, ast.YieldFrom) and node.value is call
-                             for node in ast.walk(frame.statement)) if frame.statement else False
-                fix = fix_inside(unit, module, helper, param, driven, bool(guard),
-                                 [hazard for hazard in hazards if hazard.rule.code == code])
-                if fix is not None:
-                    return fix
-        if codes <= FINAL_EPISODE_CODES:
-            return None  # output alone is not worth an activity
-        if not unit.framework.rewrites or is_construction(helper) or _mutates_parameters(helper) or \
-                self.reaches(helper, module, lambda c, s: is_framework_call(c, s, unit.framework)):
-            return None
-        from wflint.fixes.extract import extract_helper_call
-
-        fix = extract_helper_call(site, min(codes), module, helper)
-        if fix is not None and fix.edits:
-            return replace(fix, title=f"Move the call of {helper.name}() into a new activity",
-                           note=fix.note)
-        return fix
-
-    def _step_call(self, site: FixSite, module: ModuleInfo, helper: FunctionNode,
-                   call: ast.Call, runner: str) -> Fix | None:
-        """The helper call run as a checkpointed step (``DBOS.run_step({"name": ...}, f, x)``)."""
-        if (not site.directly_in_workflow or site.in_fstring or site.replay_guarded or site.awaited()
-                or isinstance(helper, ast.AsyncFunctionDef) or any(isinstance(a, ast.Starred)
-                                                                  for a in call.args)):
-            return None
-        if self.reaches(helper, module, lambda c, s: is_framework_call(c, s, site.unit.framework)) or \
-                _mutates_parameters(helper):
-            return None  # it runs steps itself, or changes what it was given
-        owner, _, method = runner.rpartition(".")
-        package, _, attribute = owner.rpartition(".")
-        step, request = site.symbol(package, attribute)
-        arguments = "".join(f", {site.text(a)}" for a in call.args) + "".join(
-            f", {site.text(k)}" if k.arg is None else f", {k.arg}={site.text(k.value)}"
-            for k in call.keywords)
-        code = f'{step}.{method}({{"name": "{helper.name}"}}, {site.text(call.func)}{arguments})'
-        return Fix(Applicability.UNSAFE, f"Run {helper.name}() as a step",
-                   (Edit(REPLACE, *site.char_range(call), code),),
-                   (request,) if request is not None else (),
-                   "it records a checkpointed step; " + VERSION_GATE_NOTE)
-
-    def _only_output(self, helper: FunctionNode, module: ModuleInfo, unit: WorkflowUnit) -> bool:
-        """The helper only writes output: logging and print calls, branches, and locals built
-        without calling anything but builtins (guarding its call then changes nothing else)."""
-        scope = module.scope_of(helper, module.scope)
-        for stmt in statements(helper.body):
-            if isinstance(stmt, (ast.Pass, ast.If)) or (isinstance(stmt, ast.Return) and (
-                    stmt.value is None or isinstance(stmt.value, ast.Constant) and stmt.value.value is None)):
-                pass
-            elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant):
-                continue  # a docstring
-            elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
-                match = self.index.match_call(qualname(stmt.value.func, scope), stmt.value,
-                                              unit.framework)
-                if match is None or match.rule.code not in FINAL_EPISODE_CODES:
-                    return False
-                continue
-            elif isinstance(stmt, ast.Assign) and all(isinstance(t, ast.Name) for t in stmt.targets):
-                pass
-            else:
-                return False
-            for part in own_expressions(stmt):
-                for node in ast.walk(part):
-                    if isinstance(node, (ast.Yield, ast.YieldFrom, ast.Await, ast.NamedExpr)):
-                        return False
-                    if isinstance(node, ast.Call) and qualname(node.func, scope) not in _PURE_CALLS \
-                            and not (isinstance(node.func, ast.Attribute) and node.func.attr in _PURE_METHODS):
-                        return False
-        return True
 
     def _summary(self, module: ModuleInfo, helper: FunctionNode, caller: _Frame,
                  tokens: dict[str, str]) -> list[Hazard]:
@@ -943,30 +849,3 @@ def _text(node: ast.expr) -> str:
             parts.append("(...)")
             break
     return "".join(reversed(parts))
-
-
-def _mutates_parameters(function: FunctionNode) -> bool:
-    """The function changes an object it was given (item or attribute stores, mutating methods)."""
-    params = {a.arg for a in (*function.args.posonlyargs, *function.args.args, *function.args.kwonlyargs)}
-    for node in ast.walk(function):
-        targets: list[ast.expr] = []
-        if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Delete)):
-            targets = node.targets if isinstance(node, (ast.Assign, ast.Delete)) else [node.target]
-        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
-                node.func.attr in _MUTATING_METHODS:
-            targets = [node.func.value]
-        for target in targets:
-            if isinstance(target, (ast.Attribute, ast.Subscript)):
-                root = target.value
-                while isinstance(root, (ast.Attribute, ast.Subscript)):
-                    root = root.value
-                if isinstance(root, ast.Name) and root.id in params:
-                    return True
-            elif isinstance(target, ast.Name) and target.id in params and \
-                    isinstance(node, ast.Call):
-                return True
-    return False
-
-
-_MUTATING_METHODS = frozenset({"append", "extend", "insert", "remove", "pop", "popitem", "clear",
-                               "update", "setdefault", "add", "discard", "sort", "reverse"})

@@ -18,6 +18,7 @@ from __future__ import annotations
 import ast
 import builtins
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from wflint.analysis.flow import parent_map
 from wflint.analysis.scope import binding_scope
@@ -25,8 +26,10 @@ from wflint.analysis.scope import qualname as resolve
 from wflint.fixes.model import (INSERT_BEFORE, REMOVE, REPLACE, STATEMENT, VERSION_GATE_NOTE,
                                 Applicability, Edit, Fix,
                                 ImportRequest, display_only)
-from wflint.fixes.site import FixSite
 from wflint.frameworks import FRAMEWORKS
+
+if TYPE_CHECKING:
+    from wflint.fixes.site import FixSite
 
 #: calls whose result is a live object that cannot be sent back from an activity
 _LIVE_RESULTS = ("builtins.open", "io.open", "codecs.open", "gzip.open", "bz2.open", "lzma.open",

@@ -15,7 +15,9 @@ from dataclasses import dataclass
 
 from wflint.analysis.discovery import WorkflowUnit
 from wflint.analysis.scope import ModuleInfo, Scope, binding_scope
+from wflint.fixes.extract import extract_fix
 from wflint.frameworks import FRAMEWORKS
+from wflint.frameworks._fixes import EXTRACT_TEMPLATE
 from wflint.fixes.model import (VERSION_GATE_NOTE, WRAP, Applicability, Edit, Fix, ImportRequest,
                                 Rewrite, display_only)
 
@@ -162,6 +164,19 @@ class FixSite:
         return alias, ImportRequest(module, name, alias)
 
     # -- building fixes -------------------------------------------------------------------------
+
+    def from_table(self, code: str, qualname: str | None, shape: str = "", **values: str) -> Fix | None:
+        """The framework's rewrite for ``code`` and the matched call (refined by ``shape``)
+        built here: a template filled in, or the hazard moved into a new activity or step; None
+        when the framework has no rewrite for it."""
+        entry = self.unit.framework.rewrite_for(code, qualname, shape)
+        if entry is None:
+            return None
+        if entry.template == EXTRACT_TEMPLATE:
+            return extract_fix(self, code, qualname)
+        if not isinstance(self.node, ast.Call) and "{func}" in entry.template:
+            return extract_fix(self, code, qualname)  # os.environ["X"]: a new step, not run_step
+        return self.build(entry, **values)
 
     def build(self, entry: Rewrite, title: str | None = None, **values: str) -> Fix:
         """Turn a table entry into a Fix, or a display-only one that says why it cannot apply."""

@@ -73,19 +73,9 @@ class Rule:
         return ""
 
     def fix(self, site: FixSite, qualname: str | None, **values: str) -> Fix | None:
-        """The fix for a finding at ``site``, from the framework's table."""
-        from wflint.fixes.extract import extract_fix
-        from wflint.frameworks._fixes import EXTRACT_TEMPLATE
-
-        framework = site.unit.framework
-        entry = framework.rewrite_for(self.code, qualname, self.shape(site))
-        if entry is None:
-            return None
-        if entry.template == EXTRACT_TEMPLATE:
-            return extract_fix(site, self.code, qualname)
-        if not isinstance(site.node, ast.Call) and "{func}" in entry.template:
-            return extract_fix(site, self.code, qualname)  # os.environ["X"]: a new step, not run_step
-        return site.build(entry, **values)
+        """The fix for a finding at ``site``: the framework's rewrite for this code, call and
+        shape, built where the finding sits (``values`` fill the template's placeholders)."""
+        return site.from_table(self.code, qualname, self.shape(site), **values)
 
     def accepts(self, node: ast.Call, statement: ast.stmt | None, scope: Scope) -> bool:
         """Whether a call the tables matched is a hazard where it is (how its value is used)."""
