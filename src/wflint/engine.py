@@ -15,18 +15,19 @@ import multiprocessing
 import os
 import re
 import sys
-from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from wflint.analysis.discovery import discover, enabled_frameworks
-from wflint.analysis.project import ExternalRegistration, Project, project_roots, registers_or_invokes
-from wflint.cache import Cache, findings, is_settled, stamp
+from wflint.analysis.project import Project, project_roots
+from wflint.cache import Cache, findings, stamp
+from wflint.firstpass import FirstPass
 from wflint.analysis.scope import ModuleInfo
 from wflint.analysis.walker import Walker
 from wflint.codes import BY_CODE
 from wflint.config import Settings
 from wflint.diagnostics import Diagnostic
 from wflint.frameworks import FRAMEWORKS
+from wflint.outcome import FileOutcome
 from wflint.fixes.helper import Fixes
 from wflint.fixes.writer import write_atomic
 from wflint.prefilter import markers_for, may_contain_workflows
@@ -41,26 +42,6 @@ _PARSE_RECURSION_LIMIT = 10_000
 _WALK_RECURSION_LIMIT = 50_000
 
 
-@dataclass
-class FileOutcome:
-    path: str
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    #: an internal error: reported on stderr, and the run exits 2
-    error: str | None = None
-    #: with fixing: the findings fixed, and the source before and after
-    fixed: list[Diagnostic] = field(default_factory=list)
-    original: str | None = None
-    fixed_source: str | None = None
-    #: for the cache: the file's stamp when read, and the project files its result depends on
-    stamp: list[int] | None = None
-    sha: str | None = None
-    deps: list[str] = field(default_factory=list)
-
-    @property
-    def changed(self) -> bool:
-        return self.fixed_source is not None and self.fixed_source != self.original
-
-
 @dataclass(frozen=True)
 class FixMode:
     """How to fix: which applicability levels, and whether to write the files."""
@@ -69,8 +50,6 @@ class FixMode:
     write: bool = True
 
 
-#: the fix loop stops after this many rounds even if fixes keep applying
-MAX_FIX_ROUNDS = 100
 #: fewer files than this to analyse are not worth starting worker processes for
 _PARALLEL_THRESHOLD = 16
 #: worker processes inherit the prepared checker by forking (elsewhere the run is sequential)
@@ -90,14 +69,8 @@ class Checker:
     def __init__(self, settings: Settings, cache: Cache | None = None) -> None:
         self.settings = settings
         self.cache = cache
-        self._settled: dict[str, FileOutcome] = {}
-        #: files the first pass found may hold workflows: their bytes and decoded source, and
-        #: (for files that register workflows) the module it already parsed
-        self._contents: dict[str, tuple[bytes, str]] = {}
-        self._parsed: dict[str, ModuleInfo] = {}
-        self._cached: dict[str, dict] = {}
-        #: what each file of the first pass contributed to the project's registrations
-        self._contributed: dict[str, tuple[list, list]] = {}
+        #: what the first pass settled and kept (see firstpass); empty until ``prepare``
+        self.first = FirstPass(cache)
         self.rules = load_rules(settings.codes)
         self.index = HazardIndex(self.rules, dict(settings.nondeterministic), settings.deterministic)
         self.markers = markers_for(settings.frameworks, settings.workflow_decorators)
@@ -109,48 +82,9 @@ class Checker:
         workflows registered in one module but defined in another) and read every file once.
         Files that cannot contain workflow code are settled here; the others keep their bytes
         for the second pass, so no file is read twice."""
-        self.project = project = self._new_project(paths)
-        cache = self.cache
-        for path in paths:
-            entry = cache.get(path) if cache is not None else None
-            diagnostics = findings(entry) if entry is not None else None
-            if entry is not None and diagnostics is not None:
-                if is_settled(entry):
-                    self._settled[path] = FileOutcome(path, diagnostics)
-                    continue
-                for name, framework in entry.get("registrations", []):
-                    project.registrations[name] = ExternalRegistration(name, framework)
-                project.activities.update(entry.get("activities", []))
-                self._cached[path] = entry
-                continue
-            file_stamp = stamp(path)
-            try:
-                with open(path, "rb") as handle:
-                    data = handle.read()
-            except OSError:
-                continue  # check_path reports it
-            early = self._precheck(data, path)
-            if isinstance(early, FileOutcome):
-                self._settled[path] = early
-                if cache is not None and file_stamp is not None:
-                    cache.put_settled(path, file_stamp, data, early.diagnostics)
-                continue
-            self._contents[path] = (data, early)
-            if not registers_or_invokes(data):
-                continue
-            try:
-                tree = _parse(early, path)
-            except (SyntaxError, ValueError, RecursionError, MemoryError):
-                continue
-            module = ModuleInfo(tree, module_name(path), path, early)
-            project.adopt(module)
-            self._parsed[path] = module
-            before = (set(project.registrations), set(project.activities))
-            project.collect_registrations(module)
-            self._contributed[path] = (
-                sorted([n, project.registrations[n].framework]
-                       for n in set(project.registrations) - before[0]),
-                sorted(set(project.activities) - before[1]))
+        self.project = self._new_project(paths)
+        self.first = FirstPass(self.cache)
+        self.first.run(self.project, paths, self._precheck, _parse)
 
     def check_paths(self, paths: list[str], fix: FixMode | None = None, jobs: int = 1) -> list[FileOutcome]:
         """Check files (after ``prepare``), in ``jobs`` worker processes when that pays.
@@ -158,9 +92,9 @@ class Checker:
         Files the first pass settled cost nothing more; the rest are analysed in parallel when
         there are enough of them. The outcome does not depend on ``jobs``: each file's findings
         are computed the same way, and the caller sorts them."""
-        settled = self._settled
+        settled = self.first.settled
         pending = [p for p in paths if (p not in settled or self._registered_here(p))
-                   and p not in self._cached]
+                   and p not in self.first.cached]
         outcomes = {p: self.check_path(p, fix) for p in paths if p not in pending}
         if jobs > 1 and len(pending) >= _PARALLEL_THRESHOLD and _FORK is not None:
             global _WORKER
@@ -184,7 +118,7 @@ class Checker:
     def _remember(self, path: str, outcome: FileOutcome) -> None:
         if outcome.error is not None or outcome.stamp is None or self.cache is None:
             return
-        registrations, activities = self._contributed.get(path, ([], []))
+        registrations, activities = self.first.contributed(path)
         self.cache.put_analysed(path, outcome.stamp, outcome.sha, outcome.diagnostics, outcome.deps,
                                 self._registered_names(path), registrations, activities)
 
@@ -211,16 +145,16 @@ class Checker:
     # -- files -----------------------------------------------------------------------------
 
     def check_path(self, path: str, fix: FixMode | None = None) -> FileOutcome:
-        settled = self._settled.pop(path, None)
+        settled = self.first.settled.pop(path, None)
         if settled is not None and not self._registered_here(path):
             return settled
-        entry = self._cached.pop(path, None)
+        kept = self.first.take(path)
+        entry = kept.entry
         if entry is not None and fix is None and entry.get("registered") == self._registered_names(path):
             diagnostics = findings(entry)
             if diagnostics is not None:
                 return FileOutcome(path, diagnostics)  # no stamp: nothing new to remember
-        data, source = self._contents.pop(path, (None, None))
-        module = self._parsed.pop(path, None)
+        data, source, module = kept.data, kept.source, kept.module
         file_stamp = stamp(path)
         if self.project is not None:
             self.project.touched = set()
@@ -324,87 +258,15 @@ class Checker:
         return self._outcome(path, diagnostics, source).diagnostics
 
     def _fix(self, outcome: FileOutcome, path: str, mode: FixMode) -> FileOutcome:
-        """The fix loop: apply what applies, re-check, until nothing more does (bounded)."""
-        from wflint.fixes.apply import apply_fixes
+        """The fix loop over one file's findings (see fixes.loop)."""
+        from wflint.fixes.loop import FixLoop
 
-        source = outcome.original or ""
-        current = outcome.diagnostics
-        fixed: list[Diagnostic] = []
-        for _ in range(MAX_FIX_ROUNDS):
-            fixes = [d.fix for d in current
-                     if d.fix is not None and d.fix.edits and d.fix.applicability.allowed(mode.unsafe)]
-            if not fixes:
-                break
-            new_source, applied = apply_fixes(source, fixes)
-            rechecked = None
-            if applied and new_source != source:
-                accepted = self._accepted(source, new_source, path, current, applied, mode)
-                if accepted is None:
-                    # some fix breaks the code: keep, one by one, those that do not
-                    new_source, applied, rechecked = self._apply_one_by_one(source, fixes, path,
-                                                                            current, mode)
-                else:
-                    new_source, rechecked = accepted
-            if not applied or rechecked is None or new_source == source:
-                break
-            fixed.extend(_fixed_by(current, applied))
-            source, current = new_source, rechecked
-        outcome.diagnostics = current
-        outcome.fixed = fixed
-        outcome.fixed_source = source
+        result = FixLoop(self._diagnose, mode.unsafe).run(outcome.original or "", path,
+                                                          outcome.diagnostics)
+        outcome.diagnostics = result.remaining
+        outcome.fixed = result.fixed
+        outcome.fixed_source = result.source
         return outcome
-
-    def _apply_one_by_one(self, source: str, fixes: list, path: str, current: list[Diagnostic],
-                          mode: FixMode):
-        from wflint.fixes.apply import apply_fixes
-
-        for fix in sorted(fixes, key=lambda f: (f.anchor, f.span(), f.title)):
-            candidate, applied = apply_fixes(source, [fix])
-            if not applied or candidate == source:
-                continue
-            accepted = self._accepted(source, candidate, path, current, applied, mode)
-            if accepted is None:
-                continue  # never hand back code that does not compile, or that is worse
-            # positions of the remaining fixes moved: re-derive them on the next round
-            return accepted[0], applied, accepted[1]
-        return source, [], None
-
-    def _accepted(self, before: str, after: str, path: str, current: list[Diagnostic],
-                  applied: list, mode: FixMode) -> tuple[str, list[Diagnostic]] | None:
-        """The fixed text and its findings, or None when it cannot be handed back.
-
-        A fix can turn code that was fine into a finding: output that ran only in the final
-        episode repeats once a durable timer follows it. Such a finding is taken along when
-        its own fix applies in this mode and the text fixed both ways passes every check."""
-        from wflint.fixes.apply import apply_fixes
-
-        rechecked = self._diagnose(after, path)
-        if rechecked is None:
-            return None
-        if not self._rejects(before, after, path, current, rechecked, applied):
-            return after, rechecked
-        had = Counter(d.code for d in current)
-        grown = {code for code, count in Counter(d.code for d in rechecked).items() if count > had[code]}
-        follow = [d.fix for d in rechecked if d.code in grown and d.fix is not None and d.fix.edits
-                  and d.fix.applicability.allowed(mode.unsafe)]
-        if not follow:
-            return None
-        settled, taken = apply_fixes(after, follow)
-        if not taken or settled == after:
-            return None
-        result = self._diagnose(settled, path)
-        if result is None or self._rejects(before, settled, path, current, result, applied):
-            return None
-        return settled, result
-
-    @staticmethod
-    def _rejects(before: str, after: str, path: str, current: list[Diagnostic],
-                 rechecked: list[Diagnostic], applied: list) -> str:
-        """Why the fixed text cannot be handed back ("" when it can): see fixes.verify."""
-        from wflint.fixes.verify import problem
-
-        return problem(before, after, path, [d.code for d in current], [d.code for d in rechecked],
-                       [d.code for d in _fixed_by(current, applied)])
 
     def analyse(self, tree: ast.Module, source: str, path: str,
                 module: ModuleInfo | None = None) -> list[Diagnostic]:
@@ -446,25 +308,6 @@ class Checker:
     @staticmethod
     def _file_error(path: str, code: str, message: str, line: int = 1, col: int = 1) -> Diagnostic:
         return Diagnostic(path, line, col, code, message, BY_CODE[code].severity, line, col)
-
-
-def _fixed_by(findings: list[Diagnostic], applied: list) -> list[Diagnostic]:
-    """The findings the applied fixes remove: their own (or the same fix, made for another
-    call of one helper), and those inside the code a fix moved or rewrote whole
-    (``sys.argv[1] if len(sys.argv) > 1 else d`` becomes one activity)."""
-    from wflint.fixes.model import REMOVE, REPLACE, STATEMENT, WRAP
-
-    applied_ids = {id(f) for f in applied}
-    spans = [(e.start, e.end) for f in applied if f.removes_inner for e in f.edits
-             if e.kind in (REPLACE, WRAP, STATEMENT, REMOVE)]
-    result = []
-    for d in findings:
-        if d.fix is not None and (id(d.fix) in applied_ids or d.fix.edits and d.fix in applied):
-            result.append(d)
-        elif any(start <= (d.line, d.col - 1) and (d.end_line, d.end_col - 1) <= end
-                 for start, end in spans):
-            result.append(d)
-    return result
 
 
 @contextlib.contextmanager
