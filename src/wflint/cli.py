@@ -116,7 +116,7 @@ def check(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ..
           color: str, baseline_file: str | None, write_baseline: str | None) -> None:
     """Check files and directories (default: the current directory; '-' reads stdin)."""
     from wflint.config import ConfigError, settings_for
-    from wflint.engine import Checker, FixMode
+    from wflint.engine import Checker, FixMode, collect_rarely
     from wflint.output.summary import Report, emit_diff
 
     targets = list(paths) or ["."]
@@ -179,6 +179,7 @@ def check(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ..
         if not file_set.files and not file_set.missing and not silent:
             click.echo("wflint: warning: No Python files found under the given path(s)", err=True)
         reach = _reach(targets, file_set.files, settings, checker.markers)
+        collect_rarely()
         checker.prepare(file_set.files + reach)
         outcomes.extend(checker.check_paths(file_set.files, fix_mode, jobs or os.cpu_count() or 1))
         if reach:  # checked for the named helpers' sake, never fixed (they were not named)

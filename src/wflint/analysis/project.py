@@ -130,6 +130,10 @@ class Project:
             module.project = self
             self._modules[module.name] = module
 
+    def keeps(self, module: ModuleInfo) -> bool:
+        """Whether ``module`` is the project's copy (other modules may still use it)."""
+        return self._modules.get(module.name) is module
+
     def _locate(self, dotted: str) -> str | None:
         parts = dotted.split(".")
         for root in self.roots:

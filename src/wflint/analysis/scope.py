@@ -150,6 +150,17 @@ class ModuleInfo:
         _collect(self.scope, tree.body)
         self._scopes[tree] = self.scope
 
+    def release(self) -> None:
+        """Drop the scopes and caches once nothing will ask about the module again: its scopes
+        point back at it, and without this the cycle keeps the whole tree alive until the
+        garbage collector finds it."""
+        self._scopes.clear()
+        self._assignments.clear()
+        self._attribute_types.clear()
+        self._return_types.clear()
+        self.scope = None  # type: ignore[assignment]
+        self.project = None
+
     @property
     def lines(self) -> list[str]:
         """The source split as the tokenizer splits it (computed once)."""
