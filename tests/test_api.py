@@ -45,8 +45,9 @@ def test_check_source_accepts_bytes_with_a_coding_cookie():
 
 
 def test_check_source_syntax_error_is_wfl001():
-    found = check_source("from temporalio import workflow\ndef broken(:\n", path="b.py")
-    assert [(d.code, d.line) for d in found] == [("WFL001", 2)]
+    found = check_source("from temporalio import workflow\n@workflow.defn\nclass W:\n    def broken(:\n",
+                         path="b.py")
+    assert [(d.code, d.line) for d in found] == [("WFL001", 4)]
 
 
 def test_config_mapping_selects_rules():

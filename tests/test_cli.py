@@ -111,10 +111,21 @@ def test_exit_zero_does_not_hide_errors(project):
 
 
 def test_syntax_error_among_good_files(project):
-    (project / "app" / "broken.py").write_text("import temporalio\ndef f(:\n    pass\n")
+    (project / "app" / "broken.py").write_text(
+        "from temporalio import workflow\n@workflow.defn\nclass W:\n    def f(:\n        pass\n")
     result = run("check", "app")
     assert result.exit_code == 1
-    assert "app/broken.py:2:7: WFL001 cannot parse" in result.output
+    assert "app/broken.py:4:11: WFL001 cannot parse" in result.output
+    assert "app/orders.py:9:15: WFL101" in result.output
+
+
+def test_a_module_that_uses_a_framework_without_declaring_workflows_is_not_parsed(project):
+    """The prefilter wants a framework's mention and one of the ways it declares a workflow:
+    a module that only uses the client, even a broken one, is not read further (ruff
+    reports its syntax error); its code is still followed when a workflow calls into it."""
+    (project / "app" / "client.py").write_text("import temporalio.client\ndef f(:\n    pass\n")
+    result = run("check", "app")
+    assert "client.py" not in result.output
     assert "app/orders.py:9:15: WFL101" in result.output
 
 

@@ -26,7 +26,8 @@ GOOD = textwrap.dedent("""\
         async def run(self) -> float:
             return time.time()
 """)
-HEADER = "from temporalio import workflow\n"
+#: a module that declares a workflow (so the prefilter lets it through), before the bad part
+HEADER = "from temporalio import workflow\n\n\n@workflow.defn\nclass Declared:\n    pass\n\n\n"
 
 
 def wflint(*args, cwd, env=None, input=None):

@@ -248,10 +248,11 @@ class Checker:
             if isinstance(checked, FileOutcome):
                 return checked
             source = checked
-        if module is not None and module.source == source:
+        if module is None or module.source != source:
+            module = self.project.loaded(path, module_name(path), source) if self.project else None
+        if module is not None:
             tree = module.tree
         else:
-            module = None
             try:
                 tree = _parse(source, path)
             except SyntaxError as exc:

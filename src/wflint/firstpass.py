@@ -79,12 +79,15 @@ class FirstPass:
             self._contents[path] = (data, early)
             if not registers_or_invokes(data):
                 continue
-            try:
-                tree = parse(early, path)
-            except (SyntaxError, ValueError, RecursionError, MemoryError):
-                continue
-            module = ModuleInfo(tree, module_name(path), path, early)
-            project.adopt(module)
+            name = module_name(path)
+            module = project.loaded(path, name, early)  # loaded already, as another's helper
+            if module is None:
+                try:
+                    tree = parse(early, path)
+                except (SyntaxError, ValueError, RecursionError, MemoryError):
+                    continue
+                module = ModuleInfo(tree, name, path, early)
+                project.adopt(module)
             self._parsed[path] = module
             before = (set(project.registrations), set(project.activities))
             project.collect_registrations(module)

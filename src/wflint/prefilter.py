@@ -1,26 +1,47 @@
 """The byte-level gate: which files can contain workflow code at all.
 
-A file is parsed only when its bytes mention one of the enabled frameworks (or a
-configured workflow decorator). On ordinary code this skips almost every file
-after a handful of ``bytes.find`` calls, which is what keeps wflint cheaper than
-a general-purpose linter there.
+A file is parsed only when its bytes mention one of the enabled frameworks and one of the ways
+that framework declares, registers or starts a workflow (``defn``, ``register_workflow``, a
+context type's name, ``yield`` where orchestrators are recognised by shape), or a configured
+workflow decorator. On ordinary code this skips almost every file after a handful of
+``bytes.find`` calls, and in a framework's own repository it skips the modules that use the
+framework without declaring workflows (their code is still followed, on demand, when a
+workflow calls into it).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from wflint.frameworks import FRAMEWORKS, SELECTABLE
 
 
-def markers_for(frameworks: tuple[str, ...] | None, workflow_decorators: tuple[str, ...]) -> tuple[bytes, ...]:
+@dataclass(frozen=True)
+class Markers:
+    """What a file's bytes must contain to be parsed: for some framework, its mention and one
+    of its declaration markers (none listed: the mention suffices); or any ``extra`` marker."""
+
+    frameworks: tuple[tuple[bytes, tuple[bytes, ...]], ...]
+    extra: tuple[bytes, ...] = ()
+
+    def match(self, data: bytes) -> bool:
+        if any(marker in data for marker in self.extra):
+            return True
+        return any(mention in data and (not declarations or any(d in data for d in declarations))
+                   for mention, declarations in self.frameworks)
+
+
+def markers_for(frameworks: tuple[str, ...] | None, workflow_decorators: tuple[str, ...]) -> Markers:
     names = frameworks if frameworks is not None else SELECTABLE
-    markers: list[bytes] = []
+    pairs: list[tuple[bytes, tuple[bytes, ...]]] = []
     for name in names:
-        markers.extend(FRAMEWORKS[name].markers)
-    for decorator in workflow_decorators:
-        # the decorator's own name appears wherever it is applied
-        markers.append(decorator.rpartition(".")[2].encode())
-    return tuple(dict.fromkeys(markers))
+        framework = FRAMEWORKS[name]
+        declarations = framework.declaration_markers()
+        pairs.extend((marker, declarations) for marker in framework.markers)
+    # a configured decorator's own name appears wherever it is applied
+    extra = tuple(dict.fromkeys(d.rpartition(".")[2].encode() for d in workflow_decorators))
+    return Markers(tuple(dict.fromkeys(pairs)), extra)
 
 
-def may_contain_workflows(data: bytes, markers: tuple[bytes, ...]) -> bool:
-    return any(marker in data for marker in markers)
+def may_contain_workflows(data: bytes, markers: Markers) -> bool:
+    return markers.match(data)

@@ -14,13 +14,14 @@ import re
 from pathlib import Path
 
 from wflint.config import DEFAULT_EXCLUDES, Excluder
+from wflint.prefilter import Markers
 from wflint.source import module_name
 
 #: how many import hops from a workflow module to the named file are followed
 _MAX_HOPS = 3
 
 
-def reaching_modules(named: list[str], root: str, markers: tuple[bytes, ...],
+def reaching_modules(named: list[str], root: str, markers: Markers,
                      excluder: Excluder | None = None) -> list[str]:
     """The files under ``root`` that may hold workflow code and import one of ``named`` (or a
     module that does), in sorted order, without the named files themselves. Each hop reads
@@ -53,7 +54,7 @@ def reaching_modules(named: list[str], root: str, markers: tuple[bytes, ...],
             if path not in parsed:
                 parsed[path] = _imported(data, path)
             if any(_imports(parsed[path], target, target in packages) for target in frontier):
-                step[path] = any(marker in data for marker in markers)
+                step[path] = markers.match(data)
         if not step:
             break
         reached.update(step)

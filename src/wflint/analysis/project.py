@@ -130,6 +130,14 @@ class Project:
             module.project = self
             self._modules[module.name] = module
 
+    def loaded(self, path: str, name: str, source: str) -> ModuleInfo | None:
+        """The project's copy of the module at ``path`` when it was parsed from this very
+        source under this name (a helper module already loaded is not parsed again)."""
+        module = self._modules.get(name)
+        if module is not None and module.path == path and module.source == source:
+            return module
+        return None
+
     def keeps(self, module: ModuleInfo) -> bool:
         """Whether ``module`` is the project's copy (other modules may still use it)."""
         return self._modules.get(module.name) is module

@@ -197,6 +197,20 @@ class Framework:
             found += [b"workflows=", b"activities="]
         return tuple(dict.fromkeys(found))
 
+    def declaration_markers(self) -> tuple[bytes, ...]:
+        """Byte strings one of which a module must contain to declare, register or start one of
+        this framework's workflows in place: the last name of every way to do it (a decorator,
+        a registration or start call, a context annotation; ``yield`` where orchestrators are
+        also recognised by their shape). Whatever the aliases, the last name is written in
+        the module, if only on its import line."""
+        names = (*self.workflow_decorators, *self.workflow_decorator_attrs,
+                 *self.workflow_class_decorators, *self.workflow_invocations, *self.context_types)
+        found = [name.rpartition(".")[2].encode() for name in names]
+        found += self.registration_markers()
+        if self.style == "generator" and self.context_methods:
+            found.append(b"yield")
+        return tuple(dict.fromkeys(found))
+
     def command_kind(self, name: str | None, method: str | None = None) -> str | None:
         """The kind of durable command a call is: by its qualified ``name``, or as ``method`` of
         the context parameter; None when it is none."""
