@@ -80,6 +80,13 @@ def _imported_frameworks(imported: set[str], allowed: tuple[str, ...] | None) ->
     return found
 
 
+def _tail(func: ast.expr) -> str | None:
+    """The last name of a callee (``Worker`` of ``temporalio.worker.Worker``)."""
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return func.id if isinstance(func, ast.Name) else None
+
+
 def enabled_frameworks(module: ModuleInfo, allowed: tuple[str, ...] | None,
                        workflow_decorators: tuple[str, ...]) -> tuple[Framework, ...]:
     """The frameworks a module imports (limited to ``allowed`` when configured), at module level
@@ -390,7 +397,7 @@ class _Finder:
                         fn = self._function_arg(started) if started is not None else None
                         if fn is not None:
                             self.started.add(fn)
-                if fw.worker_types:
+                if fw.worker_types and _tail(func) in fw.worker_tails:
                     name = name or qualname(func, self.scope)
                     if name in fw.worker_types:
                         self._worker(call, fw)

@@ -33,6 +33,11 @@ _INVOCATIONS = sorted({entry.rpartition(".")[2] for framework in FRAMEWORKS.valu
 _INVOKED = re.compile(rb"\b(?:" + b"|".join(name.encode() for name in _INVOCATIONS)
                       + rb")\(\s*(?:(?:\{[^{}]*\}|None)\s*,\s*)?([A-Za-z_][\w.]*)")
 _MAX_REEXPORT_DEPTH = 8
+#: the last names of every call collect_registrations looks at: only these are resolved
+_CALL_TAILS = frozenset(entry.rpartition(".")[2] for framework in FRAMEWORKS.values()
+                        for entry in (*framework.workflow_registrations,
+                                      *framework.activity_registrations,
+                                      *framework.activity_invocations, *framework.worker_types))
 
 
 def _matches(attr: str | None, name: str | None, entries: tuple[str, ...]) -> bool:
@@ -225,11 +230,15 @@ class Project:
         functions it registers or invokes as activities."""
         frameworks = [fw for name, fw in FRAMEWORKS.items()
                       if self.frameworks is None or name in self.frameworks]
+        tails = _CALL_TAILS
         for node in ast.walk(module.tree):
             if not isinstance(node, ast.Call):
                 continue
             func = node.func
             attr = func.attr if isinstance(func, ast.Attribute) else None
+            tail = attr if attr is not None else func.id if isinstance(func, ast.Name) else None
+            if tail not in tails:
+                continue  # no registration, invocation or worker is called by this name
             name = qualname(func, module.scope)
             for framework in frameworks:
                 if node.args and _matches(attr, name, framework.workflow_registrations):

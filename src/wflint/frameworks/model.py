@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from wflint.fixes.model import Rewrite
@@ -196,6 +197,12 @@ class Framework:
         if self.worker_types:
             found += [b"workflows=", b"activities="]
         return tuple(dict.fromkeys(found))
+
+    @cached_property
+    def worker_tails(self) -> frozenset[str]:
+        """The last names of the worker types (``Worker``): only calls by these names are
+        resolved to see whether they construct one."""
+        return frozenset(name.rpartition(".")[2] for name in self.worker_types)
 
     def declaration_markers(self) -> tuple[bytes, ...]:
         """Byte strings one of which a module must contain to declare, register or start one of
