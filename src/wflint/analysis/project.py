@@ -231,9 +231,7 @@ class Project:
         frameworks = [fw for name, fw in FRAMEWORKS.items()
                       if self.frameworks is None or name in self.frameworks]
         tails = _CALL_TAILS
-        for node in ast.walk(module.tree):
-            if not isinstance(node, ast.Call):
-                continue
+        for node in module.calls:  # the module's index, which its discovery uses too
             func = node.func
             attr = func.attr if isinstance(func, ast.Attribute) else None
             tail = attr if attr is not None else func.id if isinstance(func, ast.Name) else None
