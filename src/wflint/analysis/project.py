@@ -77,6 +77,11 @@ class Project:
     activity_decorators: tuple[str, ...] = ()
     _modules: dict[str, ModuleInfo | None] = field(default_factory=dict)
     _discoveries: dict[str, Discovery] = field(default_factory=dict)
+    #: where each dotted module name was found on disk (None: nowhere under the roots)
+    _located: dict[str, str | None] = field(default_factory=dict)
+    #: the bytes of modules whose names were looked up without loading them
+    _texts: dict[str, bytes] = field(default_factory=dict)
+    _bindings: dict[tuple[str, str, bool], bool] = field(default_factory=dict)
     #: workflows registered elsewhere, by the qualified name of the function or class
     registrations: dict[str, ExternalRegistration] = field(default_factory=dict)
     #: functions registered or invoked as activities/steps by some module of the project
@@ -117,6 +122,7 @@ class Project:
                 self.roots.append(root)
                 # a module missing under the old roots may exist under the new one
                 self._modules = {k: v for k, v in self._modules.items() if v is not None}
+                self._located = {k: v for k, v in self._located.items() if v is not None}
 
     def forget(self, path: str) -> None:
         """Drop what is known of a file that has just been rewritten."""
@@ -125,6 +131,8 @@ class Project:
             if module is not None and os.path.abspath(module.path) == absolute:
                 del self._modules[name]
                 self._discoveries.pop(module.path, None)
+        self._texts = {p: d for p, d in self._texts.items() if os.path.abspath(p) != absolute}
+        self._bindings = {k: v for k, v in self._bindings.items() if os.path.abspath(k[0]) != absolute}
         self.summaries.clear()
         self.constructions.clear()
         self.replay_flags = ReplayFlags(self)
@@ -147,7 +155,30 @@ class Project:
         """Whether ``module`` is the project's copy (other modules may still use it)."""
         return self._modules.get(module.name) is module
 
+    def _may_bind(self, path: str, name: str, defined: bool) -> bool:
+        """:func:`_may_bind` for a project file, reading it once and answering each question
+        once."""
+        key = (path, name, defined)
+        answer = self._bindings.get(key)
+        if answer is None:
+            data = self._texts.get(path)
+            if data is None:
+                try:
+                    with open(path, "rb") as handle:
+                        data = handle.read()
+                except OSError:
+                    data = b""
+                self._texts[path] = data
+            answer = self._bindings[key] = _may_bind(data, name, defined)
+        return answer
+
     def _locate(self, dotted: str) -> str | None:
+        if dotted in self._located:
+            return self._located[dotted]
+        found = self._located[dotted] = self._find(dotted)
+        return found
+
+    def _find(self, dotted: str) -> str | None:
         parts = dotted.split(".")
         for root in self.roots:
             base = os.path.join(root, *parts)
@@ -185,15 +216,34 @@ class Project:
             tail = f"{rest}.{tail}"
         return None
 
+    def _split_binding(self, name: str, defined: bool) -> tuple[ModuleInfo, str] | None:
+        """The project module a qualified name lives in and the single name it takes from it,
+        or None. Like :meth:`split`, but a module not loaded yet is parsed only when its text
+        may bind that name (by a ``def`` when ``defined``, else by an assignment; by an import
+        either way): resolving names imported from a framework inside the framework's own
+        repository need not parse its modules."""
+        head, _, tail = name.rpartition(".")
+        while head:
+            if head not in self._modules:
+                path = self._locate(head)
+                if path is not None:
+                    if "." in tail or not self._may_bind(path, tail, defined):
+                        self.touched.add(os.path.abspath(path))  # the answer depends on it
+                        return None
+            module = self.module(head)
+            if module is not None:
+                return (module, tail) if "." not in tail else None
+            head, _, rest = head.rpartition(".")
+            tail = f"{rest}.{tail}"
+        return None
+
     def function(self, name: str) -> tuple[ModuleInfo, FunctionNode] | None:
         """The project function ``name`` refers to, following re-exports."""
         for _ in range(_MAX_REEXPORT_DEPTH):
-            found = self.split(name)
+            found = self._split_binding(name, True)
             if found is None:
-                return None
+                return None  # not a project module's own name (an attribute of one is not a function)
             module, local = found
-            if "." in local:
-                return None  # an attribute of something in the module, not a function
             scope = module.scope
             defs = scope.functions.get(local)
             if defs and len(defs) == 1 and scope.binding_kinds(local) == 1:
@@ -208,12 +258,10 @@ class Project:
         """The type of a module-level variable of the project (``app.log.logger`` is a
         ``logging.getLogger()``), following re-exports."""
         for _ in range(_MAX_REEXPORT_DEPTH):
-            found = self.split(name)
+            found = self._split_binding(name, False)
             if found is None:
                 return None
             module, local = found
-            if "." in local:
-                return None
             scope = module.scope
             if local in scope.stores and scope.binding_kinds(local) == 1:
                 return scope.value_type(local)
@@ -281,6 +329,22 @@ class Project:
             if owner == module.name or owner.endswith("." + module.name):
                 found.append(registration)
         return found
+
+
+#: a module's import statements, parenthesised or continued lines included
+_IMPORT_STATEMENT = re.compile(rb"^[ \t]*(?:from[ \t]+[\w.]+[ \t]+)?import\b(?:[ \t]*\([^)]*\)|(?:[^\n]*\\\n)*[^\n]*)",
+                               re.M)
+def _may_bind(data: bytes, name: str, defined: bool) -> bool:
+    """Whether a module with this text may bind ``name`` in its own namespace by an import, and
+    by a ``def`` (``defined``) or else by an assignment, judged without parsing it: an
+    over-approximation (a binding anywhere, at any depth, counts)."""
+    word = re.escape(name.encode())
+    binding = rb"^[ \t]*(?:async[ \t]+)?def[ \t]+" + word + rb"\b" if defined else \
+        rb"^[ \t]*" + word + rb"[ \t]*(?::[^=\n]*)?=(?!=)"
+    if re.search(binding, data, re.M):
+        return True
+    pattern = re.compile(rb"\b" + word + rb"\b")
+    return any(pattern.search(statement) for statement in _IMPORT_STATEMENT.findall(data))
 
 
 def project_roots(paths: list[str], with_cwd: bool = True) -> list[str]:
