@@ -81,6 +81,7 @@ class FirstPass:
                 continue
             name = module_name(path)
             module = project.loaded(path, name, early)  # loaded already, as another's helper
+            parsed_here = module is None
             if module is None:
                 try:
                     tree = parse(early, path)
@@ -88,13 +89,18 @@ class FirstPass:
                     continue
                 module = ModuleInfo(tree, name, path, early)
                 project.adopt(module)
-            self._parsed[path] = module
             before = (set(project.registrations), set(project.activities))
             project.collect_registrations(module)
-            self._contributed[path] = (
-                sorted([n, project.registrations[n].framework]
-                       for n in set(project.registrations) - before[0]),
-                sorted(set(project.activities) - before[1]))
+            contributed = (sorted([n, project.registrations[n].framework]
+                                  for n in set(project.registrations) - before[0]),
+                           sorted(set(project.activities) - before[1]))
+            self._contributed[path] = contributed
+            if parsed_here and not any(contributed):
+                # it registers only its own workflows: its tree is not kept through the first
+                # pass (the second parses it again, in parallel), which bounds memory
+                project.drop(module)
+            else:
+                self._parsed[path] = module
 
     def take(self, path: str) -> Leftover:
         """What the first pass kept of ``path`` (each part handed out once)."""

@@ -151,6 +151,12 @@ class Project:
             return module
         return None
 
+    def drop(self, module: ModuleInfo) -> None:
+        """Forget a module the project adopted (it is parsed again if it is needed again)."""
+        if self._modules.get(module.name) is module:
+            del self._modules[module.name]
+        module.release()
+
     def keeps(self, module: ModuleInfo) -> bool:
         """Whether ``module`` is the project's copy (other modules may still use it)."""
         return self._modules.get(module.name) is module
