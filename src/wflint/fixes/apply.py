@@ -11,11 +11,12 @@ and the others wait for the next round of the fix loop.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 
 import libcst as cst
 from libcst.codemod import CodemodContext
-from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
+from libcst.codemod.visitors import AddImportsVisitor
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from wflint.fixes.model import INSERT_AFTER, INSERT_BEFORE, REMOVE, REPLACE, STATEMENT, WRAP, Edit, Fix
@@ -82,9 +83,7 @@ def apply_fixes(source: str, fixes: Sequence[Fix]) -> tuple[str, list[Fix]]:
     if AddImportsVisitor.CONTEXT_KEY in context.scratch:
         new_module = AddImportsVisitor(context).transform_module(new_module)
     if orphaned:
-        for module_name, obj, alias in orphaned:
-            RemoveImportsVisitor.remove_unused_import(context, module_name, obj, alias)
-        new_module = RemoveImportsVisitor(context).transform_module(new_module)
+        new_module = _without_imports(new_module, orphaned)
     code = new_module.code
     if code.startswith(("\n", "\r")) and not source.startswith(("\n", "\r")):
         code = code.lstrip("\r\n")  # the imports that opened the file are gone
@@ -118,6 +117,63 @@ def _orphaned_imports(before: str, after: str) -> list[tuple[str, str | None, st
                 if (alias.asname or alias.name) in lost:
                     orphaned.append((statement.module, alias.name, alias.asname))
     return orphaned
+
+
+def _without_imports(module: cst.Module, orphaned: list[tuple[str, str | None, str | None]]
+                     ) -> cst.Module:
+    """The module without the module-level imports the edits left unused (``orphaned``, from
+    :func:`_orphaned_imports`). Only the top-level import statements are looked at, so this
+    costs nothing on a large module; a name a string uses (an ``__all__`` entry, a quoted
+    annotation) is kept."""
+    strings = [node.value for node in _string_constants(module.code)]
+    names = {(m, o, a) for m, o, a in orphaned
+             if not _mentioned(a or o or m.partition(".")[0], strings)}
+    if not names:
+        return module
+    body = []
+    for statement in module.body:
+        if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1 and \
+                isinstance(statement.body[0], (cst.Import, cst.ImportFrom)) and \
+                not isinstance(statement.body[0].names, cst.ImportStar):
+            node = statement.body[0]
+            keep = [alias for alias in node.names if _import_key(module, node, alias) not in names]
+            if not keep:
+                continue
+            if len(keep) != len(node.names):
+                keep[-1] = keep[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+                statement = statement.with_changes(body=[node.with_changes(names=keep)])
+        body.append(statement)
+    return module.with_changes(body=body)
+
+
+def _import_key(module: cst.Module, node: cst.Import | cst.ImportFrom, alias: cst.ImportAlias
+                ) -> tuple[str, str | None, str | None]:
+    """(module, name or None, alias) as :func:`_orphaned_imports` names an imported alias."""
+    asname = alias.asname.name.value if alias.asname is not None and \
+        isinstance(alias.asname.name, cst.Name) else None
+    imported = module.code_for_node(alias.name)
+    if isinstance(node, cst.Import):
+        return imported, None, asname
+    if node.relative or node.module is None:
+        return "", imported, asname  # relative imports are never orphaned
+    return module.code_for_node(node.module), imported, asname
+
+
+def _mentioned(name: str, strings: list[str]) -> bool:
+    """A string names it: it is the name (an ``__all__`` entry) or uses it (``"time.struct_time"``)."""
+    used = re.compile(r"(?<![\w.])" + re.escape(name) + r"[.\[]")
+    return any(text == name or used.search(text) for text in strings)
+
+
+def _string_constants(code: str):
+    import ast
+
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return []
+    return [node for node in ast.walk(tree)
+            if isinstance(node, ast.Constant) and isinstance(node.value, str)]
 
 
 def _target(nodes: Iterable[cst.CSTNode], kind: str) -> cst.CSTNode | None:

@@ -1,0 +1,57 @@
+"""The fix engine: edits land on their nodes, and the module-level imports the edits leave
+unused are removed (only those: an import still read, named in ``__all__`` or used by a quoted
+annotation stays)."""
+
+from __future__ import annotations
+
+from wflint.fixes.apply import apply_fixes
+from wflint.fixes.model import REPLACE, Applicability, Edit, Fix
+
+
+def _replace(source: str, old: str, new: str) -> str:
+    """Apply one fix replacing the first ``old`` expression (on one line) with ``new``."""
+    for number, line in enumerate(source.splitlines(), 1):
+        col = line.find(old)
+        if col >= 0:
+            edit = Edit(REPLACE, (number, col), (number, col + len(old)), new)
+            fixed, applied = apply_fixes(source, [Fix(Applicability.SAFE, "t", (edit,))])
+            assert applied
+            return fixed
+    raise AssertionError(old)
+
+
+def test_an_import_left_unused_is_removed():
+    source = "import time\nimport os\n\n\ndef f(ctx):\n    return time.time(), os.sep\n"
+    assert _replace(source, "time.time()", "ctx.now()") == \
+        "import os\n\n\ndef f(ctx):\n    return ctx.now(), os.sep\n"
+
+
+def test_one_name_of_a_from_import_is_removed_and_the_others_stay():
+    source = "from random import randint, choice\n\n\ndef f(ctx, xs):\n    return randint(1, 6), choice(xs)\n"
+    assert _replace(source, "randint(1, 6)", "ctx.rand()") == \
+        "from random import choice\n\n\ndef f(ctx, xs):\n    return ctx.rand(), choice(xs)\n"
+
+
+def test_a_parenthesised_import_keeps_its_other_names():
+    source = ("from random import (\n    randint,\n    choice,\n)\n\n\n"
+              "def f(ctx, xs):\n    return choice(xs), randint(1, 6)\n")
+    fixed = _replace(source, "randint(1, 6)", "ctx.rand()")
+    assert "randint" not in fixed.split("def")[0] and "choice" in fixed.split("def")[0]
+    compile(fixed, "fixed.py", "exec")
+
+
+def test_an_import_still_read_elsewhere_stays():
+    source = "import time\n\n\ndef f(ctx):\n    return time.time()\n\n\ndef g():\n    return time.monotonic()\n"
+    assert _replace(source, "time.time()", "ctx.now()").startswith("import time\n")
+
+
+def test_an_import_named_in_all_or_a_quoted_annotation_stays():
+    exported = "import time\n\n__all__ = ['time']\n\n\ndef f(ctx):\n    return time.time()\n"
+    assert _replace(exported, "time.time()", "ctx.now()").startswith("import time\n")
+    annotated = "import time\n\n\ndef f(ctx) -> 'time.struct_time':\n    return time.time()\n"
+    assert _replace(annotated, "time.time()", "ctx.now()").startswith("import time\n")
+
+
+def test_an_import_that_was_unused_before_is_not_the_fix_business():
+    source = "import sys\nimport time\n\n\ndef f(ctx):\n    return time.time()\n"
+    assert _replace(source, "time.time()", "ctx.now()") == "import sys\n\n\ndef f(ctx):\n    return ctx.now()\n"
