@@ -77,7 +77,15 @@ def collect_rarely() -> None:
 def _check_in_worker(path: str) -> FileOutcome:
     assert _WORKER is not None
     checker, fix = _WORKER
-    return checker.check_path(path, fix)
+    return _lean(checker.check_path(path, fix), fix)
+
+
+def _lean(outcome: FileOutcome, fix: FixMode | None) -> FileOutcome:
+    """Without fixing, a file without findings needs no text in the result (it is not sent
+    back from a worker, nor kept until the end of the run)."""
+    if fix is None and not outcome.diagnostics:
+        outcome.original = None
+    return outcome
 
 
 class Checker:
@@ -125,7 +133,7 @@ class Checker:
                 _WORKER = None
         else:
             for path in pending:
-                outcomes[path] = self.check_path(path, fix)
+                outcomes[path] = _lean(self.check_path(path, fix), fix)
         if self.cache is not None and fix is None:
             for path in paths:
                 self._remember(path, outcomes[path])
