@@ -585,3 +585,52 @@ def test_what_git_ignores_is_not_walked(tmp_path, monkeypatch):
     (tmp_path / "pyproject.toml").unlink()
     assert {p for p in checked(".")} == {"wf.py"}
 
+
+
+HELPER = textwrap.dedent("""\
+    import time
+
+
+    def pause(seconds):
+        time.sleep(seconds)  # wflint: ignore[WFL102] the tests drive it with 0
+
+
+    def pause_loudly(seconds):
+        time.sleep(seconds)
+    """)
+CALLER = textwrap.dedent("""\
+    from temporalio import workflow
+
+    from app.helpers import pause, pause_loudly
+
+
+    @workflow.defn
+    class Waits:
+        @workflow.run
+        async def run(self) -> None:
+            pause(0)
+            pause_loudly(0)
+            pause(1)  # wflint: ignore[WFL102]
+    """)
+
+
+def test_a_suppression_at_a_helpers_hazard_silences_it_at_every_call_site(project):
+    (project / "app" / "__init__.py").write_text("")
+    (project / "app" / "helpers.py").write_text(HELPER)
+    (project / "app" / "waits.py").write_text(CALLER)
+    result = run("check", "--no-cache", "app/waits.py")
+    found = [line for line in result.output.splitlines() if "app/waits.py:" in line]
+    assert len(found) == 2, result.output
+    assert found[0].startswith("app/waits.py:11:9: WFL102") and "pause_loudly()" in found[0]
+    # the call site's own suppression silences nothing now: it is unused
+    assert found[1].startswith("app/waits.py:12:19: WFL003 unused suppression of WFL102"), found
+
+
+def test_unused_suppressions_are_judged_only_for_codes_the_run_checks(project):
+    (project / "app" / "orders.py").write_text(WORKFLOW.replace(
+        "time.time()", "time.time()  # wflint: ignore[WFL201]"))
+    assert "WFL003" in run("check", "--no-cache", "app/orders.py").output
+    selected = run("check", "--no-cache", "--select", "WFL1,WFL003", "app/orders.py").output
+    assert "WFL003" not in selected and "WFL101" in selected  # WFL201 is not checked: not judged
+    ignored = run("check", "--no-cache", "--ignore", "WFL003", "app/orders.py").output
+    assert "WFL003" not in ignored

@@ -174,13 +174,13 @@ def test_no_module_outside_frameworks_names_a_framework():
 #: which builds and applies fixes, sits above the rules it builds them for.
 LAYERS = (
     ("base", ("wflint", "wflint.codes", "wflint.stdlib", "wflint.source", "wflint.diagnostics",
-              "wflint.outcome", "wflint.fixes.model")),
+              "wflint.outcome", "wflint.suppression", "wflint.fixes.model")),
     ("frameworks", ("wflint.frameworks",)),
     ("settings", ("wflint.config", "wflint.files", "wflint.prefilter")),
     ("analysis", ("wflint.analysis",)),
     ("rules", ("wflint.rules",)),
     ("fixes", ("wflint.fixes",)),
-    ("engine", ("wflint.engine", "wflint.firstpass", "wflint.cache", "wflint.suppression", "wflint.baseline",
+    ("engine", ("wflint.engine", "wflint.firstpass", "wflint.cache", "wflint.baseline",
                 "wflint.reach", "wflint.compat")),
     ("interface", ("wflint.cli", "wflint.output", "wflint.lsp", "wflint.api", "wflint.flake8_plugin",
                    "wflint.docs", "wflint.__main__")),

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-#: codes reported by the engine itself (the file cannot be read or parsed), not by a rule
-#: that walks workflow code
-FILE_CODES = frozenset({"WFL001", "WFL002"})
+#: codes reported by the engine itself (the file cannot be read or parsed, a suppression is
+#: unused), not by a rule that walks workflow code
+FILE_CODES = frozenset({"WFL001", "WFL002", "WFL003"})
 
 #: codes reported by ``wflint compat`` (documented in docs/compat.md): name and summary
 COMPAT_CODES = {
@@ -53,6 +53,9 @@ CATALOG: tuple[CodeEntry, ...] = (
               "The file cannot be parsed.", "file.syntax_error:SyntaxErrorRule"),
     CodeEntry("WFL002", "unreadable-file", ERROR,
               "The file cannot be read or decoded.", "file.unreadable_file:UnreadableFile"),
+    CodeEntry("WFL003", "unused-suppression", WARNING,
+              "A suppression comment names a code that is not reported there.",
+              "file.unused_suppression:UnusedSuppression"),
     CodeEntry("WFL101", "wall-clock", ERROR,
               "Reads the wall clock in workflow code.", "time.wall_clock:WallClock"),
     CodeEntry("WFL102", "blocking-sleep", ERROR,

@@ -35,7 +35,7 @@ from wflint.prefilter import markers_for, may_contain_workflows
 from wflint.source import decode, decode_with_encoding, module_name
 from wflint.rules import load_rules
 from wflint.rules.base import HazardIndex
-from wflint.suppression import filter_suppressed, skips_file
+from wflint.suppression import UNUSED, filter_suppressed, skips_file, unused_suppressions
 
 #: the line breaks Python's tokenizer knows (``str.splitlines`` knows more, and would shift lines)
 _NEWLINE = re.compile(r"\r\n|\r|\n")
@@ -100,6 +100,9 @@ class Checker:
         self.index = HazardIndex(self.rules, dict(settings.nondeterministic), settings.deterministic)
         self.markers = markers_for(settings.frameworks, settings.workflow_decorators)
         self.fixes = Fixes()
+        #: per file being checked: the line ranges of the workflow code walked (where an unused
+        #: suppression can be told)
+        self._checked: dict[str, _Walked] = {}
         self.project: Project | None = None
 
     def prepare(self, paths: list[str]) -> None:
@@ -324,6 +327,7 @@ class Checker:
         if not discovery.units:
             return []
         project.remember_discovery(module, discovery)
+        self._checked[path] = _Walked.of(discovery)
         try:
             return Walker(module, discovery, self.index, self.fixes, path, project).run()
         finally:
@@ -333,15 +337,46 @@ class Checker:
 
     def _outcome(self, path: str, diagnostics: list[Diagnostic], source: str | None = None) -> FileOutcome:
         ignored = self.settings.ignored_codes_for(path)
-        kept = [d for d in diagnostics if d.code in self.settings.codes and d.code not in ignored]
-        if kept and source is not None:
-            kept = filter_suppressed(kept, _NEWLINE.split(source))
+        codes = self.settings.codes
+        kept = [d for d in diagnostics if d.code in codes and d.code not in ignored]
+        checked = self._checked.pop(path, None)
+        if source is not None and (kept or checked):
+            lines = _NEWLINE.split(source)
+            unused = []
+            if checked and UNUSED in codes and UNUSED not in ignored:
+                def enabled(prefix: str) -> bool:
+                    return any(code.startswith(prefix) and code not in ignored for code in codes)
+
+                unused = unused_suppressions(path, kept, lines, checked.__contains__,
+                                             enabled)
+            kept = filter_suppressed(kept, lines) + filter_suppressed(unused, lines)
         kept = sorted(set(kept), key=lambda d: d.sort_key + (d.message,))
         return FileOutcome(path, kept)
 
     @staticmethod
     def _file_error(path: str, code: str, message: str, line: int = 1, col: int = 1) -> Diagnostic:
         return Diagnostic(path, line, col, code, message, BY_CODE[code].severity, line, col)
+
+
+@dataclass(frozen=True)
+class _Walked:
+    """The lines of the workflow functions the walker reported in place, without the functions
+    nested in them that run elsewhere (activities, steps)."""
+
+    ranges: tuple[tuple[int, int], ...]
+    elsewhere: tuple[tuple[int, int], ...]
+
+    @classmethod
+    def of(cls, discovery) -> _Walked:
+        ranges = tuple((unit.node.lineno, unit.node.end_lineno or unit.node.lineno)
+                       for unit in discovery.units)
+        elsewhere = tuple((node.lineno, node.end_lineno or node.lineno) for node in discovery.activities
+                          if any(start <= node.lineno <= end for start, end in ranges))
+        return cls(ranges, elsewhere)
+
+    def __contains__(self, line: int) -> bool:
+        return any(start <= line <= end for start, end in self.ranges) and \
+            not any(start <= line <= end for start, end in self.elsewhere)
 
 
 @contextlib.contextmanager

@@ -24,6 +24,7 @@ from wflint.analysis.replay import ReplayFlags, falsy_when_replaying
 from wflint.analysis.scope import ModuleInfo, Scope, imported_name, qualname, resolve_function
 
 from wflint.diagnostics import Diagnostic
+from wflint.suppression import covers
 from wflint.fixes.model import Fix, display_only
 
 if TYPE_CHECKING:
@@ -523,7 +524,8 @@ class Walker:
             note = f"its value outlives the replay guard at {where}"
         note = "; ".join(filter(None, [rule.note_for(match.qualname), note]))
         if frame.collect is not None:
-            if rule.follows_helpers:
+            if rule.follows_helpers and not covers(frame.module.lines, node.lineno, rule.code):
+                # (a suppression at the hazard's own line silences it through every chain)
                 frame.collect.append(Hazard(rule, match.qualname, text, node.lineno, node.col_offset,
                                             node.end_lineno or node.lineno,
                                             node.end_col_offset or node.col_offset,

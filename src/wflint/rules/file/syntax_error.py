@@ -11,8 +11,9 @@ class SyntaxErrorRule(Rule):
     finding sits at the line and column of the syntax error; the other files of the run are
     still checked.
 
-    Files that mention no workflow framework are never parsed (see the prefilter), so their
-    syntax errors are left to your other tools.
+    Files that cannot declare a workflow are never parsed (see the prefilter: a file must
+    mention a framework and one of the ways it declares, registers or starts a workflow), so
+    their syntax errors are left to your other tools.
 
     ## Example
     ```python
