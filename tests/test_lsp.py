@@ -184,3 +184,18 @@ def test_lsp_without_pygls_is_a_clear_error(tmp_path):
                             env={"PYTHONPATH": str(tmp_path), "PATH": ""}, input="")
     assert result.returncode == 2
     assert "pip install 'wflint[lsp]'" in result.stderr and "Traceback" not in result.stderr
+
+
+async def test_a_helper_finding_carries_the_helpers_place(client: LanguageClient, workspace):
+    (workspace / "app" / "util.py").write_text("import time\n\n\ndef pause():\n    time.sleep(1)\n")
+    text = ("import dapr.ext.workflow as wf\n\nfrom util import pause\n\nwfr = wf.WorkflowRuntime()\n\n\n"
+            "@wfr.workflow\ndef order_workflow(ctx, order):\n    pause()\n"
+            "    yield ctx.call_activity(save, input=order)\n\n\n"
+            "@wfr.activity\ndef save(ctx, data):\n    return data\n")
+    uri = await open_document(client, workspace, text)
+    (found,) = client.diagnostics[uri]
+    assert found.code == "WFL102" and found.range.start.line == 9
+    (related,) = found.related_information
+    assert related.location.uri == (workspace / "app" / "util.py").as_uri()
+    assert related.location.range.start.line == 4
+    assert related.message == "time.sleep() in pause()"

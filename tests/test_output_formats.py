@@ -216,3 +216,20 @@ def test_sarif_of_the_examples_is_valid(monkeypatch):
     document = json.loads(result.output)
     jsonschema.Draft4Validator(SCHEMA).validate(document)
     assert len(document["runs"][0]["results"]) > 20
+
+
+def test_sarif_related_locations_point_at_the_hazard_inside_the_helper(tmp_path, monkeypatch):
+    (tmp_path / "helpers.py").write_text("import time\n\n\ndef pause():\n    time.sleep(1)\n")
+    (tmp_path / "flows.py").write_text(
+        "from temporalio import workflow\n\nfrom helpers import pause\n\n\n@workflow.defn\n"
+        "class Flow:\n    @workflow.run\n    async def run(self) -> None:\n        pause()\n")
+    monkeypatch.chdir(tmp_path)
+    document = json.loads(run("check", "--output-format", "sarif", "flows.py").output)
+    jsonschema.Draft4Validator(SCHEMA).validate(document)
+    (result,) = document["runs"][0]["results"]
+    assert result["ruleId"] == "WFL102"
+    assert result["locations"][0]["physicalLocation"]["region"]["startLine"] == 10
+    (related,) = result["relatedLocations"]
+    assert related["physicalLocation"]["artifactLocation"]["uri"] == "helpers.py"
+    assert related["physicalLocation"]["region"] == {"startLine": 5}
+    assert related["message"]["text"] == "time.sleep() in pause()"

@@ -30,10 +30,13 @@ class Diagnostic:
     end_line: int = 0
     end_col: int = 0
     fix: Fix | None = field(default=None, compare=False)
+    #: other places the finding is about, as (path, line, message): the hazard inside the
+    #: helper a workflow's call reaches (SARIF ``relatedLocations``, LSP ``relatedInformation``)
+    related: tuple[tuple[str, int, str], ...] = field(default=(), compare=False)
 
     @classmethod
     def at(cls, path: str, code: str, severity: str, message: str, node: ast.AST,
-           fix: Fix | None = None) -> Diagnostic:
+           fix: Fix | None = None, related: tuple[tuple[str, int, str], ...] = ()) -> Diagnostic:
         line = getattr(node, "lineno", 1)
         col = getattr(node, "col_offset", 0) + 1
         end_line = getattr(node, "end_lineno", None) or line
@@ -42,7 +45,7 @@ class Diagnostic:
                              ast.While, ast.For, ast.AsyncFor)):
             # a compound statement is reported on its header line only
             end_line, end_col = line, col
-        return cls(path, line, col, code, message, severity, end_line, end_col, fix)
+        return cls(path, line, col, code, message, severity, end_line, end_col, fix, related)
 
     @property
     def name(self) -> str:
@@ -65,15 +68,17 @@ class Diagnostic:
     def to_dict(self) -> dict:
         return {"path": self.path, "line": self.line, "col": self.col, "code": self.code,
                 "message": self.message, "severity": self.severity, "end_line": self.end_line,
-                "end_col": self.end_col, "fix": self.fix.to_dict() if self.fix else None}
+                "end_col": self.end_col, "fix": self.fix.to_dict() if self.fix else None,
+                **({"related": [list(r) for r in self.related]} if self.related else {})}
 
     @classmethod
     def from_dict(cls, data: dict) -> Diagnostic:
         from wflint.fixes.model import Fix
 
         fix = Fix.from_dict(data["fix"]) if data.get("fix") else None
+        related = tuple((str(p), int(n), str(m)) for p, n, m in data.get("related", ()))
         return cls(data["path"], data["line"], data["col"], data["code"], data["message"],
-                   data["severity"], data["end_line"], data["end_col"], fix)
+                   data["severity"], data["end_line"], data["end_col"], fix, related)
 
 
 def column_in_characters(line_text: str, byte_col: int) -> int:

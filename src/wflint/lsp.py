@@ -101,6 +101,14 @@ class WflintServer(LanguageServer):
             code_description=types.CodeDescription(href=d.url),
             source=SOURCE,
             data={"fix": d.fix.applicability.value if d.fix is not None else None},
+            related_information=[
+                types.DiagnosticRelatedInformation(
+                    location=types.Location(
+                        uri=Path(path).resolve().as_uri(),
+                        range=types.Range(types.Position(max(line - 1, 0), 0),
+                                          types.Position(max(line - 1, 0), 0))),
+                    message=text)
+                for path, line, text in d.related] or None,
         )
 
     @staticmethod

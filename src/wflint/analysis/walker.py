@@ -184,10 +184,12 @@ class Walker:
             self._block(unit.node.body, frame, scope, NO_GUARD)
         return self.diagnostics
 
-    def report(self, rule: Rule, node: ast.AST, message: str, fix: Fix | None = None) -> None:
-        """Emit a finding at ``node`` (used by shape rules such as WFL601 and WFL903)."""
+    def report(self, rule: Rule, node: ast.AST, message: str, fix: Fix | None = None,
+               related: tuple[tuple[str, int, str], ...] = ()) -> None:
+        """Emit a finding at ``node`` (used by shape rules such as WFL601 and WFL903);
+        ``related``: (path, line, message) of the places it is about."""
         self.diagnostics.append(Diagnostic.at(self.display_path, rule.code, rule.severity,
-                                              message, node, fix))
+                                              message, node, fix, related))
 
     def where(self, unit: WorkflowUnit) -> str:
         if unit.recognised:  # declared nowhere wflint can see: say why it is taken for one
@@ -775,7 +777,8 @@ class Walker:
             if fix is None:
                 fix = display_only(f"Move {hazard.text} out of {helper.name}() (or pass its value in)",
                                    f"the hazard is inside the helper at {hazard.origin_path}:{hazard.origin_line}")
-            self.report(rule, call, message, fix)
+            self.report(rule, call, message, fix,
+                        ((hazard.origin_path, hazard.origin_line, f"{hazard.text} in {chain[-1]}()"),))
 
     def _summary(self, module: ModuleInfo, helper: FunctionNode, caller: _Frame,
                  tokens: dict[str, str]) -> list[Hazard]:

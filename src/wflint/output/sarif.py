@@ -3,7 +3,9 @@
 Every rule of the catalog is described in ``tool.driver.rules`` (id, name, short and full
 description, help text and Markdown, help URI, default level); each result points at its rule
 by id and index, carries its location in code points (``columnKind``), a line-hash fingerprint
-(the one baselines use) and, when the finding has one, its fix as text replacements.
+(the one baselines use), the hazard inside a helper as a related location when the finding
+is reported at a workflow's call of it, and, when the finding has one, its fix as text
+replacements.
 """
 
 from __future__ import annotations
@@ -99,6 +101,19 @@ def render(diagnostics: Sequence[Diagnostic], sources: Sources) -> str:
             "partialFingerprints": {
                 "wflintLineHash/v1": line_hash(d.code, sources.line(d.path, d.line))},
         }
+        related = []
+        for number, (path, line, text) in enumerate(d.related):
+            related_uri, related_relative = _uri(path)
+            relative = relative or related_relative
+            related.append({
+                "id": number,
+                "physicalLocation": {
+                    "artifactLocation": {"uri": related_uri,
+                                         **({"uriBaseId": "%SRCROOT%"} if related_relative else {})},
+                    "region": {"startLine": line}},
+                "message": {"text": text}})
+        if related:
+            result["relatedLocations"] = related
         fixes = _fixes(d, sources, location)
         if fixes:
             result["fixes"] = fixes
