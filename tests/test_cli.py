@@ -79,7 +79,7 @@ def test_exit_1_with_findings_and_flake8_lines(project):
     assert lines[0] == ("app/orders.py:9:15: WFL101 [*] time.time() reads the wall clock in workflow "
                         "'order_wf'; use ctx.current_utc_datetime.replace(tzinfo=timezone.utc).timestamp()")
     assert codes_in(result.output) == ["WFL101", "WFL202", "WFL502"]
-    assert lines[-2:] == ["Found 3 errors.",
+    assert lines[-2:] == ["Found 2 errors and 1 warning.",  # WFL502 is a warning
                           "[*] 2 fixable with `--fix` (1 unsafe fix available with `--fix --unsafe-fixes`)."]
 
 
@@ -224,14 +224,14 @@ def test_output_file(project):
     assert result.output == ""
     written = (project / "out.txt").read_text()
     assert "WFL101" in written and written.endswith(
-        "Found 3 errors.\n[*] 2 fixable with `--fix` (1 unsafe fix available with `--fix --unsafe-fixes`).\n")
+        "Found 2 errors and 1 warning.\n[*] 2 fixable with `--fix` (1 unsafe fix available with `--fix --unsafe-fixes`).\n")
 
 
 def test_statistics(project):
     result = run("check", "--statistics", "app")
     assert result.output.splitlines() == [
         "1\tWFL101\t[*] wall-clock", "1\tWFL202\t[ ] random-uuid", "1\tWFL502\t[*] unguarded-print",
-        "Found 3 errors.", "[*] 2 fixable with `--fix` (1 unsafe fix available with `--fix --unsafe-fixes`)."]
+        "Found 2 errors and 1 warning.", "[*] 2 fixable with `--fix` (1 unsafe fix available with `--fix --unsafe-fixes`)."]
 
 
 def test_statistics_as_json(project):
@@ -634,3 +634,17 @@ def test_unused_suppressions_are_judged_only_for_codes_the_run_checks(project):
     assert "WFL003" not in selected and "WFL101" in selected  # WFL201 is not checked: not judged
     ignored = run("check", "--no-cache", "--ignore", "WFL003", "app/orders.py").output
     assert "WFL003" not in ignored
+
+
+def test_warnings_are_counted_apart_and_can_leave_the_exit_code_zero(project):
+    (project / "app" / "orders.py").write_text(WORKFLOW.replace("started = time.time()", "started = 1"))
+    result = run("check", "app/orders.py")
+    assert codes_in(result.output) == ["WFL202", "WFL502"]
+    assert "Found 1 error and 1 warning." in result.output and result.exit_code == 1
+    assert run("check", "--exit-zero-on-warnings", "app/orders.py").exit_code == 1  # WFL202 is an error
+    (project / "app" / "orders.py").write_text(
+        WORKFLOW.replace("started = time.time()", "started = 1").replace("key = uuid.uuid4()", "key = 1"))
+    only_warnings = run("check", "--exit-zero-on-warnings", "app/orders.py")
+    assert codes_in(only_warnings.output) == ["WFL502"]
+    assert "\nFound 1 warning.\n" in only_warnings.output and only_warnings.exit_code == 0
+    assert run("check", "app/orders.py").exit_code == 1

@@ -62,7 +62,7 @@ def test_every_format_is_accepted_and_exits_1(project):
 def test_summary_only_in_text_formats(project):
     for fmt in FORMATS:
         output = run("check", "--output-format", fmt, "wf.py").output
-        assert ("Found 3 errors." in output) == (fmt in TEXT_FORMATS), fmt
+        assert ("Found 2 errors and 1 warning." in output) == (fmt in TEXT_FORMATS), fmt
 
 
 def test_concise_is_the_flake8_format(project):

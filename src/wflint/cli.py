@@ -83,6 +83,8 @@ def main() -> None:
 @click.option("-o", "--output-file", type=click.Path(dir_okay=False, writable=True),
               help="Write the output to this file instead of stdout.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings remain (errors still exit 2).")
+@click.option("--exit-zero-on-warnings", is_flag=True,
+              help="Exit 0 when the findings that remain are all warnings (WFL003, WFL5xx, WFL601...).")
 @click.option("--statistics", is_flag=True, help="Print a count of findings per rule instead of the findings.")
 @click.option("-q", "--quiet", is_flag=True, help="Print findings only, no summary.")
 @click.option("-s", "--silent", is_flag=True, help="Print nothing; only the exit code tells.")
@@ -109,7 +111,7 @@ def main() -> None:
 def check(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...],
           extend_select: tuple[str, ...], fix: bool, unsafe_fixes: bool, diff: bool,
           show_fixes: bool, output_format: str, output_file: str | None,
-          exit_zero: bool, statistics: bool, quiet: bool, silent: bool, config_file: str | None,
+          exit_zero: bool, exit_zero_on_warnings: bool, statistics: bool, quiet: bool, silent: bool, config_file: str | None,
           framework: tuple[str, ...], exclude: tuple[str, ...], extend_exclude: tuple[str, ...],
           force_exclude: bool, no_respect_gitignore: bool, stdin_filename: str | None,
           no_cache: bool, jobs: int | None,
@@ -241,7 +243,9 @@ def check(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ..
     elif not silent:
         report.emit(output_format, output_file, statistics, quiet, use_color and not output_file,
                     sys.stdout)
-    if status == EXIT_CLEAN and diagnostics and not exit_zero:
+    failing = diagnostics if not exit_zero_on_warnings else \
+        [d for d in diagnostics if d.severity != "warning"]
+    if status == EXIT_CLEAN and failing and not exit_zero:
         status = EXIT_FINDINGS
     sys.exit(status)
 

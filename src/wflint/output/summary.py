@@ -57,9 +57,18 @@ class Report:
             if self.failed:
                 return lines + ["No findings in what could be checked; the errors above need attention."]
             return lines + ["All checks passed!"]
+        warnings = sum(1 for d in self.diagnostics if d.severity == "warning")
+        errors = remaining - warnings
         if self.fixing:
             total = remaining + fixed
-            lines.append(f"Found {_plural(total, 'error')} ({fixed} fixed, {remaining} remaining).")
+            if warnings:
+                lines.append(f"Found {_plural(total, 'finding')} ({fixed} fixed, {remaining} remaining: "
+                             f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')}).")
+            else:
+                lines.append(f"Found {_plural(total, 'error')} ({fixed} fixed, {remaining} remaining).")
+        elif warnings:
+            found = f"{_plural(errors, 'error')} and " if errors else ""
+            lines.append(f"Found {found}{_plural(warnings, 'warning')}.")
         else:
             lines.append(f"Found {_plural(remaining, 'error')}.")
         hint = _plural(hidden, "unsafe fix", "unsafe fixes") + " available with `--fix --unsafe-fixes`"
