@@ -233,3 +233,121 @@ def test_sarif_related_locations_point_at_the_hazard_inside_the_helper(tmp_path,
     assert related["physicalLocation"]["artifactLocation"]["uri"] == "helpers.py"
     assert related["physicalLocation"]["region"] == {"startLine": 5}
     assert related["message"]["text"] == "time.sleep() in pause()"
+
+
+# GitLab's Code Quality report format (docs.gitlab.com/ci/testing/code_quality/#code-quality-report-format):
+# an array of issues, each with these fields; severity one of GitLab's five levels.
+GITLAB_SCHEMA = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "required": ["description", "check_name", "fingerprint", "severity", "location"],
+        "properties": {
+            "description": {"type": "string", "minLength": 1},
+            "check_name": {"type": "string", "minLength": 1},
+            "fingerprint": {"type": "string", "minLength": 1},
+            "severity": {"enum": ["info", "minor", "major", "critical", "blocker"]},
+            "location": {
+                "type": "object",
+                "required": ["path", "lines"],
+                "properties": {
+                    "path": {"type": "string", "pattern": "^[^/]"},  # relative to the repository
+                    "lines": {"type": "object", "required": ["begin"],
+                              "properties": {"begin": {"type": "integer", "minimum": 1}}},
+                },
+            },
+        },
+    },
+}
+
+
+def test_gitlab_code_quality_report(project):
+    issues = json.loads(run("check", "--output-format", "gitlab", "wf.py").output)
+    jsonschema.Draft4Validator(GITLAB_SCHEMA).validate(issues)
+    assert [(i["check_name"], i["severity"], i["location"]["lines"]["begin"]) for i in issues] == [
+        ("WFL101", "major", 11), ("WFL501", "minor", 12), ("WFL201", "major", 13)]
+    assert len({i["fingerprint"] for i in issues}) == 3
+    # the same finding twice on identical lines still gets two fingerprints; a rerun the same ones
+    (project / "wf.py").write_text(WORKFLOW.replace(
+        '    log.info("order, 100%% done: %s", order)\n',
+        '    log.info("order, 100%% done: %s", order)\n    log.info("order, 100%% done: %s", order)\n'))
+    again = json.loads(run("check", "--output-format", "gitlab", "wf.py").output)
+    assert len({i["fingerprint"] for i in again}) == 4
+    assert again[0]["fingerprint"] == issues[0]["fingerprint"]
+    assert list(jsonschema.Draft4Validator(GITLAB_SCHEMA).iter_errors([{"severity": "fatal"}]))
+
+
+def test_junit_report_reads_with_a_junit_parser(project):
+    from junitparser import Failure, JUnitXml
+
+    (project / "report.xml").write_text(run("check", "--output-format", "junit", "wf.py").output)
+    report = JUnitXml.fromfile(str(project / "report.xml"))
+    suites = list(report)
+    assert [suite.name for suite in suites] == ["wf.py"]
+    cases = list(suites[0])
+    assert [case.name for case in cases] == ["org.wflint.WFL101", "org.wflint.WFL501", "org.wflint.WFL201"]
+    first = cases[0]
+    assert first.classname == "wf.py" and isinstance(first.result[0], Failure)
+    assert first.result[0].message.startswith("time.time() reads the wall clock")
+    assert suites[0].failures == 3 and report.failures == 3
+
+
+def test_junit_report_of_a_clean_run_is_one_passing_case(tmp_path, monkeypatch):
+    from junitparser import JUnitXml
+
+    (tmp_path / "ok.py").write_text("x = 1\n")
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "report.xml").write_text(run("check", "--output-format", "junit", "ok.py").output)
+    report = JUnitXml.fromfile(str(tmp_path / "report.xml"))
+    (suite,) = list(report)
+    (case,) = list(suite)
+    assert case.is_passed and report.failures == 0
+
+
+# reviewdog's Diagnostic Format (github.com/reviewdog/reviewdog, proto/rdf): the fields wflint
+# writes, with 1-based lines and UTF-8 byte columns
+RDJSON_POSITION = {"type": "object", "required": ["line", "column"],
+                   "properties": {"line": {"type": "integer", "minimum": 1},
+                                  "column": {"type": "integer", "minimum": 1}}}
+RDJSON_RANGE = {"type": "object", "required": ["start"],
+                "properties": {"start": RDJSON_POSITION, "end": RDJSON_POSITION}}
+RDJSON_SCHEMA = {
+    "type": "object",
+    "required": ["source", "diagnostics"],
+    "properties": {
+        "source": {"type": "object", "required": ["name"]},
+        "severity": {"enum": ["UNKNOWN_SEVERITY", "ERROR", "WARNING", "INFO"]},
+        "diagnostics": {"type": "array", "items": {
+            "type": "object",
+            "required": ["message", "location", "severity", "code"],
+            "properties": {
+                "message": {"type": "string"},
+                "severity": {"enum": ["UNKNOWN_SEVERITY", "ERROR", "WARNING", "INFO"]},
+                "location": {"type": "object", "required": ["path", "range"],
+                             "properties": {"path": {"type": "string"}, "range": RDJSON_RANGE}},
+                "code": {"type": "object", "required": ["value"]},
+                "suggestions": {"type": "array", "items": {
+                    "type": "object", "required": ["range", "text"],
+                    "properties": {"range": RDJSON_RANGE, "text": {"type": "string"}}}},
+            },
+        }},
+    },
+}
+
+
+def test_rdjson_report(project):
+    document = json.loads(run("check", "--output-format", "rdjson", "wf.py").output)
+    jsonschema.Draft4Validator(RDJSON_SCHEMA).validate(document)
+    clock, log, rand = document["diagnostics"]
+    assert clock["code"]["value"] == "WFL101" and clock["severity"] == "ERROR"
+    assert log["severity"] == "WARNING"
+    # columns count UTF-8 bytes: 'é' takes two, '😀' four
+    assert clock["location"]["range"]["start"] == {"line": 11, "column": 37}
+    assert clock["location"]["range"]["end"] == {"line": 11, "column": 48}
+    # the fix as whole-line suggestions: `import time` goes, the timezone import comes, the line
+    removed, added, line = clock["suggestions"]
+    assert removed == {"range": {"start": {"line": 3, "column": 1}, "end": {"line": 4, "column": 1}},
+                       "text": ""}
+    assert added["text"] == "from datetime import timezone\n"
+    assert line["range"] == {"start": {"line": 11, "column": 1}, "end": {"line": 12, "column": 1}}
+    assert "ctx.current_utc_datetime" in line["text"] and line["text"].endswith("\n")

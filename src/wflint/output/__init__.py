@@ -8,7 +8,8 @@ from wflint.diagnostics import Diagnostic
 from wflint.output.source import Sources
 
 #: ``concise`` is ruff's name for the flake8 line format
-FORMATS = ("flake8", "concise", "full", "json", "json-lines", "sarif", "github", "pylint")
+FORMATS = ("flake8", "concise", "full", "json", "json-lines", "sarif", "github", "gitlab", "junit",
+           "rdjson", "pylint")
 TEXT_FORMATS = frozenset({"flake8", "concise", "full"})
 
 
@@ -34,6 +35,15 @@ def render(diagnostics: Sequence[Diagnostic], fmt: str, color: bool = False,
     if fmt == "github":
         from wflint.output.github import render as render_github
         return render_github(diagnostics, sources)
+    if fmt == "gitlab":
+        from wflint.output.gitlab import render as render_gitlab
+        return render_gitlab(diagnostics, sources)
+    if fmt == "junit":
+        from wflint.output.junit import render as render_junit
+        return render_junit(diagnostics, sources)
+    if fmt == "rdjson":
+        from wflint.output.rdjson import render as render_rdjson
+        return render_rdjson(diagnostics, sources)
     if fmt == "pylint":
         return "".join(f"{d.path}:{d.line}: [{d.code}] {d.message}\n" for d in diagnostics)
     raise ValueError(f"unknown output format {fmt!r}")
