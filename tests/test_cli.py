@@ -648,3 +648,113 @@ def test_warnings_are_counted_apart_and_can_leave_the_exit_code_zero(project):
     assert codes_in(only_warnings.output) == ["WFL502"]
     assert "\nFound 1 warning.\n" in only_warnings.output and only_warnings.exit_code == 0
     assert run("check", "app/orders.py").exit_code == 1
+
+
+# -- ruff's options --------------------------------------------------------------------------
+
+def test_show_files_lists_what_would_be_checked(project):
+    (project / "pyproject.toml").write_text('[tool.wflint]\nexclude = ["clean.py"]\n')
+    result = run("check", "--show-files", "app")
+    assert result.exit_code == 0
+    assert result.output.splitlines() == ["app/orders.py"]
+
+
+def test_show_settings_prints_the_resolved_settings(project):
+    (project / "pyproject.toml").write_text('[tool.wflint]\nselect = ["WFL1"]\n')
+    result = run("check", "--show-settings", "app")
+    assert result.exit_code == 0
+    assert "select: WFL101, WFL102\n" in result.output
+    assert f"configuration: {project / 'pyproject.toml'}" in result.output
+
+
+def test_config_key_value_overrides_the_file_and_isolated_ignores_it(project):
+    (project / "pyproject.toml").write_text('[tool.wflint]\nselect = ["WFL2"]\n')
+    assert codes_in(run("check", "app").output) == ["WFL202"]
+    assert codes_in(run("check", "--config", "select = ['WFL1']", "app").output) == ["WFL101"]
+    assert codes_in(run("check", "--isolated", "app").output) == ["WFL101", "WFL202", "WFL502"]
+    bad = run("check", "--config", "select = [", "app")
+    assert bad.exit_code == 2 and "--config 'select = [': expected a TOML 'key = value'" in bad.output
+    unknown = run("check", "--config", "selct = ['WFL1']", "app")
+    assert unknown.exit_code == 2 and "unknown key 'selct'" in unknown.output
+    (project / "other.toml").write_text("")
+    (project / "more.toml").write_text("")
+    two = run("check", "--config", "other.toml", "--config", "more.toml", "app")
+    assert two.exit_code == 2 and "only one configuration file" in two.output
+
+
+def test_cache_dir_puts_the_cache_where_asked(project):
+    assert run("check", "--cache-dir", "elsewhere", "app", env={"WFLINT_NO_CACHE": ""}).exit_code == 1
+    assert (project / "elsewhere").is_dir() and not (project / ".wflint_cache").exists()
+
+
+def test_ignore_noqa_reports_suppressed_findings(project):
+    (project / "app" / "orders.py").write_text(WORKFLOW.replace(
+        "started = time.time()", "started = time.time()  # noqa: WFL101"))
+    assert "WFL101" not in codes_in(run("check", "app/orders.py").output)
+    assert "WFL101" in codes_in(run("check", "--ignore-noqa", "app/orders.py").output)
+
+
+def test_fix_only_fixes_without_reporting_and_exit_non_zero_on_fix(project):
+    source = project / "app" / "orders.py"
+    result = run("check", "--fix-only", "app/orders.py")
+    assert result.exit_code == 0, result.output
+    assert result.output == "Fixed 2 errors.\n"
+    assert "ctx.current_utc_datetime" in source.read_text()
+    source.write_text(WORKFLOW)
+    assert run("check", "--fix-only", "--exit-non-zero-on-fix", "app/orders.py").exit_code == 1
+    assert run("check", "--fix-only", "--exit-non-zero-on-fix", "app/orders.py").exit_code == 0  # nothing left to fix
+    source.write_text(WORKFLOW.replace("        print(key)\n", ""))
+    fixed_all = run("check", "--fix", "--unsafe-fixes", "--exit-non-zero-on-fix", "app/orders.py")
+    assert "All checks passed" in fixed_all.output or "0 remaining" in fixed_all.output
+    assert fixed_all.exit_code == 1
+
+
+def test_add_noqa_silences_every_finding_in_place(project):
+    source = project / "app" / "orders.py"
+    source.write_text(WORKFLOW.replace("key = uuid.uuid4()", "key = uuid.uuid4()  # noqa: E501"))
+    result = run("check", "--add-noqa", "app/orders.py")
+    assert result.exit_code == 0 and "Added 3 noqa directives." in result.output
+    text = source.read_text()
+    assert "started = time.time()  # noqa: WFL101\n" in text
+    assert "key = uuid.uuid4()  # noqa: E501, WFL202\n" in text
+    assert "All checks passed!" in run("check", "app/orders.py").output
+
+
+def test_add_noqa_leaves_lines_that_cannot_hold_a_comment():
+    from wflint.noqa import with_noqa
+
+    text = 'x = """a\nb""" + f()\ny = g() \\\n    + 1\nz = h()\n'
+    new, count = with_noqa(text, {1: {"WFL101"}, 3: {"WFL101"}, 5: {"WFL302"}})
+    assert count == 1 and new.endswith("z = h()  # noqa: WFL302\n")
+    assert new.startswith('x = """a\nb""" + f()\ny = g() \\\n')
+
+
+def test_verbose_says_which_configuration_and_how_long(project):
+    err = run("check", "-v", "app").output  # stderr is mixed into the output here
+    assert "wflint: configuration: none (defaults)" in err
+    assert "wflint: checked 2 files in " in err
+
+
+def test_watch_checks_again_when_a_file_changes(project):
+    command = [sys.executable, "-m", "wflint", "check", "--no-cache", "--watch", "app"]
+    process = subprocess.Popen(command, cwd=project, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               text=True)
+    lines: list[str] = []
+    try:
+        def read_until(text: str) -> None:
+            while not any(text in line for line in lines):
+                line = process.stdout.readline()
+                assert line, "".join(lines)
+                lines.append(line)
+
+        read_until("Watching for file changes.")
+        assert any("WFL101" in line for line in lines)
+        (project / "app" / "clean.py").write_text(
+            (project / "app" / "clean.py").read_text() + "\n# touched\n")
+        (project / "app" / "orders.py").write_text(WORKFLOW.replace("time.time()", "1"))
+        del lines[:]
+        read_until("Watching for file changes.")
+        assert not any("WFL101" in line for line in lines) and any("WFL202" in line for line in lines)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

@@ -79,8 +79,10 @@ def settings_key(settings) -> str:
 
 
 class Cache:
-    def __init__(self, root: Path, settings) -> None:
-        self.root = Path(root) / CACHE_DIR
+    def __init__(self, root: Path, settings, directory: Path | None = None) -> None:
+        """``directory``: where the cache lives (default ``.wflint_cache`` beside the
+        configuration, or the run's root)."""
+        self.root = Path(directory) if directory is not None else Path(root) / CACHE_DIR
         self.file = self.root / __version__ / f"{settings_key(settings)}.json"
         self.entries: dict[str, dict] = {}
         self.dirty = False

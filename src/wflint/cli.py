@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -47,6 +48,32 @@ def _through(diagnostics: list, helpers: list[str]) -> list:
     """The findings of a workflow module that come from one of ``helpers``."""
     places = tuple(f" at {os.path.normpath(path)}:" for path in helpers)
     return [d for d in diagnostics if any(place in d.message for place in places)]
+
+
+def _config_options(values: tuple[str, ...]) -> tuple[str | None, tuple[str, ...]]:
+    """``--config`` values: one configuration file, and ``key = value`` overrides (a value that
+    names an existing file is the file)."""
+    files = [v for v in values if "=" not in v or os.path.isfile(v)]
+    if len(files) > 1:
+        _error("--config: only one configuration file can be given")
+        sys.exit(EXIT_ERROR)
+    return (files[0] if files else None), tuple(v for v in values if v not in files)
+
+
+def _settings_text(settings) -> str:
+    """What ``--show-settings`` prints: each setting on a line of its own."""
+    rows = [("configuration", settings.config_path or "none (defaults)"), ("root", settings.root),
+            ("select", ", ".join(sorted(settings.codes))),
+            ("frameworks", ", ".join(settings.frameworks) if settings.frameworks else "all"),
+            ("exclude", ", ".join(settings.exclude) or "(defaults only)"),
+            ("per-file-ignores", "; ".join(f"{p}: {', '.join(sorted(c))}"
+                                           for p, c in settings.per_file_ignores) or "none"),
+            ("workflow-decorators", ", ".join(settings.workflow_decorators) or "none"),
+            ("activity-decorators", ", ".join(settings.activity_decorators) or "none"),
+            ("nondeterministic", ", ".join(f"{n} = {c}" for n, c in settings.nondeterministic) or "none"),
+            ("deterministic", ", ".join(settings.deterministic) or "none"),
+            ("respect-gitignore", str(settings.respect_gitignore).lower())]
+    return "".join(f"{key}: {value}\n" for key, value in rows)
 
 
 def _use_color(choice: str, stream) -> bool:
@@ -88,8 +115,10 @@ def main() -> None:
 @click.option("--statistics", is_flag=True, help="Print a count of findings per rule instead of the findings.")
 @click.option("-q", "--quiet", is_flag=True, help="Print findings only, no summary.")
 @click.option("-s", "--silent", is_flag=True, help="Print nothing; only the exit code tells.")
-@click.option("--config", "config_file", type=click.Path(dir_okay=False),
-              help="Use this configuration file instead of searching for one.")
+@click.option("--config", "config_options", multiple=True, metavar="FILE|KEY=VALUE",
+              help="A configuration file to use instead of searching for one, or a 'key = value' "
+                   "(TOML) that overrides a setting of the configuration (repeatable).")
+@click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
 @click.option("--framework", multiple=True,
               help=f"Only recognise workflows of these frameworks ({', '.join(SELECTABLE)}).")
 @click.option("--exclude", multiple=True, help="Path patterns to exclude (replaces the configured 'exclude').")
@@ -100,6 +129,24 @@ def main() -> None:
 @click.option("--stdin-filename", "--stdin-display-name", "stdin_filename",
               help="The name of the file read from stdin ('-'), for messages and configuration.")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache (.wflint_cache/).")
+@click.option("--cache-dir", type=click.Path(file_okay=False), envvar="WFLINT_CACHE_DIR",
+              help="Where the result cache lives (default: .wflint_cache beside the configuration).")
+@click.option("--fix-only", is_flag=True,
+              help="Apply fixes (as --fix) without reporting or failing on the findings left.")
+@click.option("--exit-non-zero-on-fix", is_flag=True,
+              help="Exit 1 when a fix was applied, even if no finding is left.")
+@click.option("--ignore-noqa", is_flag=True,
+              help="Ignore '# noqa' and '# wflint: ignore[...]' comments (the cache is not used).")
+@click.option("--add-noqa", is_flag=True,
+              help="Add a '# noqa: CODES' comment to every line with a finding (unused "
+                   "suppressions aside), then exit.")
+@click.option("--show-files", is_flag=True, help="Print the files that would be checked, then exit.")
+@click.option("--show-settings", is_flag=True,
+              help="Print the settings the first file would be checked with, then exit.")
+@click.option("-v", "--verbose", is_flag=True,
+              help="Say which configuration is used, how many files are checked and how long it took.")
+@click.option("--watch", "-w", is_flag=True,
+              help="Check again whenever a checked file changes (stop with Ctrl-C).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Worker processes for the analysis (default: all cores). The output does not depend on it.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto",
@@ -111,12 +158,23 @@ def main() -> None:
 def check(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...],
           extend_select: tuple[str, ...], fix: bool, unsafe_fixes: bool, diff: bool,
           show_fixes: bool, output_format: str, output_file: str | None,
-          exit_zero: bool, exit_zero_on_warnings: bool, statistics: bool, quiet: bool, silent: bool, config_file: str | None,
+          exit_zero: bool, exit_zero_on_warnings: bool, statistics: bool, quiet: bool, silent: bool,
+          config_options: tuple[str, ...], isolated: bool,
           framework: tuple[str, ...], exclude: tuple[str, ...], extend_exclude: tuple[str, ...],
           force_exclude: bool, no_respect_gitignore: bool, stdin_filename: str | None,
-          no_cache: bool, jobs: int | None,
+          no_cache: bool, cache_dir: str | None, fix_only: bool, exit_non_zero_on_fix: bool,
+          ignore_noqa: bool, add_noqa: bool, show_files: bool, show_settings: bool, verbose: bool,
+          watch: bool, jobs: int | None,
           color: str, baseline_file: str | None, write_baseline: str | None) -> None:
     """Check files and directories (default: the current directory; '-' reads stdin)."""
+    if watch:
+        from wflint.watch import watch as run_watching
+
+        sys.exit(run_watching([arg for arg in sys.argv[2:] if arg not in ("--watch", "-w")]))
+    started = time.perf_counter()
+    if fix_only:
+        fix = True
+    config_file, config_overrides = _config_options(config_options)
     from wflint.config import ConfigError, settings_for
     from wflint.engine import Checker, FixMode, collect_rarely
     from wflint.output.summary import Report, emit_diff
@@ -142,6 +200,7 @@ def check(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ..
             Path.cwd() if reads_stdin else Path(targets[0]))
         settings = settings_for(
             anchor, Path(config_file) if config_file is not None else None,
+            isolated=isolated, config_overrides=config_overrides,
             select=_split(select) or None,
             ignore=_split(ignore),
             extend_select=_split(extend_select),
@@ -154,11 +213,17 @@ def check(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ..
         _error(str(exc))
         sys.exit(EXIT_ERROR)
 
+    if verbose:
+        click.echo(f"wflint: configuration: {settings.config_path or 'none (defaults)'}", err=True)
+    if show_settings:
+        click.echo(_settings_text(settings), nl=False)
+        sys.exit(EXIT_CLEAN)
     cache = None
-    if not no_cache and not reads_stdin and not os.environ.get("WFLINT_NO_CACHE"):
+    if not (no_cache or ignore_noqa or add_noqa) and not reads_stdin and not os.environ.get("WFLINT_NO_CACHE"):
         from wflint.cache import Cache
-        cache = Cache(settings.root, settings)
+        cache = Cache(settings.root, settings, Path(cache_dir) if cache_dir else None)
     checker = Checker(settings, cache)
+    checker.honour_suppressions = not ignore_noqa
     fix_mode = FixMode(unsafe=unsafe_fixes, write=not diff) if (fix or diff) else None
     status = EXIT_CLEAN
     outcomes = []
@@ -175,6 +240,10 @@ def check(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ..
         from wflint.files import collect_files
 
         file_set = collect_files(targets, settings, force_exclude)
+        if show_files:
+            for path in sorted(file_set.files):
+                click.echo(path)
+            sys.exit(EXIT_ERROR if file_set.missing else EXIT_CLEAN)
         for missing in file_set.missing:
             _error(f"{missing}: no such file or directory")
             status = EXIT_ERROR
@@ -205,6 +274,17 @@ def check(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ..
     diagnostics.sort(key=lambda d: d.sort_key)
     fixed.sort(key=lambda d: d.sort_key)
     sources = Sources(known_sources)
+    if verbose:
+        click.echo(f"wflint: checked {len(outcomes)} file{'s' if len(outcomes) != 1 else ''} in "
+                   f"{time.perf_counter() - started:.2f} s", err=True)
+    if add_noqa:
+        from wflint.noqa import add_noqa as write_noqa
+        from wflint.suppression import UNUSED
+
+        added = write_noqa([d for d in diagnostics if d.code != UNUSED])
+        if not silent:
+            click.echo(f"Added {added} noqa directive{'s' if added != 1 else ''}.", err=True)
+        sys.exit(status)
 
     if write_baseline:
         from wflint.baseline import Baseline
@@ -227,6 +307,13 @@ def check(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ..
             emit_diff(changed, fixed, diagnostics, unsafe_fixes, sys.stdout)
         sys.exit(EXIT_ERROR if status == EXIT_ERROR else EXIT_FINDINGS if changed else EXIT_CLEAN)
 
+    if fix_only:
+        if not silent:
+            click.echo(f"Fixed {len(fixed)} error{'s' if len(fixed) != 1 else ''}." if fixed
+                       else "No fixes applied.")
+        if status == EXIT_CLEAN and exit_non_zero_on_fix and fixed:
+            status = EXIT_FINDINGS
+        sys.exit(status)
     report = Report(diagnostics, fixed, fix, unsafe_fixes, show_fixes, sources,
                     failed=status == EXIT_ERROR)
     use_color = _use_color(color, sys.stderr if stdin_outcome is not None and fix else sys.stdout)
@@ -246,6 +333,8 @@ def check(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ..
     failing = diagnostics if not exit_zero_on_warnings else \
         [d for d in diagnostics if d.severity != "warning"]
     if status == EXIT_CLEAN and failing and not exit_zero:
+        status = EXIT_FINDINGS
+    if status == EXIT_CLEAN and exit_non_zero_on_fix and fixed:
         status = EXIT_FINDINGS
     sys.exit(status)
 

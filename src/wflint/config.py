@@ -115,6 +115,12 @@ def find_config(start: Path) -> Path | None:
 
 
 def load_config(path: Path) -> FileConfig:
+    table, section = _table(path)
+    return _validate(path, table, section)
+
+
+def _table(path: Path) -> tuple[dict, str]:
+    """The wflint table of a configuration file, and how messages name it."""
     data = _read_toml(path)
     if path.name == "pyproject.toml":
         tool = data.get("tool", {})
@@ -125,7 +131,7 @@ def load_config(path: Path) -> FileConfig:
         section = "the top level"
     if not isinstance(table, dict):
         raise ConfigError(f"{path}: {section} must be a table")
-    return _validate(path, table, section)
+    return dict(table), section
 
 
 def _read_toml(path: Path) -> dict:
@@ -385,16 +391,33 @@ def config_from_mapping(table: dict, label: str = "<config>") -> FileConfig:
     return replace(_validate(Path(label), dict(table), label), path=None)
 
 
-def settings_for(anchor: Path, config_file: Path | None = None, **overrides) -> Settings:
+def settings_for(anchor: Path, config_file: Path | None = None, *, isolated: bool = False,
+                 config_overrides: tuple[str, ...] = (), **overrides) -> Settings:
     """The settings for a run: ``config_file`` if given, else the nearest configuration file at or
-    above ``anchor`` (or above its nearest existing parent), merged with the
-    command line's ``overrides`` (the keyword arguments of :func:`resolve_settings`)."""
-    if config_file is not None:
-        file_config = load_config(config_file)
-    else:
-        found = nearest_config(anchor)
-        file_config = load_config(found) if found else None
+    above ``anchor`` (or above its nearest existing parent), none at all when ``isolated``; then
+    each ``config_overrides`` entry (``key = value`` in TOML, as ``--config`` takes it) replaces
+    that key of the file; then the command line's ``overrides`` (the keyword arguments of
+    :func:`resolve_settings`)."""
+    path = None if isolated else config_file if config_file is not None else nearest_config(anchor)
+    if not config_overrides:
+        return resolve_settings(load_config(path) if path else None, **overrides)
+    table, section = _table(path) if path else ({}, "--config")
+    for text in config_overrides:
+        table.update(parse_override(text))
+    file_config = _validate(path, table, section) if path else \
+        replace(_validate(Path("--config"), table, section), path=None)
     return resolve_settings(file_config, **overrides)
+
+
+def parse_override(text: str) -> dict:
+    """One ``--config`` override: a TOML ``key = value`` line of the wflint table."""
+    try:
+        parsed = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"--config {text!r}: expected a TOML 'key = value' ({exc})") from None
+    if len(parsed) != 1:
+        raise ConfigError(f"--config {text!r}: expected one 'key = value'")
+    return parsed
 
 
 def nearest_config(anchor: Path) -> Path | None:

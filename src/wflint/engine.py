@@ -100,6 +100,8 @@ class Checker:
         self.index = HazardIndex(self.rules, dict(settings.nondeterministic), settings.deterministic)
         self.markers = markers_for(settings.frameworks, settings.workflow_decorators)
         self.fixes = Fixes()
+        #: ``--ignore-noqa`` turns this off: suppression comments are then ignored
+        self.honour_suppressions = True
         #: per file being checked: the line ranges of the workflow code walked (where an unused
         #: suppression can be told)
         self._checked: dict[str, _Walked] = {}
@@ -340,7 +342,9 @@ class Checker:
         codes = self.settings.codes
         kept = [d for d in diagnostics if d.code in codes and d.code not in ignored]
         checked = self._checked.pop(path, None)
-        if source is not None and (kept or checked):
+        if not self.honour_suppressions:
+            checked = None
+        if source is not None and (kept or checked) and self.honour_suppressions:
             lines = _NEWLINE.split(source)
             unused = []
             if checked and UNUSED in codes and UNUSED not in ignored:
