@@ -55,3 +55,19 @@ def test_an_import_named_in_all_or_a_quoted_annotation_stays():
 def test_an_import_that_was_unused_before_is_not_the_fix_business():
     source = "import sys\nimport time\n\n\ndef f(ctx):\n    return time.time()\n"
     assert _replace(source, "time.time()", "ctx.now()") == "import sys\n\n\ndef f(ctx):\n    return ctx.now()\n"
+
+
+def test_an_import_inside_the_function_left_unused_is_removed():
+    source = ("def f(ctx):\n    import time\n    import os\n    return time.time(), os.sep\n\n\n"
+              "def g(ctx):\n    import random\n    return ctx.now()\n")
+    assert _replace(source, "time.time()", "ctx.now()") == (
+        "def f(ctx):\n    import os\n    return ctx.now(), os.sep\n\n\n"
+        "def g(ctx):\n    import random\n    return ctx.now()\n")
+
+
+def test_a_function_left_with_only_its_import_gets_pass():
+    source = "def f(ctx):\n    from time import time\n    time()\n"
+    assert _replace(source, "time()", "ctx.now()").startswith("def f(ctx):\n    ctx.now()\n")
+    source = "def f(ctx):\n    if ctx:\n        import time\n    return time.time()\n"
+    assert _replace(source, "time.time()", "ctx.now()") == \
+        "def f(ctx):\n    if ctx:\n        pass\n    return ctx.now()\n"

@@ -758,3 +758,20 @@ def test_watch_checks_again_when_a_file_changes(project):
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_a_fix_removes_the_function_local_import_it_leaves_unused(project):
+    (project / "app" / "local.py").write_text(textwrap.dedent("""\
+        from temporalio import workflow
+
+
+        @workflow.defn
+        class Local:
+            @workflow.run
+            async def run(self) -> float:
+                import time
+                return time.time()
+        """))
+    assert run("check", "--fix", "app/local.py").exit_code == 0
+    text = (project / "app" / "local.py").read_text()
+    assert "import time" not in text and "return workflow.time()" in text

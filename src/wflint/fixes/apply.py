@@ -91,8 +91,10 @@ def apply_fixes(source: str, fixes: Sequence[Fix]) -> tuple[str, list[Fix]]:
 
 
 def _orphaned_imports(before: str, after: str) -> list[tuple[str, str | None, str | None]]:
-    """Module-level imports that the edits left unused: they were read before and are not now.
-    Imports that were already unused are not the fixes' business and stay."""
+    """Imports that the edits left unused: their names were read before and are read nowhere
+    now (at module level, or inside a function: ``import time`` in the workflow whose only
+    ``time.time()`` became ``ctx.current_utc_datetime``). Imports that were already unused are
+    not the fixes' business and stay."""
     import ast
 
     def read_names(tree: ast.AST) -> set[str]:
@@ -106,7 +108,10 @@ def _orphaned_imports(before: str, after: str) -> list[tuple[str, str | None, st
         return []
     lost = read_names(old_tree) - read_names(new_tree)
     orphaned = []
-    for statement in old_tree.body:
+    inside_functions = [node for function in ast.walk(old_tree)
+                        if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef))
+                        for node in ast.walk(function)]
+    for statement in (*old_tree.body, *inside_functions):  # module level, and inside functions
         if isinstance(statement, ast.Import):
             for alias in statement.names:
                 local = alias.asname or alias.name.partition(".")[0]
@@ -131,19 +136,68 @@ def _without_imports(module: cst.Module, orphaned: list[tuple[str, str | None, s
     if not names:
         return module
     body = []
+    nested = False
     for statement in module.body:
-        if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1 and \
-                isinstance(statement.body[0], (cst.Import, cst.ImportFrom)) and \
-                not isinstance(statement.body[0].names, cst.ImportStar):
-            node = statement.body[0]
-            keep = [alias for alias in node.names if _import_key(module, node, alias) not in names]
-            if not keep:
-                continue
-            if len(keep) != len(node.names):
-                keep[-1] = keep[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
-                statement = statement.with_changes(body=[node.with_changes(names=keep)])
-        body.append(statement)
-    return module.with_changes(body=body)
+        kept = _without_names(module, statement, names)
+        if kept is not None:
+            body.append(kept)
+        nested = nested or isinstance(statement, cst.BaseCompoundStatement)
+    module = module.with_changes(body=body)
+    if nested and any(_is_nested_import(line) for line in module.code.splitlines()):
+        module = module.visit(_NestedImports(module, names))
+    return module
+
+
+def _without_names(module: cst.Module, statement: cst.CSTNode,
+                   names: set[tuple[str, str | None, str | None]]) -> cst.CSTNode | None:
+    """An import statement line without the ``names`` (None: nothing left of it); any other
+    statement as it is."""
+    if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1 and \
+            isinstance(statement.body[0], (cst.Import, cst.ImportFrom)) and \
+            not isinstance(statement.body[0].names, cst.ImportStar):
+        node = statement.body[0]
+        keep = [alias for alias in node.names if _import_key(module, node, alias) not in names]
+        if not keep:
+            return None
+        if len(keep) != len(node.names):
+            keep[-1] = keep[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+            return statement.with_changes(body=[node.with_changes(names=keep)])
+    return statement
+
+
+def _is_nested_import(line: str) -> bool:
+    return line[:1] in (" ", "\t") and line.lstrip().startswith(("import ", "from "))
+
+
+class _NestedImports(cst.CSTTransformer):
+    """Removes the orphaned names from the import statements inside functions (a block left
+    empty gets ``pass``). Only run when the module has an indented import at all."""
+
+    def __init__(self, module: cst.Module, names: set) -> None:
+        super().__init__()
+        self.module = module
+        self.names = names
+        self.functions = 0
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        self.functions += 1
+        return True
+
+    def leave_FunctionDef(self, original: cst.FunctionDef, updated: cst.FunctionDef) -> cst.FunctionDef:
+        self.functions -= 1
+        return updated
+
+    def leave_IndentedBlock(self, original: cst.IndentedBlock, updated: cst.IndentedBlock
+                            ) -> cst.IndentedBlock:
+        if not self.functions:
+            return updated  # module-level blocks (``with workflow.unsafe.imports_passed_through():``)
+        body = [kept for statement in updated.body
+                if (kept := _without_names(self.module, statement, self.names)) is not None]
+        if len(body) == len(updated.body) and all(a is b for a, b in zip(body, updated.body)):
+            return updated
+        if not body:
+            body = [cst.SimpleStatementLine([cst.Pass()])]
+        return updated.with_changes(body=body)
 
 
 def _import_key(module: cst.Module, node: cst.Import | cst.ImportFrom, alias: cst.ImportAlias
