@@ -92,3 +92,22 @@ def test_fixing_the_examples(tmp_path):
         bounded += original.count("WFL601") - remaining.count("WFL601")
     assert bounded == 1
     assert removed == fixed_count + bounded
+
+
+def test_the_readme_sample_output_is_the_real_output():
+    """The Quick start shows the first lines and the summary of `wflint check examples/`, in the
+    order the command prints them."""
+    readme = (EXAMPLES.parent / "README.md").read_text()
+    start = readme.index("finds them:\n\n```\n") + len("finds them:\n\n```\n")
+    sample = readme[start:readme.index("```", start)].splitlines()
+    head, tail = sample[:sample.index("...")], sample[sample.index("...") + 1:]
+    import os
+
+    previous = os.getcwd()
+    os.chdir(EXAMPLES.parent)
+    try:
+        output = CliRunner().invoke(main, ["check", "examples/"]).output.splitlines()
+    finally:
+        os.chdir(previous)
+    assert head and output[:len(head)] == head
+    assert tail and output[-len(tail):] == tail
