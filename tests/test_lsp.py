@@ -1,5 +1,6 @@
 """``wflint lsp`` end to end: a real LSP client (pytest-lsp) talks to the server over stdio."""
 
+import asyncio
 import sys
 import textwrap
 import time
@@ -199,3 +200,31 @@ async def test_a_helper_finding_carries_the_helpers_place(client: LanguageClient
     assert related.location.uri == (workspace / "app" / "util.py").as_uri()
     assert related.location.range.start.line == 4
     assert related.message == "time.sleep() in pause()"
+
+
+async def test_editing_a_helper_refreshes_the_workflow_that_calls_it(client: LanguageClient, workspace):
+    """The helper's unsaved buffer is what the workflow's check reads, and the workflow's
+    diagnostics are published again when the helper changes."""
+    util = workspace / "app" / "util.py"
+    util.write_text("def pause():\n    return 1\n")
+    text = ("import dapr.ext.workflow as wf\n\nfrom util import pause\n\nwfr = wf.WorkflowRuntime()\n\n\n"
+            "@wfr.workflow\ndef order_workflow(ctx, order):\n    pause()\n"
+            "    yield ctx.call_activity(save, input=order)\n\n\n"
+            "@wfr.activity\ndef save(ctx, data):\n    return data\n")
+    uri = await open_document(client, workspace, text)
+    assert list(client.diagnostics[uri]) == []
+    helper_uri = util.as_uri()
+    client.text_document_did_open(types.DidOpenTextDocumentParams(text_document=types.TextDocumentItem(
+        uri=helper_uri, language_id="python", version=1, text=util.read_text())))
+    for _ in range(2):  # the helper's diagnostics, then the workflow's again (still none)
+        await asyncio.wait_for(client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS), 30)
+    client.text_document_did_change(types.DidChangeTextDocumentParams(
+        text_document=types.VersionedTextDocumentIdentifier(uri=helper_uri, version=2),
+        content_changes=[types.TextDocumentContentChangeWholeDocument(
+            text="import time\n\n\ndef pause():\n    time.sleep(1)\n")]))
+    for _ in range(2):  # the helper's own diagnostics, then the workflow's
+        await asyncio.wait_for(client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS), 30)
+    assert list(client.diagnostics[helper_uri]) == []
+    (found,) = client.diagnostics[uri]
+    assert found.code == "WFL102" and "via pause()" in found.message
+    assert util.read_text() == "def pause():\n    return 1\n"  # never saved: the buffer was read

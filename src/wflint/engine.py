@@ -102,6 +102,8 @@ class Checker:
         self.fixes = Fixes()
         #: ``--ignore-noqa`` turns this off: suppression comments are then ignored
         self.honour_suppressions = True
+        #: files open in an editor (absolute path -> text), read instead of the disk
+        self._buffers: dict[str, str] = {}
         #: per file being checked: the line ranges of the workflow code walked (where an unused
         #: suppression can be told)
         self._checked: dict[str, _Walked] = {}
@@ -152,14 +154,19 @@ class Checker:
         self.cache.put_analysed(path, outcome.stamp, outcome.sha, outcome.diagnostics, outcome.deps,
                                 self._registered_names(path), registrations, activities)
 
-    def forget_project(self) -> None:
-        """Read helper modules afresh on the next check (an editor's files change on disk)."""
+    def forget_project(self, buffers: dict[str, str] | None = None) -> None:
+        """Read helper modules afresh on the next check (an editor's files change on disk);
+        ``buffers``: the text of files open in the editor, by absolute path, read instead of
+        the disk."""
         self.project = None
+        self._buffers = dict(buffers or {})
 
     def _new_project(self, paths: list[str]) -> Project:
         settings = self.settings
-        return Project(project_roots(paths), settings.frameworks, settings.workflow_decorators,
-                       settings.activity_decorators)
+        project = Project(project_roots(paths), settings.frameworks, settings.workflow_decorators,
+                          settings.activity_decorators)
+        project.buffers = self._buffers
+        return project
 
     def _registered_here(self, path: str) -> bool:
         return bool(self._registered_names(path))

@@ -80,7 +80,8 @@ class WflintServer(LanguageServer):
             self.window_show_message(types.ShowMessageParams(
                 type=types.MessageType.Error, message=f"wflint: {error}"))
         else:
-            checker.forget_project()  # helper modules are re-read: they may have changed on disk
+            # helper modules are read afresh (they may have changed), open ones from their buffers
+            checker.forget_project(self.buffers(exclude=uri))
             outcome = checker.check_text(document.source, _display_path(path))
             if outcome.error is not None:
                 self.window_log_message(types.LogMessageParams(
@@ -91,6 +92,23 @@ class WflintServer(LanguageServer):
         self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
             uri=uri, version=document.version,
             diagnostics=[self.to_lsp(document, d) for d in findings]))
+
+    def buffers(self, exclude: str = "") -> dict[str, str]:
+        """The text of the open documents (but ``exclude``), by absolute path."""
+        found = {}
+        for uri, document in self.workspace.text_documents.items():
+            if uri != exclude and document.path:
+                found[os.path.abspath(document.path)] = document.source
+        return found
+
+    def lint_with_dependents(self, uri: str) -> None:
+        """Lint a document, then the other open documents that may call into it: a helper's
+        edit changes the findings of the workflows that call it (reported at their calls)."""
+        self.lint(uri)
+        stem = Path(self.workspace.get_text_document(uri).path).stem
+        for other, document in list(self.workspace.text_documents.items()):
+            if other != uri and other in self.findings and stem in document.source:
+                self.lint(other)
 
     def to_lsp(self, document, d: Diagnostic) -> types.Diagnostic:
         return types.Diagnostic(
@@ -187,7 +205,7 @@ class WflintServer(LanguageServer):
         checker, error = self.checker_for(document.path)
         if checker is None:
             return None
-        checker.forget_project()
+        checker.forget_project(self.buffers(exclude=document.uri))
         outcome = checker.check_text(document.source, _display_path(document.path),
                                      FixMode(unsafe=False, write=False))
         if outcome.error is not None or not outcome.changed:
@@ -231,15 +249,15 @@ def create_server() -> WflintServer:
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: WflintServer, params: types.DidOpenTextDocumentParams) -> None:
-        ls.lint(params.text_document.uri)
+        ls.lint_with_dependents(params.text_document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: WflintServer, params: types.DidChangeTextDocumentParams) -> None:
-        ls.lint(params.text_document.uri)
+        ls.lint_with_dependents(params.text_document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls: WflintServer, params: types.DidSaveTextDocumentParams) -> None:
-        ls.lint(params.text_document.uri)
+        ls.lint_with_dependents(params.text_document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: WflintServer, params: types.DidCloseTextDocumentParams) -> None:

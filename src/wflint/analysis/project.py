@@ -82,6 +82,8 @@ class Project:
     #: the bytes of modules whose names were looked up without loading them
     _texts: dict[str, bytes] = field(default_factory=dict)
     _bindings: dict[tuple[str, str, bool], bool] = field(default_factory=dict)
+    #: the text of files open in an editor, by absolute path: read instead of the disk
+    buffers: dict[str, str] = field(default_factory=dict)
     #: workflows registered elsewhere, by the qualified name of the function or class
     registrations: dict[str, ExternalRegistration] = field(default_factory=dict)
     #: functions registered or invoked as activities/steps by some module of the project
@@ -108,7 +110,7 @@ class Project:
             return known
         self._modules[dotted] = None  # also guards against import cycles while loading
         path = self._locate(dotted)
-        module = _load(path, dotted) if path else None
+        module = _load(path, dotted, self.buffers.get(os.path.abspath(path))) if path else None
         if module is not None:
             module.project = self
             self.touched.add(os.path.abspath(path))
@@ -169,9 +171,13 @@ class Project:
         if answer is None:
             data = self._texts.get(path)
             if data is None:
+                buffer = self.buffers.get(os.path.abspath(path))
                 try:
-                    with open(path, "rb") as handle:
-                        data = handle.read()
+                    if buffer is not None:
+                        data = buffer.encode("utf-8", "surrogatepass")
+                    else:
+                        with open(path, "rb") as handle:
+                            data = handle.read()
                 except OSError:
                     data = b""
                 self._texts[path] = data
@@ -378,15 +384,20 @@ def project_roots(paths: list[str], with_cwd: bool = True) -> list[str]:
     return roots
 
 
-def _load(path: str, dotted: str) -> ModuleInfo | None:
+def _load(path: str, dotted: str, text: str | None = None) -> ModuleInfo | None:
+    """Parse a project module (``text``: its content when it is not read from disk, an
+    editor's unsaved buffer)."""
     from wflint.source import decode
 
     try:
-        with open(path, "rb") as handle:
-            data = handle.read()
-        if b"\x00" in data:
-            return None
-        source = decode(data)
+        if text is None:
+            with open(path, "rb") as handle:
+                data = handle.read()
+            if b"\x00" in data:
+                return None
+            source = decode(data)
+        else:
+            source = text
         tree = ast.parse(source, filename=path)
     except (OSError, SyntaxError, UnicodeDecodeError, LookupError, ValueError, RecursionError,
             MemoryError):

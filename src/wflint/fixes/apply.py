@@ -40,11 +40,13 @@ def select_non_overlapping(fixes: Iterable[Fix]) -> list[Fix]:
     return chosen
 
 
-def apply_fixes(source: str, fixes: Sequence[Fix]) -> tuple[str, list[Fix]]:
+def apply_fixes(source: str, fixes: Sequence[Fix], also_read: frozenset[str] = frozenset()
+                ) -> tuple[str, list[Fix]]:
     """Apply the fixes that do not overlap; returns the new source and the fixes applied.
 
     A fix is applied whole or not at all: if any of its edits does not land on a node of the
-    expected kind, the fix is left out.
+    expected kind, the fix is left out. ``also_read``: names code outside ``source`` still
+    reads (``source`` is part of a module), whose imports must stay.
     """
     candidates = [fix for fix in select_non_overlapping(fixes) if fix.edits]
     if not candidates:
@@ -79,7 +81,8 @@ def apply_fixes(source: str, fixes: Sequence[Fix]) -> tuple[str, list[Fix]]:
             AddImportsVisitor.add_needed_import(context, request.module, asname=request.alias)
         else:
             AddImportsVisitor.add_needed_import(context, request.module, request.name, request.alias)
-    orphaned = _orphaned_imports(source, new_module.code)
+    orphaned = [entry for entry in _orphaned_imports(source, new_module.code)
+                if (entry[2] or entry[1] or entry[0].partition(".")[0]) not in also_read]
     if AddImportsVisitor.CONTEXT_KEY in context.scratch:
         new_module = AddImportsVisitor(context).transform_module(new_module)
     if orphaned:
