@@ -71,3 +71,31 @@ def test_a_function_left_with_only_its_import_gets_pass():
     source = "def f(ctx):\n    if ctx:\n        import time\n    return time.time()\n"
     assert _replace(source, "time.time()", "ctx.now()") == \
         "def f(ctx):\n    if ctx:\n        pass\n    return ctx.now()\n"
+
+
+def test_replacements_applied_as_text_equal_the_concrete_tree_engine(monkeypatch):
+    """Fixes that only replace expressions (and need no import) are applied to the text; on
+    every fixture the result is the one the concrete-tree engine gives."""
+    from pathlib import Path
+
+    import wflint.fixes.apply as engine
+    from wflint.api import check_source
+
+    compared = 0
+    for path in sorted((Path(__file__).parent / "fixtures").rglob("*.py")):
+        if path.name.endswith(".fixed.py") or path.parent.name in ("WFL001", "WFL002"):
+            continue
+        source = path.read_text(encoding="utf-8")
+        fixes = [d.fix for d in check_source(source, path=str(path)) if d.fix is not None and d.fix.edits
+                 and all(e.kind == REPLACE for e in d.fix.edits) and not d.fix.imports]
+        if not fixes:
+            continue
+        fast = engine._replace_in_text(source, engine.select_non_overlapping(fixes), frozenset())
+        if fast is None:
+            continue
+        monkeypatch.setattr(engine, "_replace_in_text", lambda *args: None)
+        slow, _ = apply_fixes(source, fixes)
+        monkeypatch.undo()
+        assert fast == slow, path
+        compared += 1
+    assert compared > 50

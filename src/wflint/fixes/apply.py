@@ -51,6 +51,11 @@ def apply_fixes(source: str, fixes: Sequence[Fix], also_read: frozenset[str] = f
     candidates = [fix for fix in select_non_overlapping(fixes) if fix.edits]
     if not candidates:
         return source, []
+    if all(e.kind == REPLACE for fix in candidates for e in fix.edits) and \
+            not any(fix.imports for fix in candidates):
+        fast = _replace_in_text(source, candidates, also_read)
+        if fast is not None:
+            return fast, candidates
     module = cst.parse_module(source)
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     positions = wrapper.resolve(PositionProvider)
@@ -93,6 +98,87 @@ def apply_fixes(source: str, fixes: Sequence[Fix], also_read: frozenset[str] = f
     return code, applied
 
 
+def _replace_in_text(source: str, fixes: list[Fix], also_read: frozenset[str]) -> str | None:
+    """The fixes applied as text, when they only replace expressions and need no import: each
+    range becomes the new code, and the imports left unused are removed from the module's
+    header (the top-level statements up to its last import), parsed alone. None when that
+    does not hold (the result does not parse, an import inside a function is left unused):
+    the whole-module engine then applies them. No concrete tree of the whole module is built,
+    which is what makes fixing a long module cheap."""
+    import ast
+
+    lines = source.splitlines(keepends=True)
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line))
+
+    def offset(position: tuple[int, int]) -> int:
+        line, col = position
+        if not 0 < line <= len(lines) or col > len(lines[line - 1]):
+            raise IndexError(position)
+        return starts[line - 1] + col
+
+    try:
+        spans = sorted(((offset(e.start), offset(e.end), e.content) for fix in fixes for e in fix.edits),
+                       reverse=True)
+    except IndexError:
+        return None
+    text = source
+    limit = len(text) + 1
+    for start, end, content in spans:
+        if end > limit or start > end:
+            return None  # overlapping edits: the concrete tree decides
+        segment = text[start:end]
+        try:
+            ast.parse(f"({segment})", mode="eval")
+        except SyntaxError:
+            return None  # not an expression's range
+        text = text[:start] + content + text[end:]
+        limit = start
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    orphaned = [entry for entry in _orphaned_imports(source, text)
+                if (entry[2] or entry[1] or entry[0].partition(".")[0]) not in also_read]
+    if not orphaned:
+        return text
+    top = {id(node) for node in tree.body}
+    keys = set(orphaned)
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Import, ast.ImportFrom)) and id(node) not in top and \
+                keys & set(_alias_keys(node)):
+            return None  # a function's import: the whole-module engine removes it
+    last = max((i for i, node in enumerate(tree.body) if isinstance(node, (ast.Import, ast.ImportFrom))),
+               default=-1)
+    if last < 0:
+        return text
+    new_lines = text.splitlines(keepends=True)
+    header_end = tree.body[last].end_lineno or tree.body[last].lineno
+    header = "".join(new_lines[:header_end])
+    strings = [node.value for node in ast.walk(tree)
+               if isinstance(node, ast.Constant) and isinstance(node.value, str)]
+    try:
+        pruned = _without_imports(cst.parse_module(header), orphaned, strings).code
+    except cst.ParserSyntaxError:
+        return None
+    code = pruned + "".join(new_lines[header_end:])
+    if code.startswith(("\n", "\r")) and not source.startswith(("\n", "\r")):
+        code = code.lstrip("\r\n")  # the imports that opened the file are gone
+    return code
+
+
+def _alias_keys(node) -> list[tuple[str, str | None, str | None]]:
+    """(module, name or None, alias) of each name an import statement binds."""
+    import ast
+
+    if isinstance(node, ast.Import):
+        return [(alias.name, None, alias.asname) for alias in node.names]
+    if node.level or not node.module:
+        return []
+    return [(node.module, alias.name, alias.asname) for alias in node.names]
+
+
 def _orphaned_imports(before: str, after: str) -> list[tuple[str, str | None, str | None]]:
     """Imports that the edits left unused: their names were read before and are read nowhere
     now (at module level, or inside a function: ``import time`` in the workflow whose only
@@ -127,13 +213,14 @@ def _orphaned_imports(before: str, after: str) -> list[tuple[str, str | None, st
     return orphaned
 
 
-def _without_imports(module: cst.Module, orphaned: list[tuple[str, str | None, str | None]]
-                     ) -> cst.Module:
+def _without_imports(module: cst.Module, orphaned: list[tuple[str, str | None, str | None]],
+                     strings: list[str] | None = None) -> cst.Module:
     """The module without the module-level imports the edits left unused (``orphaned``, from
     :func:`_orphaned_imports`). Only the top-level import statements are looked at, so this
     costs nothing on a large module; a name a string uses (an ``__all__`` entry, a quoted
     annotation) is kept."""
-    strings = [node.value for node in _string_constants(module.code)]
+    if strings is None:
+        strings = [node.value for node in _string_constants(module.code)]
     names = {(m, o, a) for m, o, a in orphaned
              if not _mentioned(a or o or m.partition(".")[0], strings)}
     if not names:
