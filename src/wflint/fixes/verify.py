@@ -14,6 +14,7 @@ import ast
 import builtins
 from collections import Counter
 from collections.abc import Iterable
+from functools import lru_cache
 
 _BUILTINS = frozenset(dir(builtins)) | {"__file__", "__name__", "__doc__", "__spec__", "__loader__",
                                         "__package__", "__builtins__", "__path__", "__annotations__",
@@ -26,7 +27,8 @@ def problem(before: str, after: str, path: str, old_codes: Iterable[str], new_co
             fixed_codes: Iterable[str]) -> str:
     """Why ``after`` (the fixed text) cannot be handed back, or "" when it can."""
     try:
-        compile(after, path or "<fixed>", "exec", dont_inherit=True)
+        tree = ast.parse(after, path or "<fixed>")
+        compile(tree, path or "<fixed>", "exec", dont_inherit=True)  # the compiler's own checks
     except (SyntaxError, ValueError) as exc:
         return f"the fixed code does not compile: {exc}"
     remaining = Counter(old_codes)
@@ -35,12 +37,18 @@ def problem(before: str, after: str, path: str, old_codes: Iterable[str], new_co
     if added:
         return f"the fix would add a finding ({', '.join(sorted(added))})"
     try:
-        missing = undefined_names(ast.parse(after)) - undefined_names(ast.parse(before))
+        missing = undefined_names(tree) - _undefined_in(before)
     except SyntaxError:
         return ""
     if missing:
         return f"the fixed code reads undefined names: {', '.join(sorted(missing))}"
     return ""
+
+
+@lru_cache(maxsize=4)
+def _undefined_in(text: str) -> frozenset[str]:
+    """:func:`undefined_names` of a text (the text before a fix is checked against each try)."""
+    return frozenset(undefined_names(ast.parse(text)))
 
 
 def undefined_names(tree: ast.Module) -> set[str]:
