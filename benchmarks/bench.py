@@ -247,6 +247,10 @@ def bench_corpus(name: str, root: Path, runs: int, tools: dict[str, list[str]]) 
 
 # -- real repositories -------------------------------------------------------------------------
 
+#: the repository of the pre-commit measurement, when the suite has it
+PRE_COMMIT_REPO = "temporalio__sdk-python"
+
+
 def real_repositories(given: Path | None, workdir: Path) -> list[Path]:
     """The repositories of the real suite (an empty list when there are none)."""
     if given is None or not given.exists():
@@ -297,7 +301,10 @@ def bench_real(repos: list[Path], runs: int, tools: dict[str, list[str]]) -> dic
     together["tools"]["wflint (warm)"] = {"wall": statistics.median(w[0] for w in warm),
                                           "rss": max(w[1] for w in warm)}
     result = {"name": "Real repositories", "repos": each, "together": together}
-    largest = max(repos, key=lambda r: next(e["files"] for e in each if e["name"] == r.name.replace("__", "/")))
+    # the issue's pre-commit case is temporalio/sdk-python; elsewhere the largest repository
+    named = [r for r in repos if r.name == PRE_COMMIT_REPO]
+    largest = named[0] if named else max(
+        repos, key=lambda r: next(e["files"] for e in each if e["name"] == r.name.replace("__", "/")))
     changed = _changed_files(largest)
     if changed:
         command = [*wflint, "check", "--exit-zero", "-q", *changed]
@@ -317,6 +324,8 @@ def _changed_files(repo: Path) -> list[str]:
     decorator), as a pre-commit run would name them."""
     found = []
     for path in sorted(repo.rglob("*.py")):
+        if any(part.startswith(".") for part in path.relative_to(repo).parts):
+            continue  # .github, .venv
         try:
             text = path.read_text(encoding="utf-8", errors="replace")
         except OSError:
@@ -349,6 +358,8 @@ def report_real(real: dict | None) -> list[str]:
         lines += [f"Pre-commit run on {pre['files']} workflow files of {pre['repo']} (the workflow "
                   f"modules that import them checked too): {pre['cold']:.2f} s cold, "
                   f"{pre['warm']:.2f} s warm.", ""]
+        if pre["repo"] != PRE_COMMIT_REPO.replace("__", "/"):
+            lines += [f"({PRE_COMMIT_REPO.replace('__', '/')} was not in the suite.)", ""]
     return lines
 
 
@@ -537,7 +548,7 @@ def targets(results: list[dict], start_up: float, real: dict | None = None,
         row("All real repositories in one run: peak RSS < 300 MB", f"{rss:.0f} MB", rss < 300)
         pre = real.get("pre_commit")
         if pre:
-            row(f"Pre-commit, 5 files of {pre['repo']}: < 0.5 s warm, < 1.5 s cold",
+            row(f"Pre-commit, {pre['files']} files of {pre['repo']}: < 0.5 s warm, < 1.5 s cold",
                 f"{pre['warm']:.2f} s warm, {pre['cold']:.2f} s cold",
                 pre["warm"] < 0.5 and pre["cold"] < 1.5)
     if fixing is not None:

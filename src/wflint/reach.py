@@ -38,17 +38,20 @@ def reaching_modules(named: list[str], root: str, markers: Markers,
                 for name in _names(path, root)}
     reached: dict[str, bool] = {}  # path -> may hold workflow code
     parsed: dict[str, tuple[set[str], set[str]]] = {}
+    texts: dict[str, bytes] = {}  # each file is read once, whatever the number of hops
     for _ in range(_MAX_HOPS):
         words = {name.rpartition(".")[2].encode() for name in frontier}
         step: dict[str, bool] = {}
         for path in files:
             if path in reached:
                 continue
-            try:
-                with open(path, "rb") as handle:
-                    data = handle.read()
-            except OSError:
-                continue
+            data = texts.get(path)
+            if data is None:
+                try:
+                    with open(path, "rb") as handle:
+                        data = texts[path] = handle.read()
+                except OSError:
+                    continue
             if not any(word in data for word in words):
                 continue  # cannot import a module of this hop
             if path not in parsed:
@@ -96,8 +99,7 @@ def _imported(data: bytes, path: str) -> tuple[set[str], set[str]]:
     """The modules a file imports and the names it takes from modules (``base.name``), read
     from its import lines (relative imports resolved against its own name); a cheap read that
     needs no parse."""
-    own = module_name(os.path.abspath(path))
-    package = own if os.path.basename(path) == "__init__.py" else own.rpartition(".")[0]
+    package: str | None = None  # this file's package, found only for a relative import
     modules: set[str] = set()
     names: set[str] = set()
     for match in _IMPORT.finditer(data):
@@ -110,6 +112,9 @@ def _imported(data: bytes, path: str) -> tuple[set[str], set[str]]:
         level = len(base) - len(base.lstrip("."))
         base = base[level:]
         if level:
+            if package is None:
+                own = module_name(os.path.abspath(path))
+                package = own if os.path.basename(path) == "__init__.py" else own.rpartition(".")[0]
             parts = package.split(".") if package else []
             parts = parts[:len(parts) - (level - 1)] if level > 1 else parts
             base = ".".join(filter(None, [*parts, base]))
