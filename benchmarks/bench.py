@@ -489,6 +489,13 @@ def report(results: list[dict], start_up: float, output: Path, real: dict | None
 
 
 _WHY = {
+    "real": ("Python's start-up and imports (about 0.2 s) exceed ruff's whole run on the small "
+             "repositories, and on the large ones CPython's parser, the single-process first "
+             "pass (registrations must be known before any workflow is analysed) and the "
+             "analysis of every workflow in Python remain"),
+    "pre-commit": ("the named files include modules most workflow modules import (the SDK's "
+                   "client), so the reverse reach brings nearly every workflow module of the "
+                   "repository into a cold run"),
     "fix": ("every round of the fix loop checks the whole module again and verifies the fixed "
             "text (compile, the findings, the names it reads), and a fix that adds an import or "
             "moves code still goes through libcst's concrete tree of the whole module"),
@@ -538,10 +545,11 @@ def targets(results: list[dict], start_up: float, real: dict | None = None,
         worst = max(ratios, key=ratios.__getitem__)
         over = sorted(name for name, ratio in ratios.items() if ratio > 2.0)
         row("Every real repository, cold: ≤ 2× ruff", f"worst {ratios[worst]:.2f}× ({worst})",
-            not over, f"over 2×: {', '.join(over)}" if over else "")
+            not over, f"{len(over)} of {len(ratios)} over 2×: " + _WHY["real"] if over else "")
         together = real["together"]["tools"]
         ratio = together["wflint (cold)"]["wall"] / together["ruff"]["wall"]
-        row("All real repositories in one run, cold: ≤ 2× ruff", f"{ratio:.2f}×", ratio <= 2.0)
+        row("All real repositories in one run, cold: ≤ 2× ruff", f"{ratio:.2f}×", ratio <= 2.0,
+            "" if ratio <= 2.0 else _WHY["real"])
         warm = together["wflint (warm)"]["wall"] / together["wflint (cold)"]["wall"]
         row("Real repositories: warm ≤ 0.3× cold", f"{warm:.2f}", warm <= 0.3)
         rss = together["wflint (cold)"]["rss"]
@@ -550,7 +558,8 @@ def targets(results: list[dict], start_up: float, real: dict | None = None,
         if pre:
             row(f"Pre-commit, {pre['files']} files of {pre['repo']}: < 0.5 s warm, < 1.5 s cold",
                 f"{pre['warm']:.2f} s warm, {pre['cold']:.2f} s cold",
-                pre["warm"] < 0.5 and pre["cold"] < 1.5)
+                pre["warm"] < 0.5 and pre["cold"] < 1.5,
+                "" if pre["warm"] < 0.5 and pre["cold"] < 1.5 else _WHY["pre-commit"])
     if fixing is not None:
         worst = max(entry["fix"] / entry["check"] for entry in fixing["modules"])
         row("--fix ≤ 3× a plain check (5k and 50k-line modules)", f"worst {worst:.1f}×", worst <= 3.0,
