@@ -20,17 +20,17 @@ from dataclasses import dataclass
 
 from wflint.analysis.discovery import discover, enabled_frameworks
 from wflint.analysis.project import Project, project_roots
-from wflint.cache import Cache, findings, stamp
-from wflint.firstpass import FirstPass
 from wflint.analysis.scope import ModuleInfo
+from wflint.cache import Cache, findings, stamp
 from wflint.analysis.walker import Walker
 from wflint.codes import BY_CODE
 from wflint.config import Settings
 from wflint.diagnostics import Diagnostic
-from wflint.frameworks import FRAMEWORKS
-from wflint.outcome import FileOutcome
+from wflint.firstpass import FirstPass
 from wflint.fixes.helper import Fixes
 from wflint.fixes.writer import write_atomic
+from wflint.frameworks import FRAMEWORKS
+from wflint.outcome import FileOutcome
 from wflint.prefilter import markers_for, may_contain_workflows
 from wflint.source import decode, decode_with_encoding, module_name
 from wflint.rules import load_rules

@@ -16,8 +16,8 @@ from collections.abc import Sequence
 from wflint.diagnostics import Diagnostic
 from wflint.fixes.writer import write_atomic
 from wflint.source import decode_with_encoding
+from wflint.suppression import NOQA
 
-_NOQA = re.compile(r"#\s*noqa:\s*(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*)", re.I)
 
 
 def add_noqa(diagnostics: Sequence[Diagnostic]) -> int:
@@ -52,7 +52,7 @@ def with_noqa(text: str, codes_by_line: dict[int, set[str]]) -> tuple[str, int]:
         line = lines[number - 1]
         body = line.rstrip("\r\n")
         ending = line[len(body):]
-        match = _NOQA.search(body)
+        match = next((m for m in NOQA.finditer(body) if m.group("codes")), None)
         if match:
             present = [c.upper() for c in re.findall(r"[A-Z]+[0-9]+", match.group("codes"), re.I)]
             merged = ", ".join(dict.fromkeys([*present, *sorted(codes)]))

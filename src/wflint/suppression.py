@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 
 from wflint.diagnostics import Diagnostic
 
-_NOQA = re.compile(r"#\s*noqa(?::[\s]?(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.I)
+NOQA = re.compile(r"#\s*noqa(?::[\s]?(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.I)
 _IGNORE = re.compile(r"#\s*wflint:\s*ignore\[(?P<codes>[^\]]*)\]", re.I)
 _SKIP_FILE = re.compile(r"#\s*wflint:\s*skip-file\b", re.I)
 _CODE = re.compile(r"[A-Z]+[0-9]*", re.I)
@@ -42,7 +42,7 @@ def _suppressions(line: str) -> list[tuple[str, ...] | None]:
     found: list[tuple[str, ...] | None] = []
     if "#" not in line:
         return found
-    for match in _NOQA.finditer(line):
+    for match in NOQA.finditer(line):
         found.append(_codes(match.group("codes")))
     for match in _IGNORE.finditer(line):
         codes = _codes(match.group("codes"))
@@ -100,7 +100,7 @@ def unused_suppressions(path: str, diagnostics: list[Diagnostic], lines: list[st
         if "#" not in text or ("wflint" not in text and "noqa" not in text.lower()):
             continue
         alone = text.lstrip().startswith("#")
-        for match in (*_NOQA.finditer(text), *_IGNORE.finditer(text)):
+        for match in (*NOQA.finditer(text), *_IGNORE.finditer(text)):
             codes = _codes(match.group("codes"))
             if not codes:
                 continue  # a blanket suppression: other tools may rely on it

@@ -80,7 +80,7 @@ def _imported_frameworks(imported: set[str], allowed: tuple[str, ...] | None) ->
     return found
 
 
-def _tail(func: ast.expr) -> str | None:
+def callee_tail(func: ast.expr) -> str | None:
     """The last name of a callee (``Worker`` of ``temporalio.worker.Worker``)."""
     if isinstance(func, ast.Attribute):
         return func.attr
@@ -397,7 +397,7 @@ class _Finder:
                         fn = self._function_arg(started) if started is not None else None
                         if fn is not None:
                             self.started.add(fn)
-                if fw.worker_types and _tail(func) in fw.worker_tails:
+                if fw.worker_types and callee_tail(func) in fw.worker_tails:
                     name = name or qualname(func, self.scope)
                     if name in fw.worker_types:
                         self._worker(call, fw)

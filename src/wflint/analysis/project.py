@@ -19,7 +19,7 @@ import os
 import re
 from dataclasses import dataclass, field
 
-from wflint.analysis.discovery import Discovery, FunctionNode, discover, enabled_frameworks
+from wflint.analysis.discovery import Discovery, FunctionNode, callee_tail, discover, enabled_frameworks
 from wflint.analysis.replay import ReplayFlags
 from wflint.analysis.scope import ModuleInfo, qualname
 from wflint.frameworks import FRAMEWORKS
@@ -294,8 +294,7 @@ class Project:
         for node in module.calls:  # the module's index, which its discovery uses too
             func = node.func
             attr = func.attr if isinstance(func, ast.Attribute) else None
-            tail = attr if attr is not None else func.id if isinstance(func, ast.Name) else None
-            if tail not in tails:
+            if callee_tail(func) not in tails:
                 continue  # no registration, invocation or worker is called by this name
             name = qualname(func, module.scope)
             for framework in frameworks:
@@ -346,6 +345,8 @@ class Project:
 #: a module's import statements, parenthesised or continued lines included
 _IMPORT_STATEMENT = re.compile(rb"^[ \t]*(?:from[ \t]+[\w.]+[ \t]+)?import\b(?:[ \t]*\([^)]*\)|(?:[^\n]*\\\n)*[^\n]*)",
                                re.M)
+
+
 def _may_bind(data: bytes, name: str, defined: bool) -> bool:
     """Whether a module with this text may bind ``name`` in its own namespace by an import, and
     by a ``def`` (``defined``) or else by an assignment, judged without parsing it: an

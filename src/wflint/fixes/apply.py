@@ -11,6 +11,7 @@ and the others wait for the next round of the fix loop.
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Iterable, Sequence
 
@@ -105,8 +106,6 @@ def _replace_in_text(source: str, fixes: list[Fix], also_read: frozenset[str]) -
     does not hold (the result does not parse, an import inside a function is left unused):
     the whole-module engine then applies them. No concrete tree of the whole module is built,
     which is what makes fixing a long module cheap."""
-    import ast
-
     lines = source.splitlines(keepends=True)
     starts = [0]
     for line in lines:
@@ -170,8 +169,6 @@ def _replace_in_text(source: str, fixes: list[Fix], also_read: frozenset[str]) -
 
 def _alias_keys(node) -> list[tuple[str, str | None, str | None]]:
     """(module, name or None, alias) of each name an import statement binds."""
-    import ast
-
     if isinstance(node, ast.Import):
         return [(alias.name, None, alias.asname) for alias in node.names]
     if node.level or not node.module:
@@ -184,8 +181,6 @@ def _orphaned_imports(before: str, after: str) -> list[tuple[str, str | None, st
     now (at module level, or inside a function: ``import time`` in the workflow whose only
     ``time.time()`` became ``ctx.current_utc_datetime``). Imports that were already unused are
     not the fixes' business and stay."""
-    import ast
-
     def read_names(tree: ast.AST) -> set[str]:
         return {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)} | {
             node.value.id for node in ast.walk(tree)
@@ -310,8 +305,6 @@ def _mentioned(name: str, strings: list[str]) -> bool:
 
 
 def _string_constants(code: str):
-    import ast
-
     try:
         tree = ast.parse(code)
     except SyntaxError:

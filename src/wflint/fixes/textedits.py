@@ -7,7 +7,9 @@ original line by line: each run of changed lines becomes one edit.
 
 from __future__ import annotations
 
+import ast
 import difflib
+import re
 from dataclasses import dataclass, replace
 
 from wflint.fixes.model import Fix
@@ -64,8 +66,6 @@ def _segmented_edits(source: str, fix: Fix) -> list[LineEdit] | None:
     of it and imports still go where the whole module would put them. None when the fix
     cannot be placed that way (an edit outside any top-level statement, a module that does not
     parse); the caller then uses the whole module."""
-    import ast
-
     from wflint.fixes.apply import apply_fixes
 
     try:
@@ -76,7 +76,7 @@ def _segmented_edits(source: str, fix: Fix) -> list[LineEdit] | None:
     parts = _segments(tree, fix, len(lines))
     if parts is None:
         return None
-    kept = [(start, end) for start, end in parts]
+    kept = parts
     reduced: list[str] = []
     shift: list[tuple[int, int, int]] = []  # (original first line, reduced first line, count)
     #: the blank lines put before each placeholder: as many as follow the part in the module,
@@ -135,8 +135,6 @@ def _segmented_edits(source: str, fix: Fix) -> list[LineEdit] | None:
 def _segments(tree, fix: Fix, total: int) -> list[tuple[int, int]] | None:
     """The 0-based line ranges [start, end) to keep: the header, then each top-level statement
     an edit falls in together with the blank lines and comments above it."""
-    import ast
-
     body = tree.body
     spans = []
     previous_end = 0
@@ -171,9 +169,6 @@ def _segments(tree, fix: Fix, total: int) -> list[tuple[int, int]] | None:
 
 def _names_outside(tree, kept: list[tuple[int, int]]) -> frozenset[str]:
     """Names the left-out code reads (and words its strings use): their imports must stay."""
-    import ast
-    import re
-
     found: set[str] = set()
     for statement in tree.body:
         first = min([statement.lineno, *(d.lineno for d in getattr(statement, "decorator_list", ()))])
