@@ -442,10 +442,24 @@ def test_version():
 
 
 def test_rules_lists_the_catalog():
+    from wflint.codes import COMPAT_CATALOG
+
+    compat = [entry.code for entry in COMPAT_CATALOG]
     result = run("rules")
-    assert [line.split()[0] for line in result.output.splitlines()] == list(ALL_CODES)
+    assert [line.split()[0] for line in result.output.splitlines() if line.startswith("WFL")] == \
+        [*ALL_CODES, *compat]
+    assert "Reported by wflint compat:" in result.output
     data = json.loads(run("rules", "--format", "json").output)
-    assert [d["code"] for d in data] == list(ALL_CODES)
+    assert [d["code"] for d in data] == [*ALL_CODES, *compat]
+    assert {d["command"] for d in data if d["code"] in compat} == {"compat"}
+
+
+def test_rule_explains_compat_codes():
+    result = run("rule", "WFL1005")
+    assert result.exit_code == 0 and "# app-version-orphans (WFL1005)" in result.output
+    assert "PENDING" in result.output and "wflint compat" in result.output
+    data = json.loads(run("rule", "version-not-bumped", "--format", "json").output)
+    assert data["code"] == "WFL1004" and data["severity"] == "warning" and "defaultVersion" in data["explanation"]
 
 
 def test_rule_explains_one_rule():

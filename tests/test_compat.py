@@ -18,7 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 from wflint.cli import main
-from wflint.compat import BREAKING, GATE_REMOVED, REMOVED, run
+from wflint.compat import BREAKING, GATE_REMOVED, NOT_BUMPED, ORPHANED, REMOVED, run
 from wflint.config import Settings
 
 CASES_DIR = Path(__file__).parent / "compat"
@@ -31,7 +31,8 @@ REPLAYED = {"durabletask", "dapr", "temporal", "dbos"}
 
 def expected(case: Path) -> str:
     head = next((case / "head").glob("*.py")).read_text()
-    return re.search(r"\((breaks|safe|gate removed|workflow removed)\)", head.splitlines()[0]).group(1)
+    return re.search(r"\((breaks|safe|gate removed|workflow removed|orphaned|version not bumped|kept on the old version)\)",
+                     head.splitlines()[0]).group(1)
 
 
 def case_id(case: Path) -> str:
@@ -43,12 +44,16 @@ def test_static_verdict(case):
     found = run(case / "head", str(case / "base"), [], Settings())
     verdict = expected(case)
     codes = {d.code for d in found}
-    if verdict == "safe":
+    if verdict in ("safe", "kept on the old version"):
         assert not found, [d.message for d in found]
     elif verdict == "breaks":
         assert codes == {BREAKING}, [d.message for d in found]
     elif verdict == "gate removed":
         assert GATE_REMOVED in codes, [d.message for d in found]
+    elif verdict == "orphaned":
+        assert codes == {ORPHANED}, [d.message for d in found]
+    elif verdict == "version not bumped":
+        assert codes == {NOT_BUMPED}, [d.message for d in found]
     else:
         assert codes == {REMOVED}, [d.message for d in found]
 
@@ -69,7 +74,11 @@ def test_the_engine_agrees(case, tmp_path):
         shutil.copytree(case / side, tmp_path / side)
     module = next((tmp_path / "base").glob("*.py")).name
     result = _engine(case.parent.name, tmp_path / "base" / module, tmp_path / "head" / module)
-    assert result["breaks"] == (expected(case) != "safe"), result
+    verdict = expected(case)
+    assert result["breaks"] == (verdict in ("breaks", "gate removed")), result
+    # the engine leaves a run of another application version pending: orphaned by the default
+    # version's hash, or kept for the old version's workers when the version was bumped
+    assert result.get("orphaned", False) == (verdict in ("orphaned", "kept on the old version")), result
 
 
 def test_the_message_names_both_versions_and_the_engine_error():
@@ -91,7 +100,9 @@ def test_cli_exit_codes_and_formats(monkeypatch):
     assert [(d["code"], d["name"]) for d in json.loads(result.output)] == [
         ("WFL1001", "replay-incompatible-change")]
     result = CliRunner().invoke(main, ["compat", "--base", str(case / "base"), "--output-format", "sarif"])
-    assert json.loads(result.output)["runs"][0]["results"][0]["ruleId"] == "WFL1001"
+    sarif = json.loads(result.output)["runs"][0]
+    assert sarif["results"][0]["ruleId"] == "WFL1001"
+    assert sarif["tool"]["driver"]["rules"][sarif["results"][0]["ruleIndex"]]["id"] == "WFL1001"
     safe = CASES_DIR / "durabletask" / "append_after"
     monkeypatch.chdir(safe / "head")
     result = CliRunner().invoke(main, ["compat", "--base", str(safe / "base")])
@@ -159,3 +170,37 @@ def test_the_gate_fix_makes_the_change_replay_on_the_engine(framework, tmp_path,
     fixed = (tmp_path / "head" / "order.py").read_text()
     assert re.search(GATED[framework], fixed), fixed
     assert not _engine(framework, tmp_path / "base" / "order.py", tmp_path / "head" / "order.py")["breaks"]
+
+
+def test_warnings_are_counted_apart_and_may_pass(monkeypatch):
+    case = CASES_DIR / "durabletask" / "version_not_bumped"
+    monkeypatch.chdir(case / "head")
+    result = CliRunner().invoke(main, ["compat", "--base", str(case / "base")])
+    assert result.exit_code == 1 and "WFL1004" in result.output, result.output
+    assert "Found 1 warning." in result.output
+    result = CliRunner().invoke(main, ["compat", "--base", str(case / "base"), "--exit-zero-on-warnings"])
+    assert result.exit_code == 0, result.output
+    result = CliRunner().invoke(main, ["compat", "--base", str(case / "base"), "--output-format", "json"])
+    assert [(d["code"], d["name"]) for d in json.loads(result.output)] == [("WFL1004", "version-not-bumped")]
+
+
+def test_the_base_versions_settings_file_is_read_from_git(tmp_path, monkeypatch):
+    """An Azure app whose host.json already started instances with version 2.0: a new branch
+    for 2.0 is taken by them, which only the base revision's host.json can tell."""
+    case = CASES_DIR / "azure" / "version_gated_insert"
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=repo, check=True)
+    shutil.copy(case / "base" / "order.py", repo / "order.py")
+    (repo / "host.json").write_text((case / "head" / "host.json").read_text())  # 2.0 in flight
+    subprocess.run([*git, "add", "."], cwd=repo, check=True)
+    subprocess.run([*git, "commit", "-qm", "base"], cwd=repo, check=True)
+    shutil.copy(case / "head" / "order.py", repo / "order.py")
+    (repo / "host.json").write_text(json.dumps({"version": "2.0", "extensions": {"durableTask": {
+        "defaultVersion": "3.0"}}}))  # new instances start with 3.0, which the branch skips
+    monkeypatch.chdir(repo)
+    result = CliRunner().invoke(main, ["compat", "--base", "HEAD"])
+    assert result.exit_code == 1, result.output
+    assert "WFL1001 inserts activity 'ship'" in result.output
+    assert "they started with version '2.0', which `context.version == '2.0'` takes" in result.output

@@ -346,13 +346,16 @@ def check(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ..
 @click.option("--output-format", type=click.Choice(FORMATS), default="flake8", show_default=True,
               envvar="WFLINT_OUTPUT_FORMAT", help="How findings are printed.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings remain (errors still exit 2).")
+@click.option("--exit-zero-on-warnings", is_flag=True,
+              help="Exit 0 when the only findings are warnings (a removed workflow, a version "
+                   "not bumped, instances orphaned by a new application version).")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False),
               help="Use this configuration file instead of searching for one.")
 @click.option("--fix", "fix", is_flag=True, help="With --unsafe-fixes, gate inserted calls with a "
                                                  "fresh version-gate id (every such fix is unsafe).")
 @click.option("--unsafe-fixes", is_flag=True, help="Allow the fixes: a person must confirm each gate.")
 def compat(paths: tuple[str, ...], base: str | None, output_format: str, exit_zero: bool,
-           config_file: str | None, fix: bool, unsafe_fixes: bool) -> None:
+           exit_zero_on_warnings: bool, config_file: str | None, fix: bool, unsafe_fixes: bool) -> None:
     """Find edits since BASE that break workflow instances already in flight (default paths:
     the whole working tree)."""
     from wflint.compat import CompatError, apply, git_root, run
@@ -374,11 +377,14 @@ def compat(paths: tuple[str, ...], base: str | None, output_format: str, exit_ze
         sys.exit(EXIT_ERROR)
     text = render(diagnostics, output_format, unsafe_fixes=unsafe_fixes)
     sys.stdout.write(text)
+    warnings = sum(1 for d in diagnostics if d.severity == "warning")
+    errors = len(diagnostics) - warnings
     if output_format in TEXT_FORMATS:
-        count = len(diagnostics)
-        sys.stdout.write("No replay-incompatible changes.\n" if not count else
-                         f"Found {count} replay-incompatible change{'s' if count != 1 else ''}.\n")
-    sys.exit(EXIT_FINDINGS if diagnostics and not exit_zero else EXIT_CLEAN)
+        parts = [f"{errors} replay-incompatible change{'s' if errors != 1 else ''}"] if errors else []
+        parts += [f"{warnings} warning{'s' if warnings != 1 else ''}"] if warnings else []
+        sys.stdout.write(f"Found {' and '.join(parts)}.\n" if parts else "No replay-incompatible changes.\n")
+    failing = errors if exit_zero_on_warnings else len(diagnostics)
+    sys.exit(EXIT_FINDINGS if failing and not exit_zero else EXIT_CLEAN)
 
 
 @main.command()
@@ -413,16 +419,22 @@ def clean(path: str | None) -> None:
               show_default=True)
 def rules(fmt: str) -> None:
     """List every rule of the catalog."""
+    from wflint.codes import COMPAT_CATALOG
+
     if fmt == "json":
-        data = [{"code": e.code, "name": e.name, "severity": e.severity, "summary": e.summary}
-                for e in CATALOG]
+        data = [{"code": e.code, "name": e.name, "severity": e.severity, "summary": e.summary,
+                 "command": "compat" if e in COMPAT_CATALOG else "check"}
+                for e in (*CATALOG, *COMPAT_CATALOG)]
         click.echo(json.dumps(data, indent=2))
     elif fmt == "markdown":
         from wflint.codes import markdown_table
         click.echo(markdown_table())
     else:
-        width = max(len(e.name) for e in CATALOG)
+        width = max(len(e.name) for e in (*CATALOG, *COMPAT_CATALOG))
         for e in CATALOG:
+            click.echo(f"{e.code}   {e.name:<{width}}  {e.severity:<7}  {e.summary}")
+        click.echo("\nReported by wflint compat:")
+        for e in COMPAT_CATALOG:
             click.echo(f"{e.code}  {e.name:<{width}}  {e.severity:<7}  {e.summary}")
 
 
@@ -434,19 +446,21 @@ def rule(code: str, fmt: str) -> None:
     framework."""
     from wflint.docs import per_framework, rule_markdown
 
-    by_name = {entry.name: entry.code for entry in CATALOG}
+    from wflint.codes import COMPAT_CATALOG, entry_of
+
+    by_name = {entry.name: entry.code for entry in (*CATALOG, *COMPAT_CATALOG)}
     code = by_name.get(code.lower(), code.upper())  # a rule's name works as well as its code
-    if code not in BY_CODE:
+    entry = entry_of(code)
+    if entry is None:
         _error(f"unknown rule code '{code}'; see 'wflint rules' for the codes and names")
         sys.exit(EXIT_ERROR)
     if fmt == "json":
-        entry = BY_CODE[code]
         from wflint.docs import rule_docstring
         click.echo(json.dumps({
             "code": code, "name": entry.name, "severity": entry.severity, "summary": entry.summary,
             "explanation": rule_docstring(code),
             "frameworks": [{"framework": t, "instead": s} for t, s in per_framework(code)]
-            if code not in FILE_CODES else [],
+            if code in BY_CODE and code not in FILE_CODES else [],
         }, indent=2))
     else:
         click.echo(rule_markdown(code), nl=False)

@@ -14,16 +14,6 @@ from dataclasses import dataclass
 #: unused), not by a rule that walks workflow code
 FILE_CODES = frozenset({"WFL001", "WFL002", "WFL003"})
 
-#: codes reported by ``wflint compat`` (documented in docs/compat.md): name and summary
-COMPAT_CODES = {
-    "WFL1001": ("replay-incompatible-change",
-                "Changes the durable calls that instances in flight have already recorded."),
-    "WFL1002": ("gate-lifecycle", "Removes or reorders version gates that instances in flight may "
-                                  "have recorded."),
-    "WFL1003": ("workflow-removed", "Removes a workflow (or its registered name) that instances in "
-                                    "flight may still run."),
-}
-
 ERROR = "error"
 WARNING = "warning"
 
@@ -148,9 +138,34 @@ def rule_class(code: str):
     return getattr(module, class_name)
 
 
+#: codes reported by ``wflint compat`` (explained in ``wflint.compat_docs``), never by ``check``
+COMPAT_CATALOG: tuple[CodeEntry, ...] = (
+    CodeEntry("WFL1001", "replay-incompatible-change", ERROR,
+              "Changes the durable calls that instances in flight have already recorded.", ""),
+    CodeEntry("WFL1002", "gate-lifecycle", ERROR,
+              "Removes or reorders version gates that instances in flight may have recorded.", ""),
+    CodeEntry("WFL1003", "workflow-removed", WARNING,
+              "Removes a workflow (or its registered name) that instances in flight may still run.", ""),
+    CodeEntry("WFL1004", "version-not-bumped", WARNING,
+              "Adds a branch for a version that no new instance starts with.", ""),
+    CodeEntry("WFL1005", "app-version-orphans", WARNING,
+              "Changes a workflow under a hashed application version, orphaning instances in flight.", ""),
+)
+COMPAT_CODES = {entry.code: entry for entry in COMPAT_CATALOG}
+
+
+def entry_of(code: str) -> CodeEntry | None:
+    """The catalog entry of a code ``check`` or ``compat`` reports."""
+    return BY_CODE.get(code) or COMPAT_CODES.get(code)
+
+
 def markdown_table() -> str:
     """The rule table the README carries (a test keeps the two in step)."""
     lines = ["| Code | Name | Severity | What it flags |", "|---|---|---|---|"]
     for entry in CATALOG:
+        lines.append(f"| {entry.code} | {entry.name} | {entry.severity} | {entry.summary} |")
+    lines += ["", "Reported by `wflint compat` (comparing two versions of the code):", "",
+              "| Code | Name | Severity | What it flags |", "|---|---|---|---|"]
+    for entry in COMPAT_CATALOG:
         lines.append(f"| {entry.code} | {entry.name} | {entry.severity} | {entry.summary} |")
     return "\n".join(lines)

@@ -21,7 +21,10 @@ from __future__ import annotations
 import ast
 import difflib
 import hashlib
+import json
+import operator
 import os
+import re
 import subprocess
 import tarfile
 import tempfile
@@ -35,10 +38,11 @@ from wflint.analysis.skeleton import END_LOOP, decorator_keyword, declared_name,
 from wflint.config import Settings
 from wflint.diagnostics import Diagnostic
 from wflint.fixes.model import WRAP, Applicability, Edit, Fix
+from wflint.frameworks import FRAMEWORKS
 from wflint.frameworks.model import Framework
 from wflint.source import decode, module_name
 
-BREAKING, GATE_REMOVED, REMOVED = "WFL1001", "WFL1002", "WFL1003"
+BREAKING, GATE_REMOVED, REMOVED, NOT_BUMPED, ORPHANED = "WFL1001", "WFL1002", "WFL1003", "WFL1004", "WFL1005"
 
 
 class CompatError(Exception):
@@ -86,7 +90,9 @@ def base_tree(base: str | None, head_root: Path) -> tuple[Path, tempfile.Tempora
         target = Path(holder.name) / "tree"
         target.mkdir()
         with tarfile.open(tar_path) as tar:
-            members = [m for m in tar.getmembers() if m.isfile() and m.name.endswith(".py")]
+            settings_files = {name for fw in FRAMEWORKS.values() for name, _ in fw.start_version_files}
+            members = [m for m in tar.getmembers() if m.isfile() and (
+                m.name.endswith(".py") or os.path.basename(m.name) in settings_files)]
             tar.extractall(target, members=members, filter="data")
     except BaseException:
         holder.cleanup()
@@ -131,6 +137,125 @@ def _read(path: Path) -> bytes | None:
         return path.read_bytes()
     except OSError:
         return None
+
+
+# -- what a version says outside its workflows ----------------------------------------------------
+
+class Deployment:
+    """What one version of the code says, outside its workflows, about its instances: the
+    version new instances start with, and the application version recovery matches. Read from
+    every Python file of the version (and the framework's settings files) only when a
+    comparison asks."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._files: list[tuple[Path, bytes]] | None = None
+        self._trees: dict[Path, ast.Module | None] = {}
+
+    def _sources(self) -> list[tuple[Path, bytes]]:
+        if self._files is None:
+            self._files = []
+            for relative in _python_files(self.root, []):
+                data = _read(self.root / relative)
+                if data is not None:
+                    self._files.append((relative, data))
+        return self._files
+
+    def _tree(self, relative: Path, data: bytes) -> ast.Module | None:
+        if relative not in self._trees:
+            try:
+                self._trees[relative] = ast.parse(decode(data))
+            except (SyntaxError, ValueError, UnicodeDecodeError, RecursionError):
+                self._trees[relative] = None
+        return self._trees[relative]
+
+    def settings(self, words: tuple[str, ...]) -> list[tuple[str, ast.expr | None]]:
+        """Where the code sets one of ``words``: a keyword (``default_version="2"``; a dotted
+        word names the call too: ``schedule_new_orchestration.version``), a dictionary key or
+        an item assigned (``{"application_version": "1"}``), each with its value; a string
+        naming it anywhere else (an environment variable read) comes with None."""
+        plain = {w for w in words if "." not in w}
+        dotted = {w for w in words if "." in w}
+        needles = {(w.rpartition(".")[2]).encode() for w in words}
+        found: list[tuple[str, ast.expr | None]] = []
+        for relative, data in self._sources():
+            if not any(n in data for n in needles):
+                continue
+            tree = self._tree(relative, data)
+            if tree is None:
+                continue
+            keys: set[int] = set()
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Call):
+                    tail = node.func.attr if isinstance(node.func, ast.Attribute) else \
+                        node.func.id if isinstance(node.func, ast.Name) else ""
+                    for keyword in node.keywords:
+                        if keyword.arg in plain or f"{tail}.{keyword.arg}" in dotted:
+                            found.append((keyword.arg, keyword.value))
+                elif isinstance(node, ast.Dict):
+                    for key, value in zip(node.keys, node.values):
+                        if isinstance(key, ast.Constant) and key.value in plain:
+                            keys.add(id(key))
+                            found.append((key.value, value))
+                elif isinstance(node, ast.Assign) and len(node.targets) == 1 and \
+                        isinstance(node.targets[0], ast.Subscript) and \
+                        isinstance(node.targets[0].slice, ast.Constant) and node.targets[0].slice.value in plain:
+                    keys.add(id(node.targets[0].slice))
+                    found.append((node.targets[0].slice.value, node.value))
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Constant) and isinstance(node.value, str) and \
+                        node.value in plain and id(node) not in keys:
+                    found.append((node.value, None))
+        return found
+
+    def start_versions(self, fw: Framework) -> tuple[set[str], bool]:
+        """The versions new instances start with, and whether some are set by a value only known
+        when the code runs."""
+        versions: set[str] = set()
+        unknown = False
+        for _, value in self.settings(fw.start_versions) if fw.start_versions else []:
+            if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                versions.add(value.value)
+            elif not (isinstance(value, ast.Constant) and value.value is None):
+                unknown = True
+        for filename, key in fw.start_version_files:
+            for path in _settings_files(self.root, filename):
+                try:
+                    data = json.loads(path.read_text(encoding="utf-8-sig"))
+                except (OSError, ValueError):
+                    unknown = True
+                    continue
+                for part in key.split("."):
+                    data = data.get(part) if isinstance(data, dict) else None
+                if isinstance(data, str):
+                    versions.add(data)
+                elif data is not None:
+                    unknown = True
+        return versions, unknown
+
+    def app_version(self, fw: Framework) -> str:
+        """How the application's version is decided: "upgrades" (new code takes up instances of
+        older versions), "fixed:<value>", "unknown" (from the environment or a computed value),
+        or "hashed" (the default: from the workflows' source)."""
+        for _, value in self.settings(fw.app_version_upgrades):
+            if not (isinstance(value, ast.Constant) and value.value in (False, None)):
+                return "upgrades"
+        fixed: set[str] = set()
+        for _, value in self.settings(fw.app_version_settings):
+            if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                fixed.add(value.value)
+            elif not (isinstance(value, ast.Constant) and value.value is None):
+                return "unknown"
+        if len(fixed) == 1:
+            return f"fixed:{fixed.pop()}"
+        return "unknown" if fixed else "hashed"
+
+
+def _settings_files(root: Path, filename: str) -> list[Path]:
+    from wflint.config import DEFAULT_EXCLUDES, Excluder
+    from wflint.files import _walk
+
+    return [Path(path) for path in _walk(str(root), Excluder(DEFAULT_EXCLUDES, root), names=(filename,))]
 
 
 # -- skeletons ----------------------------------------------------------------------------------
@@ -204,17 +329,26 @@ def _identity(unit, module: ModuleInfo) -> str:
 
 # -- the comparison ---------------------------------------------------------------------------
 
-def compare(base: Workflow, head: Workflow) -> list[Diagnostic]:
+def compare(base: Workflow, head: Workflow,
+            deployments: tuple[Deployment, Deployment] | None = None) -> list[Diagnostic]:
+    """The edits from ``base`` to ``head`` that instances in flight meet on replay;
+    ``deployments`` (base, head) tell the versions instances start with."""
     fw = head.framework
     if head.pinned:
         return []  # running instances finish on the code they started on
     base_gates = {op.name for op in base.ops if op.kind in (GATE, RETIRE)}
-    old_view = _as_replayed(head.ops, base_gates)
+    taken, never = _version_gates(head, base_gates, deployments)
+    old_view = _as_replayed(head.ops, base_gates, set(taken))
     base_cmds, head_cmds = _keys(base.ops, fw), _keys(old_view, fw)
-    found: list[Diagnostic] = []
+    found = [_never_taken(head, op, versions) for op, versions in never]
+    note = "".join(f" (they started with version {version!r}, which `{_gate_text(head, name)}` "
+                   f"takes)" for name, version in taken.items())
     matcher = difflib.SequenceMatcher(None, base_cmds, head_cmds, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
+            found.extend(_retry_changed(head, base, b, h)
+                         for b, h in zip(base.ops[i1:i2], old_view[j1:j2])
+                         if b.is_command and _retries_differ(fw, b.retry, h.retry))
             continue
         if not head.handler and not _reached(base.ops, i1):
             continue  # an append after everything an instance can have recorded
@@ -227,7 +361,7 @@ def compare(base: Workflow, head: Workflow) -> list[Diagnostic]:
         anchor = added[0] if added else (old_view[j1] if j1 < len(old_view) else None)
         later = next((op for op in base.ops[i1:] if op.is_command), None)
         fix = _gate_fix(head, added) if added and not removed else None
-        found.append(_finding(head, base, anchor, removed, added, later, fix))
+        found.append(_finding(head, base, anchor, removed, added, later, fix, note))
     head_ids = {op.name for op in head.ops if op.kind in (GATE, RETIRE)}
     for op in base.ops:
         if op.kind == GATE and op.name not in head_ids and fw.gates:
@@ -240,6 +374,49 @@ def compare(base: Workflow, head: Workflow) -> list[Diagnostic]:
     return found
 
 
+def _under_app_version(base: Workflow, head: Workflow,
+                       deployments: tuple[Deployment, Deployment]) -> list[Diagnostic]:
+    """The comparison where the engine's workers take up only instances of their own
+    application version: with the version fixed (or new code upgrading older instances) they
+    replay instances in flight on the new code; with the default version, a hash of every
+    workflow's source, a changed workflow orphans them instead; with the version changed on
+    purpose, the old version's workers finish them."""
+    found = compare(base, head, deployments)
+    fw = head.framework
+    if not fw.app_version_hashed:
+        return found
+    before, after = deployments[0].app_version(fw), deployments[1].app_version(fw)
+    if "upgrades" in (before, after) or "unknown" in (before, after) or \
+            (before == after and after != "hashed"):
+        return found
+    if after != "hashed" or (before == "hashed" and _source(base) == _source(head)):
+        return []
+    return [_orphaned(base, head, found)]
+
+
+def _source(workflow: Workflow) -> str:
+    """A workflow function's text as the engine hashes it (decorators included)."""
+    node, module = workflow.node, workflow.module
+    if node is None or module is None:
+        return ""
+    start = min([d.lineno for d in getattr(node, "decorator_list", [])] + [node.lineno])
+    return "\n".join(module.lines[start - 1:node.end_lineno or node.lineno])
+
+
+def _orphaned(base: Workflow, head: Workflow, breaking: list[Diagnostic]) -> Diagnostic:
+    fw = head.framework
+    also = ""
+    if breaking:
+        also = (f" (were they forked to the new version, the edit at line {breaking[0].line} would "
+                f"break them as well)")
+    message = (f"changes workflow '{head.display}' (base {base.path}:{base.line}) while the "
+               f"application's version is the default, a hash of every workflow's source: the new "
+               f"code runs as a new application version, whose workers take up no instance in flight "
+               f"of the old one, of any workflow; they stay pending{also}; {fw.app_version_advice}")
+    return Diagnostic(_display_path(head.source), head.line, 1, ORPHANED, message, "warning",
+                      head.line, 1)
+
+
 def _gates_reordered(head: Workflow, before: list[str], after: list[str]) -> Diagnostic:
     fw = head.framework
     message = (f"reorders the version gates of workflow '{head.display}' ({', '.join(before)} → "
@@ -250,25 +427,113 @@ def _gates_reordered(head: Workflow, before: list[str], after: list[str]) -> Dia
                       head.line, 1)
 
 
-def _as_replayed(ops: list[Op], known: set[str]) -> list[Op]:
+def _as_replayed(ops: list[Op], known: set[str], taken: set[str] = frozenset()) -> list[Op]:
     """The head as an instance started on the base code runs it: a gate the base did not know
-    returns False there, so only its old branch remains."""
+    returns False there, so only its old branch remains; a version gate the instances' own
+    version passes (``taken``) leaves only its new branch."""
     result: list[Op] = []
-    skipping: list[tuple[str, bool]] = []  # (gate id, inside its new branch)
+    skipping: list[tuple[str, bool]] = []  # (gate id, whether this branch is skipped)
     for op in ops:
-        if op.kind == GATE and op.name not in known:
-            skipping.append((op.name, True))
+        if op.kind == GATE and (op.name not in known or op.name in taken):
+            skipping.append((op.name, op.name not in taken))
             continue
         if op.kind == GATE_ELSE and skipping and skipping[-1][0] == op.name:
-            skipping[-1] = (op.name, False)
+            skipping[-1] = (op.name, not skipping[-1][1])
             continue
         if op.kind == GATE_END and skipping and skipping[-1][0] == op.name:
             skipping.pop()
             continue
-        if any(inside for _, inside in skipping):
+        if any(skipped for _, skipped in skipping):
             continue
         result.append(op)
     return result
+
+
+#: a version gate's id (``_Builder._gate``): the comparison and the constant
+_VERSION_GATE = re.compile(r"version (==|>=|>) (.+)")
+_COMPARE = {"==": operator.eq, ">=": operator.ge, ">": operator.gt}
+
+
+def _passes(gate: str, version: str) -> bool | None:
+    """Whether an instance of ``version`` takes the new branch of version gate ``gate`` (None:
+    the comparison fails, or ``gate`` is not a version gate)."""
+    match = _VERSION_GATE.fullmatch(gate)
+    if match is None:
+        return None
+    try:
+        return bool(_COMPARE[match.group(1)](version, ast.literal_eval(match.group(2))))
+    except (TypeError, ValueError, SyntaxError):
+        return None
+
+
+def _version_gates(head: Workflow, known: set[str], deployments: tuple[Deployment, Deployment] | None):
+    """The new version gates instances in flight take (id → the version that takes it), and
+    those no new instance takes either (with the versions new instances start with)."""
+    fw = head.framework
+    taken: dict[str, str] = {}
+    never: list[tuple[Op, set[str]]] = []
+    if not fw.version_attribute or deployments is None:
+        return taken, never
+    for op in head.ops:
+        if op.kind != GATE or op.name in known or _VERSION_GATE.fullmatch(op.name) is None:
+            continue
+        old_versions, _ = deployments[0].start_versions(fw)
+        passing = sorted(v for v in old_versions if _passes(op.name, v))
+        if passing:
+            taken[op.name] = passing[0]
+            continue
+        new_versions, unknown = deployments[1].start_versions(fw)
+        if not unknown and not any(_passes(op.name, v) for v in new_versions):
+            never.append((op, new_versions))
+    return taken, never
+
+
+def _gate_text(head: Workflow, gate: str) -> str:
+    return f"{head.ctx or head.framework.default_context_name}.{gate}"
+
+
+def _never_taken(head: Workflow, op: Op, versions: set[str]) -> Diagnostic:
+    fw = head.framework
+    settings = [f"{w.rpartition('.')[2]}=" + (f" of {w.partition('.')[0]}()" if "." in w else "")
+                for w in fw.start_versions] + [f"{key} in {name}" for name, key in fw.start_version_files]
+    started = (f"new instances start with version {', '.join(repr(v) for v in sorted(versions))}"
+               if versions else "new instances start without a version (the code sets none)")
+    message = (f"the branch `{_gate_text(head, op.name)}` of workflow '{head.display}' is never "
+               f"taken: {started}, so the gated code never runs; bump the default version "
+               f"({', '.join(settings)}) to one the branch takes, in the same change")
+    return Diagnostic(_display_path(op.path), op.line, 1, NOT_BUMPED, message, "warning", op.line, 1)
+
+
+def _retries_differ(fw: Framework, before: str, after: str) -> bool:
+    """Whether a changed retry policy can decide differently whether a failed attempt is
+    retried (only its waits changed: no, replay does not compare a timer's fire time)."""
+    if before == after or not fw.retry_keywords:
+        return False
+    try:
+        old, new = ast.parse(before, mode="eval").body, ast.parse(after, mode="eval").body
+    except SyntaxError:
+        return True
+    if not (isinstance(old, ast.Call) and isinstance(new, ast.Call)) or \
+            ast.dump(old.func) != ast.dump(new.func) or \
+            [ast.dump(a) for a in old.args] != [ast.dump(a) for a in new.args]:
+        return True
+    olds = {k.arg: ast.dump(k.value) for k in old.keywords}
+    news = {k.arg: ast.dump(k.value) for k in new.keywords}
+    changed = {k for k in olds.keys() | news.keys() if olds.get(k) != news.get(k)}
+    return not changed <= set(fw.retry_timing_keywords)
+
+
+def _retry_changed(head: Workflow, base: Workflow, before: Op, after: Op) -> Diagnostic:
+    fw = head.framework
+    was = f"`{before.retry}`" if before.retry else "none"
+    now = f"`{after.retry}`" if after.retry else "none"
+    message = (f"changes the retry policy of {_describe(after)} in workflow '{head.display}' "
+               f"(base {base.path}:{before.line}: {was}; now {now}): the engine retries with "
+               f"timers of the workflow's own, so instances in flight that recorded a failed "
+               f"attempt of it replay other commands than their history holds (or fail where "
+               f"they retried), and {fw.replay_error}; change only the waits, or {fw.compat_advice}")
+    return Diagnostic(_display_path(after.path), after.line, 1, BREAKING, message, "error",
+                      after.line, 1)
 
 
 def _keys(ops: list[Op], fw: Framework) -> list[tuple[str, str]]:
@@ -336,7 +601,7 @@ def _char_col(line: str, byte_col: int) -> int:
 
 
 def _finding(head: Workflow, base: Workflow, anchor: Op | None, removed: list[Op], added: list[Op],
-             later: Op | None, fix: Fix | None = None) -> Diagnostic:
+             later: Op | None, fix: Fix | None = None, note: str = "") -> Diagnostic:
     fw = head.framework
     if removed and added:
         what = f"replaces {_describe(removed[0])} with {_describe(added[0])}"
@@ -349,7 +614,7 @@ def _finding(head: Workflow, base: Workflow, anchor: Op | None, removed: list[Op
     line = anchor.line if anchor is not None else head.line
     path = anchor.path if anchor is not None else head.source
     message = (f"{what} in workflow '{head.display}'{was}: instances in flight past that point "
-               f"replay other commands than their history holds, and {fw.replay_error}; "
+               f"replay other commands than their history holds{note}, and {fw.replay_error}; "
                f"{fw.compat_advice}")
     return Diagnostic(_display_path(path), line, 1, BREAKING, message, "error", line, 1, fix)
 
@@ -400,10 +665,11 @@ def run(head_root: Path, base: str | None, paths: list[str], settings: Settings)
         before = workflows(base_root, [f for f in candidates if (base_root / f).exists()] + deleted,
                            settings)
         found: list[Diagnostic] = []
+        deployments = (Deployment(base_root), Deployment(head_root))
         for key, workflow in sorted(head.items()):
             old = before.get(key)
             if old is not None:
-                found.extend(compare(old, workflow))
+                found.extend(_under_app_version(old, workflow, deployments))
         for key, old in sorted(before.items()):
             if key not in head and not old.handler and old.ops:
                 found.append(_removed(old, head_root))

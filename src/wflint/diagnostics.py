@@ -50,9 +50,10 @@ class Diagnostic:
     @property
     def name(self) -> str:
         """The rule's name, e.g. ``wall-clock``."""
-        from wflint.codes import BY_CODE
+        from wflint.codes import entry_of
 
-        return BY_CODE[self.code].name
+        entry = entry_of(self.code)
+        return entry.name if entry is not None else self.code
 
     @property
     def url(self) -> str:

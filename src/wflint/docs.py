@@ -5,7 +5,7 @@ from __future__ import annotations
 import inspect
 import re
 
-from wflint.codes import BY_CODE, FILE_CODES, rule_class
+from wflint.codes import BY_CODE, COMPAT_CODES, FILE_CODES, rule_class
 from wflint.frameworks import FRAMEWORKS, SELECTABLE
 
 _CODE_BLOCK = re.compile(r"```python\n(.*?)```", re.S)
@@ -18,6 +18,10 @@ _AVAILABILITY = {
 
 
 def rule_docstring(code: str) -> str:
+    if code in COMPAT_CODES:
+        from wflint.compat_docs import EXPLANATIONS
+
+        return EXPLANATIONS[code]
     return inspect.cleandoc(rule_class(code).__doc__ or "")
 
 
@@ -45,6 +49,11 @@ def per_framework(code: str) -> list[tuple[str, str]]:
 
 
 def rule_markdown(code: str) -> str:
+    if code in COMPAT_CODES:
+        entry = COMPAT_CODES[code]
+        return "\n".join([f"# {entry.name} ({code})", "", f"Severity: {entry.severity}. {entry.summary}", "",
+                          "Reported by `wflint compat` (see [compat.md](../compat.md)), never by `wflint check`.",
+                          "", rule_docstring(code)]) + "\n"
     entry = BY_CODE[code]
     availability = _AVAILABILITY[rule_class(code).fix_availability]
     parts = [f"# {entry.name} ({code})", "", f"Severity: {entry.severity}. {entry.summary}", "",
@@ -57,9 +66,9 @@ def rule_markdown(code: str) -> str:
 
 def rule_doc_files() -> dict[str, str]:
     """``docs/rules/``: one page per rule (what ``wflint rule CODE`` prints) and an index."""
-    from wflint.codes import CATALOG, markdown_table
+    from wflint.codes import CATALOG, COMPAT_CATALOG, markdown_table
 
-    files = {f"{entry.code}.md": rule_markdown(entry.code) for entry in CATALOG}
+    files = {f"{entry.code}.md": rule_markdown(entry.code) for entry in (*CATALOG, *COMPAT_CATALOG)}
     files["README.md"] = ("# wflint rules\n\nEach page is generated from the rule itself "
                           "(`python -m wflint.docs docs/rules`); `wflint rule CODE` prints the same text.\n\n"
                           + markdown_table() + "\n")
@@ -74,3 +83,6 @@ if __name__ == "__main__":
     target.mkdir(parents=True, exist_ok=True)
     for name, text in rule_doc_files().items():
         (target / name).write_text(text, encoding="utf-8")
+    from wflint.compat_docs import compat_page
+
+    (target.parent / "compat.md").write_text(compat_page(), encoding="utf-8")

@@ -46,7 +46,10 @@ def collect_files(paths: list[str], settings: Settings, force_exclude: bool = Fa
     return result
 
 
-def _walk(top: str, excluder: Excluder, ignored: GitIgnored | None = None):
+def _walk(top: str, excluder: Excluder, ignored: GitIgnored | None = None,
+          names: tuple[str, ...] = ()):
+    """The source files under ``top`` (or the files named one of ``names``), skipping excluded
+    and ignored paths."""
     stack = [top]
     while stack:
         directory = stack.pop()
@@ -67,7 +70,8 @@ def _walk(top: str, excluder: Excluder, ignored: GitIgnored | None = None):
                 if not excluder.excludes_entry(entry.name, path) and \
                         not (ignored is not None and ignored(entry.path, True)):
                     subdirs.append(path)
-            elif entry.name.endswith(SOURCE_SUFFIXES) and not excluder.excludes_entry(entry.name, path) \
+            elif (entry.name in names if names else entry.name.endswith(SOURCE_SUFFIXES)) \
+                    and not excluder.excludes_entry(entry.name, path) \
                     and not (ignored is not None and ignored(entry.path, False)):
                 yield path
         stack.extend(reversed(subdirs))

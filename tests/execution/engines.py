@@ -66,7 +66,9 @@ def durabletask_run(module_path: str, history_path: str) -> None:
         module.register(worker)
         worker.start()
         try:
-            client = TaskHubGrpcClient(host_address=f"localhost:{port}")
+            # the module's own client, when it has one, starts instances with its default version
+            make = getattr(module, "client", lambda address: TaskHubGrpcClient(host_address=address))
+            client = make(f"localhost:{port}")
             instance = client.schedule_new_orchestration(module.order, input="book", instance_id=INSTANCE)
             state = client.wait_for_orchestration_completion(instance, timeout=60)
             chunks = client._stub.StreamInstanceHistory(pb.StreamInstanceHistoryRequest(instanceId=instance))
@@ -534,11 +536,15 @@ def dbos_replay(module_path: str, history_path: str) -> None:
 
 
 def _dbos_launch(module_path: str, database: str):
+    """Launch DBOS on ``database`` with the module's workflows, and the application version the
+    module's own ``config`` sets (none: DBOS's default, a hash of the workflows' source)."""
     from dbos import DBOS
 
-    DBOS(config={"name": "wflint-compat", "system_database_url": f"sqlite:///{database}",
-                 "run_admin_server": False, "application_version": "compat"})
     module = load(module_path)
+    own = getattr(module, "config", {})
+    DBOS(config={"name": "wflint-compat", "system_database_url": f"sqlite:///{database}",
+                 "run_admin_server": False,
+                 **{key: own[key] for key in ("application_version", "enable_patching") if key in own}})
     DBOS.launch()
     return DBOS, module
 
@@ -557,15 +563,22 @@ def dbos_record(module_path: str, database: str) -> None:
 
 
 def dbos_recover(module_path: str, database: str) -> None:
-    """Launch on a database holding a pending run: DBOS recovers it with this module's code."""
+    """Launch on a database holding a pending run: DBOS recovers it with this module's code, or,
+    when the run belongs to another application version, leaves it pending (orphaned)."""
     dbos, _ = _dbos_launch(module_path, database)
     try:
         handle = dbos.retrieve_workflow(INSTANCE)
+        deadline = time.time() + 10
+        while handle.get_status().status in ("PENDING", "ENQUEUED") and time.time() < deadline:
+            time.sleep(0.1)
+        if handle.get_status().status in ("PENDING", "ENQUEUED"):
+            emit(breaks=False, orphaned=True, error=None)
+            return
         try:
             handle.get_result()
-            emit(breaks=False, error=None)
+            emit(breaks=False, orphaned=False, error=None)
         except Exception as exc:  # noqa: BLE001 - what recovery raised is the verdict
-            emit(breaks=True, error=f"{type(exc).__name__}: {exc}")
+            emit(breaks=True, orphaned=False, error=f"{type(exc).__name__}: {exc}")
     finally:
         dbos.destroy()
 
@@ -595,10 +608,10 @@ def dbos_compat(base_path: str, head_path: str) -> None:
             db.execute("update workflow_status set status = 'PENDING', output = NULL "
                        "where workflow_uuid = ?", (INSTANCE,))
         result = engine("recover", head_path, copy)
-        if result["breaks"]:
+        if result["breaks"] or result["orphaned"]:
             emit(**result)
             return
-    emit(breaks=False, error=None)
+    emit(breaks=False, orphaned=False, error=None)
 
 
 # -- AWS Lambda durable functions: the SDK's local test runner -------------------------------------

@@ -42,6 +42,9 @@ class Op:
     path: str
     line: int
     text: str = ""
+    #: the retry policy a command is given, as written where it is defined (frameworks that
+    #: retry with timers of the workflow's own)
+    retry: str = ""
 
     @property
     def is_command(self) -> bool:
@@ -161,7 +164,7 @@ class _Builder:
             if kind == "wait" and not call.keywords and len(call.args) < 2:
                 return []  # a state wait without a timeout records nothing
             name = self._recorded_name(call, module, scope) if kind in NAMED_KINDS else ""
-            return [Op(kind, name, module.path, call.lineno, text)]
+            return [Op(kind, name, module.path, call.lineno, text, self._retry(call, scope))]
         found = self._function(func, module, scope, name)
         if found is None:
             return []
@@ -203,7 +206,8 @@ class _Builder:
             if isinstance(left, ast.Attribute) and left.attr == attribute and \
                     isinstance(left.value, ast.Name) and left.value.id == ctx and \
                     isinstance(right, ast.Constant) and isinstance(right.value, (str, int, float)):
-                return f"version {right.value}"
+                symbol = {ast.Eq: "==", ast.Gt: ">", ast.GtE: ">="}[type(expr.ops[0])]
+                return f"version {symbol} {right.value!r}"
             return None
         if isinstance(expr, ast.Await):
             expr = expr.value
@@ -215,6 +219,20 @@ class _Builder:
         if not self._is(qualname(func, scope), method, self.framework.gates):
             return None
         return _constant(expr.args[0]) or ast.unparse(expr.args[0])
+
+    def _retry(self, call: ast.Call, scope: Scope) -> str:
+        """The retry policy of a command (``retry_policy=RetryPolicy(...)``), followed to the
+        value of a name bound once (``retry_policy=RETRY``)."""
+        for keyword in call.keywords:
+            if keyword.arg in self.framework.retry_keywords:
+                value = keyword.value
+                while isinstance(value, ast.Name):
+                    bound = _single_value(scope, value.id)
+                    if bound is None:
+                        break
+                    value = bound
+                return ast.unparse(value)
+        return ""
 
     @staticmethod
     def _is(name: str | None, method: str | None, table: tuple[str, ...]) -> bool:
@@ -287,6 +305,16 @@ def decorator_keyword(holder: ast.AST | None, keyword: str) -> str | None:
 def declared_name(function: FunctionNode | ast.ClassDef) -> str:
     """The name a function or class is registered under: a decorator's ``name=`` when given."""
     return decorator_keyword(function, "name") or function.name
+
+
+def _single_value(scope: Scope | None, name: str) -> ast.expr | None:
+    """The value ``name`` is bound to, when the nearest scope binding it assigns it exactly once."""
+    while scope is not None and not scope.binds(name):
+        scope = scope.parent
+    if scope is None or scope.binding_kinds(name) != 1:
+        return None
+    values = scope.values.get(name, [])
+    return values[0] if len(values) == 1 and scope.stores.get(name) == 1 else None
 
 
 def _constant(node: ast.expr) -> str | None:

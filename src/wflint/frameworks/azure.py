@@ -48,6 +48,7 @@ FRAMEWORK = Framework(
     name="azure",
     title="Azure Durable Functions",
     version_attribute="version",
+    start_version_files=(("host.json", "extensions.durableTask.defaultVersion"),),
     compat_advice=("branch on the orchestration's version (context.version) and bump the default "
                    "version in the same change"),
     replay_error="the orchestration fails with \"Non-Deterministic workflow detected\"",

@@ -35,6 +35,13 @@ FRAMEWORK = Framework(
     gate_template="{ctx}.patch({id})",
     gates=("dbos.DBOS.patch", "dbos.DBOS.patch_async"),
     gate_retirements=("dbos.DBOS.deprecate_patch", "dbos.DBOS.deprecate_patch_async"),
+    app_version_hashed=True,
+    app_version_settings=("application_version", "DBOS__APPVERSION"),
+    app_version_upgrades=("enable_patching", "auto_upgrade"),
+    app_version_advice=("keep workers of the old version running until its workflows finish, or fork them "
+                        "to the new version (DBOS.fork_workflow(..., application_version=)); to replay "
+                        "them on new code instead, set application_version in the DBOS config and gate "
+                        "changes with DBOS.patch"),
     compat_advice=("gate the new code with if DBOS.patch(\"<new id>\"): and keep the old code in the "
                    "else branch"),
     replay_error=("recovery fails with DBOSUnexpectedStepError (with a fixed application_version or "

@@ -36,6 +36,9 @@ FRAMEWORK = Framework(
     name="durabletask",
     title="Durable Task",
     version_attribute="version",
+    start_versions=("default_version", "schedule_new_orchestration.version"),
+    retry_keywords=("retry_policy",),
+    retry_timing_keywords=("first_retry_interval", "backoff_coefficient", "max_retry_interval"),
     compat_advice=("branch on the orchestration's version (ctx.version) and bump the default version in "
                    "the same change"),
     replay_error="the orchestration fails with NonDeterminismError",

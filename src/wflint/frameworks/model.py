@@ -104,8 +104,30 @@ class Framework:
     #: the context attribute holding the version an instance started with (``ctx.version``): a
     #: branch taken only for a version the base never names (``if ctx.version == "2":``) is a gate
     version_attribute: str = ""
+    #: where new instances get the version ``version_attribute`` reads: keywords of any call
+    #: (``default_version``) or of a call with that last name (``schedule_new_orchestration.
+    #: version``), and settings files with the path of the key in them (``host.json``,
+    #: ``extensions.durableTask.defaultVersion``). A version gate isolates a change only when
+    #: instances in flight started with a version it does not take, and new ones with one it does
+    start_versions: tuple[str, ...] = ()
+    start_version_files: tuple[tuple[str, str], ...] = ()
     #: the engine records the gates an instance took in order and refuses another order
     gate_order_recorded: bool = False
+    #: the application's version is by default a hash of its workflows' source, and recovery
+    #: takes up only instances of its own version: a changed workflow leaves the instances in
+    #: flight to the workers of the old version (orphaned) rather than replaying them. The
+    #: settings that fix the version instead (a config key or keyword, an environment variable
+    #: named in code), and those with which new code takes up instances of older versions
+    app_version_hashed: bool = False
+    app_version_settings: tuple[str, ...] = ()
+    app_version_upgrades: tuple[str, ...] = ()
+    app_version_advice: str = ""
+    #: the keywords of a command that set a retry policy the engine carries out with timers of
+    #: the workflow's own (a changed policy meets recorded failed attempts with other timers)
+    retry_keywords: tuple[str, ...] = ()
+    #: the keywords of a retry policy that only change how long its timers wait (not compared
+    #: on replay), as against whether a failed attempt is retried
+    retry_timing_keywords: tuple[str, ...] = ()
     #: a workflow-declaration keyword that pins running instances to the code they started on
     #: (``versioning_behavior=VersioningBehavior.PINNED``), and the value text that does it
     pinning: tuple[str, str] = ("", "")

@@ -5,14 +5,13 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from wflint.codes import BY_CODE, COMPAT_CODES
 from wflint.diagnostics import Diagnostic
 
 
 def as_dict(d: Diagnostic) -> dict:
     return {
         "code": d.code,
-        "name": BY_CODE[d.code].name if d.code in BY_CODE else COMPAT_CODES.get(d.code, (None,))[0],
+        "name": d.name,
         "message": d.message,
         "severity": d.severity,
         "filename": d.path,

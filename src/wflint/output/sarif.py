@@ -17,7 +17,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from wflint import __version__
-from wflint.codes import CATALOG, rule_url
+from wflint.codes import CATALOG, COMPAT_CATALOG, COMPAT_CODES, rule_url
 from wflint.diagnostics import Diagnostic
 from wflint.output.source import Sources
 
@@ -36,11 +36,11 @@ def _uri(path: str) -> tuple[str, bool]:
     return quote(Path(path).as_posix()), True
 
 
-def _rules() -> list[dict]:
+def _rules(entries=CATALOG) -> list[dict]:
     from wflint.docs import rule_docstring, rule_markdown
 
     rules = []
-    for entry in CATALOG:
+    for entry in entries:
         doc = rule_docstring(entry.code)
         prose = "\n".join(line for line in doc.splitlines() if not line.startswith("#")).strip()
         first = " ".join(prose.split("\n\n", 1)[0].split()) or entry.summary
@@ -53,7 +53,8 @@ def _rules() -> list[dict]:
             "help": {"text": markdown, "markdown": markdown},
             "helpUri": rule_url(entry.code),
             "defaultConfiguration": {"level": _level(entry.severity)},
-            "properties": {"tags": ["determinism", entry.category], "precision": "high",
+            "properties": {"tags": ["determinism", entry.category or "replay-compatibility"],
+                           "precision": "high",
                            "problem.severity": _level(entry.severity)},
         })
     return rules
@@ -81,7 +82,9 @@ def _fixes(d: Diagnostic, sources: Sources, location: dict) -> list[dict]:
 def render(diagnostics: Sequence[Diagnostic], sources: Sources) -> str:
     from wflint.baseline import line_hash
 
-    index = {entry.code: i for i, entry in enumerate(CATALOG)}
+    # a comparison's findings (wflint compat) are described by their own rules after the catalog's
+    entries = (*CATALOG, *COMPAT_CATALOG) if any(d.code in COMPAT_CODES for d in diagnostics) else CATALOG
+    index = {entry.code: i for i, entry in enumerate(entries)}
     results = []
     relative = False
     for d in diagnostics:
@@ -120,7 +123,7 @@ def render(diagnostics: Sequence[Diagnostic], sources: Sources) -> str:
         results.append(result)
     run: dict = {
         "tool": {"driver": {"name": "wflint", "version": __version__, "semanticVersion": __version__,
-                            "informationUri": INFORMATION_URI, "rules": _rules()}},
+                            "informationUri": INFORMATION_URI, "rules": _rules(entries)}},
         "columnKind": "unicodeCodePoints",
         "results": results,
     }

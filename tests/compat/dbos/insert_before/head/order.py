@@ -1,5 +1,8 @@
 # The new version: a step inserted before recorded work (breaks).
-from dbos import DBOS
+from dbos import DBOS, DBOSConfig
+
+#: a fixed application version: the new code's workers recover the instances in flight
+config: DBOSConfig = {"name": "orders", "application_version": "orders"}
 
 
 @DBOS.step()

@@ -2,6 +2,7 @@
 from datetime import timedelta
 
 from durabletask import task
+from durabletask.client import TaskHubGrpcClient
 
 
 def reserve(ctx: task.ActivityContext, item: str) -> str:
@@ -27,3 +28,8 @@ def register(worker) -> None:
     worker.add_orchestrator(order)
     for activity in (reserve, charge, ship):
         worker.add_activity(activity)
+
+
+def client(address: str) -> TaskHubGrpcClient:
+    """The client new instances are started with: they get its default version."""
+    return TaskHubGrpcClient(host_address=address, default_version="1")

@@ -1,7 +1,8 @@
-# The new version: the inserted activity runs only for instances of version 2 (safe).
+# The new version: the inserted activity runs only for instances of version 2, which new instances start with (safe).
 from datetime import timedelta
 
 from durabletask import task
+from durabletask.client import TaskHubGrpcClient
 
 
 def reserve(ctx: task.ActivityContext, item: str) -> str:
@@ -29,3 +30,8 @@ def register(worker) -> None:
     worker.add_orchestrator(order)
     for activity in (reserve, charge, ship):
         worker.add_activity(activity)
+
+
+def client(address: str) -> TaskHubGrpcClient:
+    """The client new instances are started with: they get its default version."""
+    return TaskHubGrpcClient(host_address=address, default_version="2")

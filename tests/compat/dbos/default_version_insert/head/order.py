@@ -1,0 +1,26 @@
+# The new version, with the default application version: a step inserted before recorded work (orphaned): the new workers never take up the instances in flight.
+from dbos import DBOS
+
+
+
+@DBOS.step()
+def reserve(item: str) -> str:
+    return f"reserved {item}"
+
+
+@DBOS.step()
+def charge(item: str) -> str:
+    return f"charged {item}"
+
+
+@DBOS.step()
+def ship(item: str) -> str:
+    return f"shipped {item}"
+
+
+@DBOS.workflow()
+def order(item: str) -> str:
+    reserved = reserve(item)
+    DBOS.sleep(1)
+    ship(reserved)
+    return charge(reserved)
