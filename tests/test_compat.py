@@ -153,11 +153,17 @@ GATED = {"dbos": r'    if DBOS\.patch\("wflint-[0-9a-f]{8}"\):\n        ship\(re
                      r'execute_activity\(ship'}
 
 
-@pytest.mark.parametrize("framework", sorted(GATED))
-def test_the_gate_fix_makes_the_change_replay_on_the_engine(framework, tmp_path, monkeypatch):
-    """--fix --unsafe-fixes wraps an inserted activity in the framework's gate: the fixed code
-    replays every prefix of the base's history on the engine, and a second run finds nothing."""
-    case = CASES_DIR / framework / "insert_before"
+#: the edits the gate fix handles: an insertion (wrapped in the gate), a replaced call (the
+#: base's statement back in the else branch) and a removed one (back under ``if not`` the gate)
+GATE_FIXED = ("insert_before", "replaced_call", "remove_middle")
+ANY_GATE = re.compile(r'(patched|is_patched|patch)\("wflint-[0-9a-f]{8}"\)')
+
+
+@pytest.mark.parametrize("framework,edit", [(f, e) for f in sorted(GATED) for e in GATE_FIXED])
+def test_the_gate_fix_makes_the_change_replay_on_the_engine(framework, edit, tmp_path, monkeypatch):
+    """--fix --unsafe-fixes gates the edit with the framework's gate: the fixed code replays
+    every prefix of the base's history on the engine, and a second run finds nothing."""
+    case = CASES_DIR / framework / edit
     for side in ("base", "head"):
         shutil.copytree(case / side, tmp_path / side)
     assert _engine(framework, tmp_path / "base" / "order.py", tmp_path / "head" / "order.py")["breaks"]
@@ -168,7 +174,13 @@ def test_the_gate_fix_makes_the_change_replay_on_the_engine(framework, tmp_path,
                                        "--unsafe-fixes"])
     assert result.exit_code == 0, result.output
     fixed = (tmp_path / "head" / "order.py").read_text()
-    assert re.search(GATED[framework], fixed), fixed
+    assert re.search(GATED[framework] if edit == "insert_before" else ANY_GATE, fixed), fixed
+    base_text = (tmp_path / "base" / "order.py").read_text()
+    if edit != "insert_before":  # the base's code is back, in the old branch
+        gone = [line for line in base_text.splitlines() if "reserved" in line and line.strip() not in fixed]
+        assert not gone, (gone, fixed)
+    result = CliRunner().invoke(main, ["compat", "--base", str(tmp_path / "base")])
+    assert result.exit_code == 0, result.output
     assert not _engine(framework, tmp_path / "base" / "order.py", tmp_path / "head" / "order.py")["breaks"]
 
 
@@ -204,3 +216,23 @@ def test_the_base_versions_settings_file_is_read_from_git(tmp_path, monkeypatch)
     assert result.exit_code == 1, result.output
     assert "WFL1001 inserts activity 'ship'" in result.output
     assert "they started with version '2.0', which `context.version == '2.0'` takes" in result.output
+
+
+def test_the_gate_fix_is_not_offered_when_the_old_code_cannot_come_back(tmp_path):
+    """The base's statement goes back only where the new version still binds every name it
+    reads, and the new statement binds no name the old one leaves unbound."""
+    case = CASES_DIR / "dapr" / "replaced_call"
+    for side in ("base", "head"):
+        shutil.copytree(case / side, tmp_path / side)
+    head = tmp_path / "head" / "order.py"
+    text = head.read_text()
+    [offered] = run(tmp_path / "head", str(tmp_path / "base"), [], Settings())
+    assert offered.fix is not None and offered.fix.applicability.value == "unsafe"
+    head.write_text(text.replace("@wfr.activity\ndef charge(", "def _charge_gone(", 1))
+    [finding] = run(tmp_path / "head", str(tmp_path / "base"), [], Settings())
+    assert finding.code == BREAKING and finding.fix is None  # `charge` is no longer defined
+    head.write_text(text.replace("charged = yield ctx.call_activity(ship, input=reserved)",
+                                 "shipped = yield ctx.call_activity(ship, input=reserved)\n"
+                                 "    charged = shipped"))
+    [finding] = run(tmp_path / "head", str(tmp_path / "base"), [], Settings())
+    assert finding.fix is None  # `shipped` would be unbound on the old path

@@ -11,9 +11,15 @@ edit's position: some base operation comes at or after it, or it lies inside a l
 earlier turns were recorded. Appends after the last durable call, argument and duration changes,
 logging and pure computation never do.
 
+What the code says outside its workflows counts too (:class:`Deployment`): the versions new
+instances start with decide whether a branch on the instance's version isolates a change, and
+an application version hashed from the workflows' source means the new workers never take up
+the instances in flight at all.
+
 Findings (``WFL1001`` a breaking edit, ``WFL1002`` a gate removed too early or reordered,
-``WFL1003`` a workflow removed) go through every
-output format ``check`` has.
+``WFL1003`` a workflow removed, ``WFL1004`` a version branch no instance takes, ``WFL1005``
+instances orphaned by a new application version; explained in :mod:`wflint.compat_docs`) go
+through every output format ``check`` has.
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ import re
 import subprocess
 import tarfile
 import tempfile
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,7 +44,7 @@ from wflint.analysis.scope import ModuleInfo
 from wflint.analysis.skeleton import END_LOOP, decorator_keyword, declared_name, GATE, GATE_ELSE, GATE_END, LOOP, RETIRE, Op, skeleton
 from wflint.config import Settings
 from wflint.diagnostics import Diagnostic
-from wflint.fixes.model import WRAP, Applicability, Edit, Fix
+from wflint.fixes.model import INSERT_AFTER, INSERT_BEFORE, REMOVE, STATEMENT, WRAP, Applicability, Edit, Fix
 from wflint.frameworks import FRAMEWORKS
 from wflint.frameworks.model import Framework
 from wflint.source import decode, module_name
@@ -360,7 +367,7 @@ def compare(base: Workflow, head: Workflow,
             continue  # the recorded calls the new code no longer reaches are ignored
         anchor = added[0] if added else (old_view[j1] if j1 < len(old_view) else None)
         later = next((op for op in base.ops[i1:] if op.is_command), None)
-        fix = _gate_fix(head, added) if added and not removed else None
+        fix = _gate_fix(head, base, added, removed, old_view[:j1], old_view[j2:])
         found.append(_finding(head, base, anchor, removed, added, later, fix, note))
     head_ids = {op.name for op in head.ops if op.kind in (GATE, RETIRE)}
     for op in base.ops:
@@ -560,40 +567,186 @@ def _describe(op: Op) -> str:
     return f"{op.kind} '{op.name}'" if op.name else op.kind
 
 
-def _gate_fix(head: Workflow, added: list[Op]) -> Fix | None:
-    """Wrap the inserted calls in the framework's gate with a fresh id: instances in flight skip
-    them, new ones run them. Only whole statements whose value is discarded, in the workflow's
-    own file and function, are wrapped (an assignment would leave its name unbound on the old
-    path)."""
+def _gate_fix(head: Workflow, base: Workflow, added: list[Op], removed: list[Op],
+              before: list[Op], after: list[Op]) -> Fix | None:
+    """Gate the edit with the framework's gate and a fresh id, so that instances in flight
+    replay the old code and new ones run the new: inserted statements are wrapped in the gate,
+    a replaced statement gets the base's statement back in the ``else`` branch, and a removed
+    one comes back under ``if not`` the gate. Only whole simple statements of the workflow's
+    own function, in the same blocks at both versions, whose old text uses only names the new
+    version binds, and whose new statements bind no name the old ones leave unbound."""
     fw, module, function = head.framework, head.module, head.node
-    if not fw.gate_template or module is None or function is None:
+    if not fw.gate_template or module is None or function is None or base.module is None or base.node is None:
         return None
     if isinstance(function, ast.AsyncFunctionDef) and any(g.endswith("_async") for g in fw.gates):
         return None  # an async workflow would need the gate's awaited form
-    statements = []
-    for op in added:
-        if op.path != module.path:
+    old = _own_statements(base.node, base.module.path, removed)
+    new = _own_statements(function, module.path, added, consecutive=bool(removed))
+    if new is None or old is None or (not new and not old):
+        return None
+    if not old and any(not isinstance(statement, ast.Expr) for statement in new):
+        return None  # an assignment would leave its name unbound on the old path
+    if old and not _same_block(base.node, old, function, new):
+        return None
+    if old and (_bound(new) - _bound(old) or not _names_available(old, module, function)):
+        return None
+    place = new[0] if new else _neighbour(function, module.path, before, after)
+    if place is None:
+        return None
+    digest = hashlib.sha256(f"{head.display}:{place[0].lineno if isinstance(place, tuple) else place.lineno}"
+                            .encode()).hexdigest()[:8]
+    gate = fw.gate_template.format(ctx=head.ctx or fw.default_context_name, id=f'"wflint-{digest}"')
+    lines = module.lines
+
+    def span(statement: ast.stmt) -> tuple[tuple[int, int], tuple[int, int]]:
+        end_line = statement.end_lineno or statement.lineno
+        return ((statement.lineno, _char_col(lines[statement.lineno - 1], statement.col_offset)),
+                (end_line, _char_col(lines[end_line - 1], statement.end_col_offset or 0)))
+
+    if not old:  # an insertion: wrap it
+        edits = tuple(Edit(WRAP, *span(statement), f"if {gate}:") for statement in new)
+        title = f"Gate the new code with `{gate}`"
+    else:
+        old_text = _text(base.module.lines, old)
+        if new:
+            block = f"if {gate}:\n{_indented(_text(lines, new))}else:\n{_indented(old_text)}"
+            edits = (Edit(STATEMENT, *span(new[0]), block),
+                     *(Edit(REMOVE, *span(statement), "") for statement in new[1:]))
+            title = f"Gate the change with `{gate}`, the base's code in the else branch"
+        else:
+            statement, kind = place
+            edits = (Edit(kind, *span(statement), f"if not {gate}:\n{_indented(old_text)}"),)
+            title = f"Keep the removed code for instances in flight under `if not {gate}`"
+    if not all(_simple_line(lines, s) for s in new) or not all(_simple_line(base.module.lines, s) for s in old):
+        return None
+    return Fix(Applicability.UNSAFE, title, edits,
+               note="instances in flight replay the old code and new ones run the new: keep the "
+                    "gate until no instance started before it can replay, then retire it")
+
+
+def _own_statements(function: ast.AST, path: str, ops: list[Op], consecutive: bool = True
+                    ) -> list[ast.stmt] | None:
+    """The simple statements of ``function`` (in order; if ``consecutive``, siblings one after
+    the other) that issue ``ops``; None when one lies elsewhere (a helper, another module) or
+    they are not consecutive."""
+    statements: list[ast.stmt] = []
+    for op in ops:
+        if op.path != path:
             return None
-        found = [node for node in ast.walk(function) if isinstance(node, ast.stmt)
+        found = [node for node in ast.walk(function) if isinstance(node, ast.stmt) and node is not function
                  and node.lineno <= op.line <= (node.end_lineno or node.lineno)]
         inner = min(found, key=lambda n: (n.end_lineno or n.lineno) - n.lineno, default=None)
-        if not isinstance(inner, ast.Expr):
+        if inner is None or isinstance(inner, _COMPOUND):
             return None
         if inner not in statements:
             statements.append(inner)
-    digest = hashlib.sha256(f"{head.display}:{statements[0].lineno}".encode()).hexdigest()[:8]
-    header = "if " + fw.gate_template.format(ctx=head.ctx or fw.default_context_name,
-                                            id=f'"wflint-{digest}"') + ":"
-    lines = module.lines
-    edits = []
-    for statement in statements:
-        start = (statement.lineno, _char_col(lines[statement.lineno - 1], statement.col_offset))
-        end_line = statement.end_lineno or statement.lineno
-        end = (end_line, _char_col(lines[end_line - 1], statement.end_col_offset or 0))
-        edits.append(Edit(WRAP, start, end, header))
-    return Fix(Applicability.UNSAFE, f"Gate the new code with `{header[3:-1]}`", tuple(edits),
-               note="instances in flight skip it and new ones run it: keep the gate until no "
-                    "instance started before it can replay, then retire it")
+    if consecutive and len(statements) > 1:
+        body = _body_of(function, statements[0])
+        if body is None:
+            return None
+        index = body.index(statements[0])
+        if body[index:index + len(statements)] != statements:
+            return None
+    return statements
+
+
+_COMPOUND = (ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith, ast.Try,
+             ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Match,
+             getattr(ast, "TryStar", ast.Try))
+
+
+def _body_of(function: ast.AST, statement: ast.stmt) -> list[ast.stmt] | None:
+    for node in ast.walk(function):
+        for field in ("body", "orelse", "finalbody"):
+            body = getattr(node, field, None)
+            if isinstance(body, list) and statement in body:
+                return body
+        for handler in getattr(node, "handlers", []) or []:
+            if statement in handler.body:
+                return handler.body
+    return None
+
+
+def _block_path(function: ast.AST, statement: ast.stmt) -> list[str] | None:
+    """The blocks around ``statement`` inside ``function``, as text (``if x:``/else, loops…)."""
+    path: list[str] = []
+    current: ast.AST = function
+    while True:
+        for node in ast.iter_child_nodes(current):
+            if isinstance(node, ast.stmt) and node.lineno <= statement.lineno <= (node.end_lineno or node.lineno):
+                break
+        else:
+            return None
+        if node is statement:
+            return path
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            return None
+        branch = next(field for field in ("body", "orelse", "finalbody", "handlers", "cases")
+                      if any(statement in ast.walk(child) for child in getattr(node, field, []) or []))
+        path.append(f"{type(node).__name__}:{branch}:{ast.unparse(getattr(node, 'test', None) or getattr(node, 'iter', None) or ast.Pass())}")
+        current = node
+
+
+def _same_block(old_function: ast.AST, old: list[ast.stmt], function: ast.AST, new: list[ast.stmt]) -> bool:
+    if not new:
+        return _block_path(old_function, old[0]) == []
+    return _block_path(old_function, old[0]) == _block_path(function, new[0]) is not None
+
+
+def _neighbour(function: ast.AST, path: str, before: list[Op], after: list[Op]):
+    """Where a removed statement comes back: before the statement of the next command of the
+    new version, or after that of the previous one, at the top of the workflow's body."""
+    body = getattr(function, "body", [])
+    for ops, kind in ((after, INSERT_BEFORE), (before[::-1], INSERT_AFTER)):
+        command = next((op for op in ops if op.is_command), None)
+        if command is None:
+            continue
+        statements = _own_statements(function, path, [command])
+        if statements and statements[0] in body:
+            return statements[0], kind
+        return None
+    return None
+
+
+def _bound(statements: list[ast.stmt]) -> set[str]:
+    return {node.id for statement in statements for node in ast.walk(statement)
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)}
+
+
+def _names_available(old: list[ast.stmt], module: ModuleInfo, function: ast.AST) -> bool:
+    """Whether every name the old statements read is bound where they go back (the new
+    function, its module, or a builtin)."""
+    from wflint.analysis.scope import BUILTIN_NAMES
+
+    scope = module.scope_of(function, module.scope)
+    stored = _bound(old)
+    for statement in old:
+        for node in ast.walk(statement):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id not in stored:
+                holder = scope
+                while holder is not None and not holder.binds(node.id):
+                    holder = holder.parent
+                if holder is None and node.id not in BUILTIN_NAMES:
+                    return False
+    return True
+
+
+def _simple_line(lines: list[str], statement: ast.stmt) -> bool:
+    """A statement alone on its lines (no ``a(); b()``)."""
+    first = lines[statement.lineno - 1].encode("utf-8")
+    last = lines[(statement.end_lineno or statement.lineno) - 1].encode("utf-8")
+    return not first[:statement.col_offset].strip() and \
+        last[statement.end_col_offset or 0:].strip().split(b"#")[0].strip() in (b"", b"\\")
+
+
+def _text(lines: list[str], statements: list[ast.stmt]) -> str:
+    """The lines of consecutive statements (comments between them included), dedented."""
+    first, last = statements[0].lineno, statements[-1].end_lineno or statements[-1].lineno
+    return textwrap.dedent("\n".join(lines[first - 1:last])) + "\n"
+
+
+def _indented(text: str) -> str:
+    return textwrap.indent(text, "    ", lambda line: bool(line.strip()))
 
 
 def _char_col(line: str, byte_col: int) -> int:

@@ -200,9 +200,13 @@ def dapr_run(module_path: str, history_path: str) -> None:
             if kind == "scheduleTask":
                 task = action.scheduleTask
                 old.append(helpers.new_task_scheduled_event(action.id, task.name, task.input.value or None))
-                output = activities.execute(registry.get_activity(task.name), INSTANCE, task.name,
-                                            action.id, task.input.value or None)
-                new.append(helpers.new_task_completed_event(action.id, output))
+                try:
+                    output = activities.execute(registry.get_activity(task.name), INSTANCE, task.name,
+                                                action.id, task.input.value or None)
+                except Exception as exc:  # noqa: BLE001 - a failed attempt, as the sidecar records it
+                    new.append(helpers.new_task_failed_event(action.id, exc))
+                else:
+                    new.append(helpers.new_task_completed_event(action.id, output))
             elif kind == "createTimer":
                 fire_at = action.createTimer.fireAt.ToDatetime()
                 old.append(helpers.new_timer_created_event(action.id, fire_at))

@@ -92,9 +92,12 @@ class _Builder:
         sub = lambda body: self.block(body, module, scope, ctx, depth)  # noqa: E731
         where = lambda kind, name: Op(kind, name, module.path, stmt.lineno)  # noqa: E731
         if isinstance(stmt, ast.If):
-            gate = self._gate(stmt.test, scope, ctx)
+            # ``if not patched("id"):`` keeps the old code first: its branches swap
+            negated = isinstance(stmt.test, ast.UnaryOp) and isinstance(stmt.test.op, ast.Not)
+            gate = self._gate(stmt.test.operand if negated else stmt.test, scope, ctx)
             if gate is not None:
-                return [where(GATE, gate), *sub(stmt.body), where(GATE_ELSE, gate), *sub(stmt.orelse),
+                new, old = (stmt.orelse, stmt.body) if negated else (stmt.body, stmt.orelse)
+                return [where(GATE, gate), *sub(new), where(GATE_ELSE, gate), *sub(old),
                         where(GATE_END, gate)]
             test = self.expression(stmt.test, module, scope, ctx, depth)
             then, other = sub(stmt.body), sub(stmt.orelse)
@@ -197,8 +200,6 @@ class _Builder:
     def _gate(self, expr: ast.expr, scope: Scope, ctx: str | None) -> str | None:
         """The id of a version gate: a gate call (``workflow.patched("v2")``), or a test that the
         instance's version is (at least) a given one (``ctx.version == "2"``)."""
-        if isinstance(expr, ast.UnaryOp) and isinstance(expr.op, ast.Not):
-            return None  # ``if not patched(...)``: the old code first; compared as a branch
         attribute = self.framework.version_attribute
         if attribute and isinstance(expr, ast.Compare) and len(expr.ops) == 1 and \
                 isinstance(expr.ops[0], (ast.Eq, ast.Gt, ast.GtE)):

@@ -1,0 +1,27 @@
+# The new version: a call removed before recorded work (breaks).
+from dbos import DBOS, DBOSConfig
+
+#: a fixed application version: the new code's workers recover the instances in flight
+config: DBOSConfig = {"name": "orders", "application_version": "orders"}
+
+
+@DBOS.step()
+def reserve(item: str) -> str:
+    return f"reserved {item}"
+
+
+@DBOS.step()
+def charge(item: str) -> str:
+    return f"charged {item}"
+
+
+@DBOS.step()
+def ship(item: str) -> str:
+    return f"shipped {item}"
+
+
+@DBOS.workflow()
+def order(item: str) -> str:
+    reserved = reserve(item)
+    DBOS.sleep(1)
+    return charge(reserved)
