@@ -2,7 +2,8 @@
 each head saying in its first line whether it breaks instances of the base in flight. The
 static verdict must match it, and where an engine can replay it here (Durable Task and Dapr on
 their executors, Temporal with its Replayer after a run on the local dev server, DBOS by
-recovering a run cut back to each point on SQLite), the engine must agree: the base runs to completion and the head replays every prefix of its history an
+recovering a run cut back to each point on SQLite, Azure through the SDK's Orchestrator.handle
+with the host's comparison of the actions), the engine must agree: the base runs to completion and the head replays every prefix of its history an
 instance in flight can have."""
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ CASES = sorted(p for p in CASES_DIR.glob("*/*") if (p / "head").is_dir())
 ENGINES = Path(__file__).parent / "execution" / "engines.py"
 #: the frameworks whose replay the tests run on the SDK's executor (the others are checked
 #: statically)
-REPLAYED = {"durabletask", "dapr", "temporal", "dbos"}
+REPLAYED = {"durabletask", "dapr", "temporal", "dbos", "azure"}
 
 
 def expected(case: Path) -> str:

@@ -334,8 +334,12 @@ def azure_run(module_path: str, history_path: str) -> None:
     module = load(module_path)
     orchestrator, activities = _azure_functions(module)
     now = START
+    # the host starts an instance with host.json's default version, when the app sets one
+    settings = Path(module_path).with_name("host.json")
+    version = json.loads(settings.read_text()).get("extensions", {}).get("durableTask", {}).get(
+        "defaultVersion", "") if settings.exists() else ""
     history = [_azure_event(E.ORCHESTRATOR_STARTED, -1, now),
-               _azure_event(E.EXECUTION_STARTED, -1, now, Input=json.dumps("book"), Version="")]
+               _azure_event(E.EXECUTION_STARTED, -1, now, Input=json.dumps("book"), Version=version)]
     handled = 0
     number = 0
     for _ in range(50):
@@ -383,6 +387,42 @@ def azure_replay(module_path: str, history_path: str) -> None:
         return
     emit(status="COMPLETED" if state.get("isDone") else "FAILED", output=state.get("output"),
          error=state.get("error"))
+
+
+def azure_compat(base_path: str, head_path: str) -> None:
+    """Run BASE to completion, then hand HEAD's orchestrator every prefix of that history an
+    instance in flight can have (up to each episode's end), through the SDK's own
+    ``Orchestrator.handle``, and compare the actions it returns with the ones recorded, as the
+    host does: each recorded action must come back at its position, of the same type and
+    (case-insensitively) the same name; actions past the recorded ones are new work."""
+    from azure.durable_functions.models.history.HistoryEventType import HistoryEventType as E
+
+    history_path = base_path + ".history"
+    with contextlib.redirect_stdout(io.StringIO()):
+        azure_run(base_path, history_path)
+    recorded = json.loads(Path(history_path).read_text())
+    events, actions = recorded["history"], recorded["actions"]
+    _forget_module(base_path)
+    orchestrator, _ = _azure_functions(load(head_path))
+
+    def shape(action: dict) -> tuple:
+        return action["actionType"], str(action.get("functionName") or "").lower()
+
+    starts = [i for i, e in enumerate(events) if e["EventType"] == E.ORCHESTRATOR_STARTED]
+    for end in [*starts[1:], len(events)]:
+        prefix = [dict(event, IsPlayed=True) for event in events[:end]]
+        made = sum(1 for e in prefix if e["EventType"] in (E.TASK_SCHEDULED, E.TIMER_CREATED))
+        state = _azure_handle(orchestrator, prefix)
+        if state.get("error"):
+            emit(breaks=True, error=state["error"])
+            return
+        replayed = [shape(a) for a in _azure_actions(state)][:made]
+        expected = [shape(a) for a in actions[:made]]
+        if replayed != expected:
+            emit(breaks=True, error=f"Non-Deterministic workflow detected: recorded {expected}, "
+                                    f"the new code issued {replayed}")
+            return
+    emit(breaks=False, error=None)
 
 
 # -- Temporal: a local dev server, and the Replayer ---------------------------------------------
