@@ -237,3 +237,57 @@ def test_the_gate_fix_is_not_offered_when_the_old_code_cannot_come_back(tmp_path
                                  "    charged = shipped"))
     [finding] = run(tmp_path / "head", str(tmp_path / "base"), [], Settings())
     assert finding.fix is None  # `shipped` would be unbound on the old path
+
+
+def test_one_name_in_two_applications_pairs_by_file(tmp_path):
+    """A repository of several applications may reuse a workflow's name: a new application's
+    workflow is not compared with another application's, while a moved workflow still is."""
+    pair = CASES_DIR / "durabletask" / "insert_before"
+    base, head = tmp_path / "base", tmp_path / "head"
+    for root in (base, head):
+        (root / "billing").mkdir(parents=True)
+        shutil.copy(pair / "base" / "order.py", root / "billing" / "order.py")
+    (head / "billing" / "order.py").write_text((pair / "base" / "order.py").read_text() + "\n# reviewed\n")
+    (head / "shipping").mkdir()
+    shutil.copy(pair / "head" / "order.py", head / "shipping" / "order.py")  # its own 'order'
+    assert run(head, str(base), [], Settings()) == []
+    (head / "billing" / "order.py").unlink()  # billing's order moved to shipping, and changed
+    [finding] = run(head, str(base), [], Settings())
+    assert finding.code == BREAKING and "(base billing/order.py:" in finding.message
+
+
+def test_a_helper_changed_in_git_is_seen_through_the_unchanged_workflow(tmp_path, monkeypatch):
+    """Only the helper module differs from the revision: the workflow module that imports it is
+    compared too, its base read with the base's helper (and package) while the files git has
+    unchanged come from the working tree."""
+    repo = tmp_path / "repo"
+    (repo / "shop").mkdir(parents=True)
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=repo, check=True)
+    (repo / "shop" / "__init__.py").write_text("")
+    (repo / "shop" / "steps.py").write_text(
+        "from durabletask import task\n\n\n"
+        "def prepare(ctx: task.OrchestrationContext, item: str):\n"
+        "    reserved = yield ctx.call_activity('reserve', input=item)\n"
+        "    return reserved\n")
+    (repo / "shop" / "order.py").write_text(
+        "from durabletask import task\n\nfrom shop.steps import prepare\n\n\n"
+        "def order(ctx: task.OrchestrationContext, item: str):\n"
+        "    reserved = yield from prepare(ctx, item)\n"
+        "    return (yield ctx.call_activity('charge', input=reserved))\n\n\n"
+        "def register(worker):\n    worker.add_orchestrator(order)\n")
+    (repo / "unrelated.py").write_text("x = 1\n")
+    subprocess.run([*git, "add", "."], cwd=repo, check=True)
+    subprocess.run([*git, "commit", "-qm", "base"], cwd=repo, check=True)
+    monkeypatch.chdir(repo)
+    assert CliRunner().invoke(main, ["compat", "--base", "HEAD"]).exit_code == 0
+    steps = (repo / "shop" / "steps.py").read_text()
+    (repo / "shop" / "steps.py").write_text(steps.replace(
+        "    return reserved\n", "    yield ctx.call_activity('ship', input=reserved)\n    return reserved\n"))
+    result = CliRunner().invoke(main, ["compat", "--base", "HEAD"])
+    assert result.exit_code == 1, result.output
+    assert "shop/steps.py:6:1: WFL1001 inserts activity 'ship' before activity 'charge' in workflow 'order'" \
+        in result.output
+    (repo / "shop" / "extra.py").write_text("from durabletask import task\n")  # untracked, no workflow
+    result = CliRunner().invoke(main, ["compat", "--base", "HEAD"])
+    assert result.exit_code == 1 and result.output.count("WFL1001") == 1, result.output

@@ -32,10 +32,9 @@ import operator
 import os
 import re
 import subprocess
-import tarfile
 import tempfile
 import textwrap
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from wflint.analysis.discovery import discover, enabled_frameworks
@@ -77,34 +76,106 @@ class Workflow:
 
 # -- the two versions ------------------------------------------------------------------------
 
-def base_tree(base: str | None, head_root: Path) -> tuple[Path, tempfile.TemporaryDirectory | None]:
-    """The base version as a directory: ``base`` itself when it is one, else the git revision
-    (default: the merge base with the default branch) exported to a temporary directory."""
+@dataclass
+class BaseVersion:
+    """The base version as a directory. From git it holds only what differs from the working
+    tree (the base's text of the changed and deleted files, with their packages'
+    ``__init__.py``): everything else is the working tree's (``fallback``), except the files
+    the working tree added (``added``). ``changed`` (relative paths) is None when the base is
+    a whole directory, whose differences are found by reading both."""
+
+    root: Path
+    holder: tempfile.TemporaryDirectory | None = None
+    fallback: Path | None = None
+    changed: set[str] | None = None
+    deleted: set[str] = field(default_factory=set)
+    added: set[str] = field(default_factory=set)
+
+    def exists(self, relative: Path) -> bool:
+        if (self.root / relative).exists():
+            return True
+        return self.fallback is not None and str(relative) not in self.added and \
+            (self.fallback / relative).exists()
+
+    def cleanup(self) -> None:
+        if self.holder is not None:
+            self.holder.cleanup()
+
+
+def base_tree(base: str | None, head_root: Path) -> BaseVersion:
+    """The base version: ``base`` itself when it is a directory, else the git revision
+    (default: the merge base with the default branch), of which only the files that differ
+    from the working tree are written out."""
     if base is not None and os.path.isdir(base):
-        return Path(base), None
+        return BaseVersion(Path(base))
     if base is not None and (os.sep in base or base.startswith(".")) and not os.path.exists(base):
         raise CompatError(f"{base}: no such directory")
     revision = base or _merge_base(head_root)
+    wanted = _settings_names()
+
+    def relevant(path: str) -> bool:
+        return path.endswith(".py") or os.path.basename(path) in wanted
+
+    diff = _git(head_root, "diff", "--name-status", "-z", "--no-renames", revision, "--")
+    fields = diff.split(b"\0")
+    status = {fields[i + 1].decode("utf-8", "surrogateescape"): fields[i].decode()
+              for i in range(0, len(fields) - 1, 2) if fields[i]}
+    untracked = _git(head_root, "ls-files", "--others", "--exclude-standard", "-z").split(b"\0")
+    for path in untracked:
+        if path:
+            status.setdefault(path.decode("utf-8", "surrogateescape"), "A")
+    status = {path: kind for path, kind in status.items() if relevant(path)}
+    in_base = [path for path, kind in status.items() if not kind.startswith("A")]
+    packages = {str(Path(parent, "__init__.py")) for path in in_base for parent in Path(path).parents
+                if str(parent) != "."}
     holder = tempfile.TemporaryDirectory(prefix="wflint-compat-")
     try:
-        archive = subprocess.run(["git", "archive", "--format=tar", revision], cwd=head_root,
-                                 capture_output=True, check=False)
-        if archive.returncode != 0:
-            raise CompatError(f"cannot read revision {revision!r}: "
-                              f"{archive.stderr.decode(errors='replace').strip()}")
-        tar_path = Path(holder.name) / "base.tar"
-        tar_path.write_bytes(archive.stdout)
         target = Path(holder.name) / "tree"
         target.mkdir()
-        with tarfile.open(tar_path) as tar:
-            settings_files = {name for fw in FRAMEWORKS.values() for name, _ in fw.start_version_files}
-            members = [m for m in tar.getmembers() if m.isfile() and (
-                m.name.endswith(".py") or os.path.basename(m.name) in settings_files)]
-            tar.extractall(target, members=members, filter="data")
+        texts = _git_blobs(head_root, revision, [*in_base, *sorted(packages - set(status))])
+        for path, data in texts.items():
+            (target / path).parent.mkdir(parents=True, exist_ok=True)
+            (target / path).write_bytes(data)
     except BaseException:
         holder.cleanup()
         raise
-    return target, holder
+    return BaseVersion(target, holder, head_root, set(status),
+                       {p for p, kind in status.items() if kind.startswith("D")},
+                       {p for p, kind in status.items() if kind.startswith("A")})
+
+
+def _settings_names() -> set[str]:
+    return {name for fw in FRAMEWORKS.values() for name, _ in fw.start_version_files}
+
+
+def _git(root: Path, *args: str) -> bytes:
+    done = subprocess.run(["git", *args], cwd=root, capture_output=True, check=False)
+    if done.returncode != 0:
+        raise CompatError(f"cannot read revision: git {args[0]}: "
+                          f"{done.stderr.decode(errors='replace').strip()}")
+    return done.stdout
+
+
+def _git_blobs(root: Path, revision: str, paths: list[str]) -> dict[str, bytes]:
+    """The text of ``paths`` at ``revision`` (those it has), read in one ``git cat-file``."""
+    if not paths:
+        return {}
+    request = "".join(f"{revision}:{path}\n" for path in paths).encode("utf-8", "surrogateescape")
+    done = subprocess.run(["git", "cat-file", "--batch"], cwd=root, input=request,
+                          capture_output=True, check=False)
+    if done.returncode != 0:
+        raise CompatError(f"cannot read revision {revision!r}: "
+                          f"{done.stderr.decode(errors='replace').strip()}")
+    out, position, texts = done.stdout, 0, {}
+    for path in paths:
+        end = out.index(b"\n", position)
+        header = out[position:end].split()
+        position = end + 1
+        if len(header) == 3 and header[1] == b"blob":
+            size = int(header[2])
+            texts[path] = out[position:position + size]
+            position += size + 1
+    return texts
 
 
 def git_root(start: Path) -> Path | None:
@@ -122,10 +193,13 @@ def _merge_base(root: Path) -> str:
     raise CompatError("no default branch to compare with: pass --base REV (or a directory)")
 
 
-def changed_files(base_root: Path, head_root: Path, files: list[Path]) -> list[Path]:
+def changed_files(base: BaseVersion, head_root: Path, files: list[Path]) -> list[Path]:
     """The head files (relative) whose workflows may have changed: the files that differ from
     the base, and the files that import a module that differs."""
-    changed = [f for f in files if _read(base_root / f) != _read(head_root / f)]
+    if base.changed is not None:
+        changed = [f for f in files if str(f) in base.changed]
+    else:
+        changed = [f for f in files if _read(base.root / f) != _read(head_root / f)]
     names = {module_name(str(head_root / f)).rpartition(".")[2] for f in changed}
     names.discard("")
     result = list(changed)
@@ -154,18 +228,32 @@ class Deployment:
     every Python file of the version (and the framework's settings files) only when a
     comparison asks."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, fallback: Path | None = None, added: set[str] = frozenset()) -> None:
         self.root = root
+        #: where the files ``root`` lacks are read (a base version holding only what changed),
+        #: but for those the newer version ``added``
+        self.fallback = fallback
+        self.added = added
         self._files: list[tuple[Path, bytes]] | None = None
         self._trees: dict[Path, ast.Module | None] = {}
+
+    def _paths(self, listing) -> list[Path]:
+        """``listing(directory)`` (absolute paths) over ``root``, then over ``fallback``."""
+        own = listing(self.root)
+        if self.fallback is None:
+            return own
+        mine = {os.path.relpath(path, self.root) for path in own}
+        return own + [path for path in listing(self.fallback)
+                      if (relative := os.path.relpath(path, self.fallback)) not in mine
+                      and relative not in self.added]
 
     def _sources(self) -> list[tuple[Path, bytes]]:
         if self._files is None:
             self._files = []
-            for relative in _python_files(self.root, []):
-                data = _read(self.root / relative)
+            for path in self._paths(lambda top: [top / f for f in _python_files(top, [])]):
+                data = _read(Path(path))
                 if data is not None:
-                    self._files.append((relative, data))
+                    self._files.append((Path(path), data))
         return self._files
 
     def _tree(self, relative: Path, data: bytes) -> ast.Module | None:
@@ -226,7 +314,7 @@ class Deployment:
             elif not (isinstance(value, ast.Constant) and value.value is None):
                 unknown = True
         for filename, key in fw.start_version_files:
-            for path in _settings_files(self.root, filename):
+            for path in self._paths(lambda top, name=filename: _settings_files(top, name)):
                 try:
                     data = json.loads(path.read_text(encoding="utf-8-sig"))
                 except (OSError, ValueError):
@@ -267,12 +355,18 @@ def _settings_files(root: Path, filename: str) -> list[Path]:
 
 # -- skeletons ----------------------------------------------------------------------------------
 
-def workflows(root: Path, files: list[Path], settings: Settings) -> dict[tuple[str, str], Workflow]:
-    """The workflows of ``files`` (relative to ``root``) by (framework, registered identity)."""
+def workflows(root: Path, files: list[Path], settings: Settings, fallback: Path | None = None
+              ) -> dict[tuple[str, str], list[Workflow]]:
+    """The workflows of ``files`` (relative to ``root``) by (framework, registered identity);
+    more than one where separate applications of one repository reuse a name."""
     absolute = [str(root / f) for f in files]
-    project = Project(project_roots(absolute, with_cwd=False), settings.frameworks,
-                      settings.workflow_decorators, settings.activity_decorators)
-    found: dict[tuple[str, str], Workflow] = {}
+    roots = project_roots(absolute, with_cwd=False)
+    if fallback is not None:  # the modules a partial base lacks are the working tree's
+        roots += [os.path.join(fallback, os.path.relpath(r, root)) for r in roots
+                  if not os.path.relpath(r, root).startswith("..")]
+    project = Project(roots, settings.frameworks, settings.workflow_decorators,
+                      settings.activity_decorators)
+    found: dict[tuple[str, str], list[Workflow]] = {}
     for relative, path in zip(files, absolute):
         data = _read(Path(path))
         if data is None:
@@ -297,11 +391,35 @@ def workflows(root: Path, files: list[Path], settings: Settings) -> dict[tuple[s
             if handler:  # compared on its own: where its calls land depends on when it ran
                 identity = f"{_class_identity(unit, module)}.{unit.node.name}"
             ops = skeleton(unit, module, discovery, project)
-            found[(unit.framework.name, identity)] = Workflow(unit.framework, unit.display,
-                                                              str(relative), path, unit.node.lineno, ops,
-                                                              module, unit.node, unit.ctx_name, handler,
-                                                              _pinned(unit, module))
+            found.setdefault((unit.framework.name, identity), []).append(
+                Workflow(unit.framework, unit.display, str(relative), path, unit.node.lineno, ops,
+                         module, unit.node, unit.ctx_name, handler, _pinned(unit, module)))
     return found
+
+
+def matched(head: dict[tuple[str, str], list[Workflow]], base: dict[tuple[str, str], list[Workflow]]
+            ) -> tuple[list[tuple[Workflow, Workflow]], list[Workflow]]:
+    """The (base, head) pairs of one workflow, and the base workflows gone from the head.
+
+    A registered name is one workflow within one application; a repository holding several
+    may reuse it. Workflows of one name pair up by file first; what remains pairs only when
+    exactly one of each is left (a workflow moved to another module), and is otherwise left
+    alone: which base workflow a new one continues cannot be told."""
+    pairs: list[tuple[Workflow, Workflow]] = []
+    gone: list[Workflow] = []
+    for key in sorted(head.keys() | base.keys()):
+        heads, bases = list(head.get(key, [])), list(base.get(key, []))
+        for old in list(bases):
+            same = next((new for new in heads if new.path == old.path), None)
+            if same is not None:
+                pairs.append((old, same))
+                heads.remove(same)
+                bases.remove(old)
+        if len(heads) == 1 and len(bases) == 1:
+            pairs.append((bases[0], heads[0]))
+        elif not head.get(key):
+            gone.extend(bases)
+    return pairs, gone
 
 
 #: the kinds of workflow method that issue commands whenever a message arrives
@@ -363,6 +481,8 @@ def compare(base: Workflow, head: Workflow,
         added = [op for op in old_view[j1:j2] if op.is_command]
         if not removed and not added:
             continue  # only the control structure around no commands changed
+        if any(op.name == "?" for op in removed + added) and len({op.kind for op in removed + added}) == 1:
+            continue  # a name chosen while the workflow runs: which one it recorded cannot be told
         if fw.ignores_unreached_tail and not added and not any(op.is_command for op in base.ops[i2:]):
             continue  # the recorded calls the new code no longer reaches are ignored
         anchor = added[0] if added else (old_view[j1] if j1 < len(old_view) else None)
@@ -657,8 +777,8 @@ _COMPOUND = (ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith, 
 
 def _body_of(function: ast.AST, statement: ast.stmt) -> list[ast.stmt] | None:
     for node in ast.walk(function):
-        for field in ("body", "orelse", "finalbody"):
-            body = getattr(node, field, None)
+        for name in ("body", "orelse", "finalbody"):
+            body = getattr(node, name, None)
             if isinstance(body, list) and statement in body:
                 return body
         for handler in getattr(node, "handlers", []) or []:
@@ -805,31 +925,57 @@ def _display_path(path: str) -> str:
 def run(head_root: Path, base: str | None, paths: list[str], settings: Settings) -> list[Diagnostic]:
     """Compare the workflows of ``paths`` (files or directories under ``head_root``; default:
     all of it) between ``base`` and the working tree."""
-    base_root, holder = base_tree(base, head_root)
+    version = base_tree(base, head_root)
+    base_root = version.root
     try:
         files = _python_files(head_root, paths)
-        candidates = changed_files(base_root, head_root, files)
-        deleted = [f for f in _python_files(base_root, [p for p in paths if (base_root / p).exists()]
-                                            or ([] if paths else ["."]))
-                   if not (head_root / f).exists()]
+        candidates = changed_files(version, head_root, files)
+        if version.changed is not None:
+            deleted = [Path(p) for p in sorted(version.deleted) if p.endswith(".py") and
+                       (not paths or any(_inside(p, given) for given in paths))]
+        else:
+            deleted = [f for f in _python_files(base_root, [p for p in paths if (base_root / p).exists()]
+                                                or ([] if paths else ["."]))
+                       if not (head_root / f).exists()]
         if not candidates and not deleted:
             return []
         head = workflows(head_root, candidates, settings)
-        before = workflows(base_root, [f for f in candidates if (base_root / f).exists()] + deleted,
-                           settings)
+        in_base = [f for f in candidates if version.exists(f)] + deleted
+        for relative in in_base:
+            _materialize(version, relative)
+        before = workflows(base_root, in_base, settings, version.fallback)
         found: list[Diagnostic] = []
-        deployments = (Deployment(base_root), Deployment(head_root))
-        for key, workflow in sorted(head.items()):
-            old = before.get(key)
-            if old is not None:
-                found.extend(_under_app_version(old, workflow, deployments))
-        for key, old in sorted(before.items()):
-            if key not in head and not old.handler and old.ops:
+        deployments = (Deployment(base_root, version.fallback, version.added), Deployment(head_root))
+        pairs, gone = matched(head, before)
+        for old, workflow in pairs:
+            found.extend(_under_app_version(old, workflow, deployments))
+        for old in gone:
+            if not old.handler and old.ops:
                 found.append(_removed(old, head_root))
         return sorted(found, key=lambda d: (d.path, d.line, d.code, d.message))
     finally:
-        if holder is not None:
-            holder.cleanup()
+        version.cleanup()
+
+
+def _inside(path: str, given: str) -> bool:
+    given = os.path.normpath(given)
+    return given == "." or path == given or path.startswith(given.rstrip(os.sep) + os.sep)
+
+
+def _materialize(version: BaseVersion, relative: Path) -> None:
+    """Write beside a partial base a file it shares with the working tree (an unchanged module
+    that imports a changed one), with the packages around it, so that it is read as a module of
+    the base."""
+    if version.fallback is None:
+        return
+    for path in (relative, *(parent / "__init__.py" for parent in relative.parents if str(parent) != ".")):
+        target = version.root / path
+        if target.exists() or str(path) in version.added:
+            continue
+        data = _read(version.fallback / path)
+        if data is not None:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
 
 
 def _python_files(root: Path, paths: list[str]) -> list[Path]:
@@ -839,14 +985,17 @@ def _python_files(root: Path, paths: list[str]) -> list[Path]:
     from wflint.files import _walk
 
     excluder = Excluder(DEFAULT_EXCLUDES, root)
+    top = os.path.realpath(root)
     result: set[Path] = set()
     for given in paths or ["."]:
         target = (root / given) if not os.path.isabs(given) else Path(given)
         if not target.exists():
             raise CompatError(f"{given}: no such file or directory")
-        found = [str(target)] if target.is_file() else \
-            [path for path in _walk(str(target), excluder) if path.endswith(".py")]
-        result.update(Path(path).resolve().relative_to(root.resolve()) for path in found)
+        # the walk does not follow links: only the starting point needs resolving
+        start = os.path.realpath(target)
+        found = [start] if target.is_file() else \
+            [path for path in _walk(start, excluder) if path.endswith(".py")]
+        result.update(Path(os.path.relpath(path, top)) for path in found)
     return sorted(result)
 
 

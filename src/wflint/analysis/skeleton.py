@@ -269,6 +269,12 @@ class _Builder:
                     return declared_name(classes[0])
             return target.attr
         if isinstance(target, ast.Name):
+            holder = scope
+            while holder is not None and not holder.binds(target.id):
+                holder = holder.parent
+            if holder is not None and not holder.is_module and \
+                    (target.id in holder.params or target.id in holder.stores):
+                return "?"  # chosen while the workflow runs (``fn = a if x else b``)
             return target.id
         return "?"
 
