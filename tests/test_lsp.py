@@ -235,3 +235,78 @@ async def test_editing_a_helper_refreshes_the_workflow_that_calls_it(client: Lan
     (found,) = client.diagnostics[uri]
     assert found.code == "WFL102" and "via pause()" in found.message
     assert util.read_text() == "def pause():\n    return 1\n"  # never saved: the buffer was read
+
+
+def _slow_source(lines: int = 2500) -> str:
+    """A long workflow module whose check takes a noticeable while."""
+    body = "".join(f"    started_{i} = time.time()\n" for i in range(lines))
+    return ("import time\nimport dapr.ext.workflow as wf\n\nwfr = wf.WorkflowRuntime()\n\n\n"
+            "@wfr.workflow\ndef order_workflow(ctx, order):\n" + body +
+            "    yield ctx.call_activity(save, input=order)\n\n\n"
+            "@wfr.activity\ndef save(ctx, data):\n    return data\n")
+
+
+def _record_publishes(client) -> list[tuple[str, int | None]]:
+    published: list[tuple[str, int | None]] = []
+    features = client.protocol.fm.features
+    handler = features[types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS]
+
+    def recording(params):
+        published.append((params.uri, params.version))
+        return handler(params)
+
+    features[types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS] = recording
+    return published
+
+
+async def test_a_cancelled_request_is_answered_at_once(client: LanguageClient, workspace):
+    """While a long check runs, a code-action request cancelled by the client gets its
+    cancellation answer without waiting for the check, and the server goes on working."""
+    published = _record_publishes(client)
+    uri = document(workspace)
+    client.text_document_did_open(types.DidOpenTextDocumentParams(text_document=types.TextDocumentItem(
+        uri=uri, language_id="python", version=1, text=_slow_source())))
+    params = types.CodeActionParams(
+        text_document=types.TextDocumentIdentifier(uri=uri),
+        range=types.Range(types.Position(8, 0), types.Position(8, 40)),
+        context=types.CodeActionContext(diagnostics=[]))
+    request = asyncio.ensure_future(client.protocol.send_request_async(
+        types.TEXT_DOCUMENT_CODE_ACTION, params, msg_id="slow-1"))
+    await asyncio.sleep(0.1)  # the request is under way (it waits for the document's check)
+    client.protocol.notify("$/cancelRequest", types.CancelParams(id="slow-1"))
+    with pytest.raises(Exception, match="(?i)cancel"):
+        await request
+    assert published == []  # answered before the check it waited for was done
+    await eventually(lambda: (uri, 1) in published)
+    actions = await client.text_document_code_action_async(params)
+    assert any("wall clock" in a.title or "WFL101" in a.title for a in actions), [a.title for a in actions]
+
+
+async def test_checks_of_replaced_versions_are_skipped(client: LanguageClient, workspace):
+    """Edits that arrive while a check runs replace each other: only the newest version is
+    checked and published."""
+    published = _record_publishes(client)
+    uri = document(workspace)
+    client.text_document_did_open(types.DidOpenTextDocumentParams(text_document=types.TextDocumentItem(
+        uri=uri, language_id="python", version=1, text=_slow_source())))
+    for version in range(2, 7):
+        client.text_document_did_change(types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+            content_changes=[types.TextDocumentContentChangeWholeDocument(text=_slow_source(2500 + version))]))
+    await eventually(lambda: (uri, 6) in published)
+    await asyncio.sleep(0.5)
+    assert [version for _, version in published] == [6], published
+    assert len(client.diagnostics[uri]) == 2500 + 6
+
+
+async def test_imports_resolve_from_the_workspace_folder(client: LanguageClient, workspace):
+    """``from app.clock import stamp`` in a namespace package (no __init__.py) resolves from
+    the workspace folder, wherever the editor started the server."""
+    (workspace / "app" / "clock.py").write_text("import time\n\n\ndef stamp():\n    return time.time()\n")
+    text = ("import dapr.ext.workflow as wf\n\nfrom app.clock import stamp\n\nwfr = wf.WorkflowRuntime()\n\n\n"
+            "@wfr.workflow\ndef order_workflow(ctx, order):\n    started = stamp()\n"
+            "    yield ctx.call_activity(save, input=[order, started])\n\n\n"
+            "@wfr.activity\ndef save(ctx, data):\n    return data\n")
+    uri = await open_document(client, workspace, text)
+    (found,) = client.diagnostics[uri]
+    assert found.code == "WFL101" and found.range.start.line == 9

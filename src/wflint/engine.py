@@ -104,6 +104,7 @@ class Checker:
         self.honour_suppressions = True
         #: files open in an editor (absolute path -> text), read instead of the disk
         self._buffers: dict[str, str] = {}
+        self._roots: list[str] = []
         #: per file being checked: the line ranges of the workflow code walked (where an unused
         #: suppression can be told)
         self._checked: dict[str, _Walked] = {}
@@ -154,16 +155,20 @@ class Checker:
         self.cache.put_analysed(path, outcome.stamp, outcome.sha, outcome.diagnostics, outcome.deps,
                                 self._registered_names(path), registrations, activities)
 
-    def forget_project(self, buffers: dict[str, str] | None = None) -> None:
+    def forget_project(self, buffers: dict[str, str] | None = None, roots: list[str] | None = None) -> None:
         """Read helper modules afresh on the next check (an editor's files change on disk);
         ``buffers``: the text of files open in the editor, by absolute path, read instead of
-        the disk."""
+        the disk; ``roots``: more directories absolute imports may start from (an editor's
+        workspace folders)."""
         self.project = None
         self._buffers = dict(buffers or {})
+        self._roots = list(roots or [])
 
     def _new_project(self, paths: list[str]) -> Project:
         settings = self.settings
-        project = Project(project_roots(paths), settings.frameworks, settings.workflow_decorators,
+        roots = project_roots(paths)
+        roots += [root for root in self._roots if root not in roots]
+        project = Project(roots, settings.frameworks, settings.workflow_decorators,
                           settings.activity_decorators)
         project.buffers = self._buffers
         return project

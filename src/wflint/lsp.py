@@ -10,16 +10,25 @@
   changes. A configuration error is shown to the user and clears the file's diagnostics.
 
 The buffer's text is checked as it is, unsaved edits included; nothing is written to disk.
+Checking runs on one worker thread, so the server keeps reading messages while it works: a
+request cancelled (``$/cancelRequest``) before its turn never runs and one already running is
+answered as cancelled at once, and a check of a version that an edit has since replaced is
+skipped. Modules are resolved from the document's package, the workspace folders and the
+configuration file's directory, as well as the server's working directory.
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
+from pygls.uris import to_fs_path
+from pygls.workspace import TextDocument
 from pygls.workspace.position_codec import ServerTextPosition, ServerTextRange
 
 from wflint import __version__
@@ -37,12 +46,54 @@ class _Loaded:
     error: str | None
 
 
+@dataclass
+class _Snapshot:
+    """A document as it was when its check was asked for (the worker never reads the live
+    documents, which edits change under it)."""
+
+    document: TextDocument
+    buffers: dict[str, str]
+    roots: list[str] = field(default_factory=list)
+
+
 class WflintServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__("wflint", __version__)
         self._checkers: dict[str, _Loaded] = {}
         #: the findings last published for each document: uri -> (version, findings)
         self.findings: dict[str, tuple[int | None, list[Diagnostic]]] = {}
+        #: all checking happens on this one thread, in the order it was asked for
+        self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="wflint-check")
+        #: the newest version of each document a check was asked for (older ones are skipped)
+        self._wanted: dict[str, int | None] = {}
+        #: the check under way for each document: uri -> (version, task)
+        self._pending: dict[str, tuple[int | None, asyncio.Future]] = {}
+
+    async def in_worker(self, function, *args):
+        """Run ``function`` on the worker thread; cancelling the caller cancels it if it has
+        not started, and stops waiting for it if it has."""
+        return await asyncio.wrap_future(self.worker.submit(function, *args))
+
+    def snapshot(self, uri: str) -> _Snapshot:
+        document = self.workspace.get_text_document(uri)
+        copy = TextDocument(document.uri, document.source, document.version,
+                            position_codec=document.position_codec)
+        return _Snapshot(copy, self.buffers(exclude=uri), self.import_roots(document.path))
+
+    def import_roots(self, path: str) -> list[str]:
+        """Where a document's absolute imports may start besides its own package: the
+        workspace folders holding it and the directory of its configuration file."""
+        from wflint.config import nearest_config
+
+        roots = []
+        for folder in self.workspace.folders.values():
+            root = to_fs_path(folder.uri)
+            if root and (path + os.sep).startswith(os.path.join(root, "")):
+                roots.append(root)
+        found = nearest_config(Path(path))
+        if found is not None:
+            roots.append(str(found.parent))
+        return roots
 
     # -- configuration --------------------------------------------------------------------
 
@@ -71,27 +122,61 @@ class WflintServer(LanguageServer):
 
     # -- linting --------------------------------------------------------------------------
 
-    def lint(self, uri: str) -> None:
-        document = self.workspace.get_text_document(uri)
-        path = document.path
-        checker, error = self.checker_for(path)
-        findings: list[Diagnostic] = []
+    async def lint(self, uri: str) -> None:
+        """Check a document and publish its findings, unless an edit replaces it meanwhile
+        (the check of the newer version publishes instead)."""
+        snapshot = self.snapshot(uri)
+        version = snapshot.document.version
+        self._wanted[uri] = version
+        task = asyncio.ensure_future(self.in_worker(self._check, snapshot))
+        self._pending[uri] = (version, task)
+        try:
+            result = await task
+        finally:
+            if self._pending.get(uri, (None, None))[1] is task:
+                del self._pending[uri]
+        if result is None or uri not in self.workspace.text_documents or \
+                self.workspace.get_text_document(uri).version != version:
+            return
+        findings, error, internal = result
         if error is not None:
             self.window_show_message(types.ShowMessageParams(
                 type=types.MessageType.Error, message=f"wflint: {error}"))
-        else:
-            # helper modules are read afresh (they may have changed), open ones from their buffers
-            checker.forget_project(self.buffers(exclude=uri))
-            outcome = checker.check_text(document.source, _display_path(path))
-            if outcome.error is not None:
-                self.window_log_message(types.LogMessageParams(
-                    type=types.MessageType.Error,
-                    message=f"wflint: internal error in {path}: {outcome.error}"))
-            findings = sorted(outcome.diagnostics, key=lambda d: d.sort_key)
-        self.findings[uri] = (document.version, findings)
+        if internal is not None:
+            self.window_log_message(types.LogMessageParams(
+                type=types.MessageType.Error,
+                message=f"wflint: internal error in {snapshot.document.path}: {internal}"))
+        self.findings[uri] = (version, findings)
         self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
-            uri=uri, version=document.version,
-            diagnostics=[self.to_lsp(document, d) for d in findings]))
+            uri=uri, version=version,
+            diagnostics=[self.to_lsp(snapshot.document, d) for d in findings]))
+
+    def _check(self, snapshot: _Snapshot):
+        """(findings, configuration error, internal error) of a snapshot, on the worker; None
+        when a newer version of the document is waiting to be checked."""
+        document = snapshot.document
+        if self._wanted.get(document.uri, document.version) != document.version:
+            return None
+        checker, error = self.checker_for(document.path)
+        if error is not None:
+            return [], error, None
+        # helper modules are read afresh (they may have changed), open ones from their buffers
+        checker.forget_project(snapshot.buffers, snapshot.roots)
+        outcome = checker.check_text(document.source, _display_path(document.path))
+        return sorted(outcome.diagnostics, key=lambda d: d.sort_key), None, outcome.error
+
+    async def current_findings(self, uri: str) -> list[Diagnostic]:
+        """The findings of the document as it is now (checked first if they are older)."""
+        version = self.workspace.get_text_document(uri).version
+        known, findings = self.findings.get(uri, (None, []))
+        if known != version:
+            pending = self._pending.get(uri)
+            if pending is not None and pending[0] == version:
+                await asyncio.shield(pending[1])
+            else:
+                await self.lint(uri)
+            known, findings = self.findings.get(uri, (None, []))
+        return findings if known == version else []
 
     def buffers(self, exclude: str = "") -> dict[str, str]:
         """The text of the open documents (but ``exclude``), by absolute path."""
@@ -101,14 +186,13 @@ class WflintServer(LanguageServer):
                 found[os.path.abspath(document.path)] = document.source
         return found
 
-    def lint_with_dependents(self, uri: str) -> None:
+    async def lint_with_dependents(self, uri: str) -> None:
         """Lint a document, then the other open documents that may call into it: a helper's
         edit changes the findings of the workflows that call it (reported at their calls)."""
-        self.lint(uri)
         stem = Path(self.workspace.get_text_document(uri).path).stem
-        for other, document in list(self.workspace.text_documents.items()):
-            if other != uri and other in self.findings and stem in document.source:
-                self.lint(other)
+        others = [other for other, document in self.workspace.text_documents.items()
+                  if other != uri and other in self.findings and stem in document.source]
+        await asyncio.gather(self.lint(uri), *(self.lint(other) for other in others))
 
     def to_lsp(self, document, d: Diagnostic) -> types.Diagnostic:
         return types.Diagnostic(
@@ -146,13 +230,14 @@ class WflintServer(LanguageServer):
 
     # -- code actions ---------------------------------------------------------------------
 
-    def code_actions(self, params: types.CodeActionParams) -> list[types.CodeAction]:
+    async def code_actions(self, params: types.CodeActionParams) -> list[types.CodeAction]:
         uri = params.text_document.uri
-        document = self.workspace.get_text_document(uri)
-        version, findings = self.findings.get(uri, (None, []))
-        if version != document.version:
-            self.lint(uri)
-            version, findings = self.findings.get(uri, (None, []))
+        findings = await self.current_findings(uri)
+        return await self.in_worker(self._actions, self.snapshot(uri), findings, params)
+
+    def _actions(self, snapshot: _Snapshot, findings: list[Diagnostic],
+                 params: types.CodeActionParams) -> list[types.CodeAction]:
+        document = snapshot.document
         only = params.context.only
         actions: list[types.CodeAction] = []
         if only is None or any(types.CodeActionKind.QuickFix.value.startswith(k) or
@@ -167,7 +252,7 @@ class WflintServer(LanguageServer):
                 actions.append(self._noqa_action(document, d, lsp_diagnostic))
         if only is not None and any(k in (FIX_ALL, types.CodeActionKind.SourceFixAll.value,
                                           types.CodeActionKind.Source.value) for k in only):
-            fix_all = self._fix_all_action(document)
+            fix_all = self._fix_all_action(snapshot)
             if fix_all is not None:
                 actions.append(fix_all)
         return actions
@@ -199,13 +284,14 @@ class WflintServer(LanguageServer):
             edit=types.WorkspaceEdit(changes={document.uri: [
                 types.TextEdit(range=types.Range(start=at, end=at), new_text=f"  # noqa: {d.code}")]}))
 
-    def _fix_all_action(self, document) -> types.CodeAction | None:
+    def _fix_all_action(self, snapshot: _Snapshot) -> types.CodeAction | None:
         from wflint.engine import FixMode
 
+        document = snapshot.document
         checker, error = self.checker_for(document.path)
         if checker is None:
             return None
-        checker.forget_project(self.buffers(exclude=document.uri))
+        checker.forget_project(snapshot.buffers, snapshot.roots)
         outcome = checker.check_text(document.source, _display_path(document.path),
                                      FixMode(unsafe=False, write=False))
         if outcome.error is not None or not outcome.changed:
@@ -248,27 +334,28 @@ def create_server() -> WflintServer:
     server = WflintServer()
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
-    def did_open(ls: WflintServer, params: types.DidOpenTextDocumentParams) -> None:
-        ls.lint_with_dependents(params.text_document.uri)
+    async def did_open(ls: WflintServer, params: types.DidOpenTextDocumentParams) -> None:
+        await ls.lint_with_dependents(params.text_document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
-    def did_change(ls: WflintServer, params: types.DidChangeTextDocumentParams) -> None:
-        ls.lint_with_dependents(params.text_document.uri)
+    async def did_change(ls: WflintServer, params: types.DidChangeTextDocumentParams) -> None:
+        await ls.lint_with_dependents(params.text_document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
-    def did_save(ls: WflintServer, params: types.DidSaveTextDocumentParams) -> None:
-        ls.lint_with_dependents(params.text_document.uri)
+    async def did_save(ls: WflintServer, params: types.DidSaveTextDocumentParams) -> None:
+        await ls.lint_with_dependents(params.text_document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: WflintServer, params: types.DidCloseTextDocumentParams) -> None:
         ls.findings.pop(params.text_document.uri, None)
+        ls._wanted.pop(params.text_document.uri, None)
         ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
             uri=params.text_document.uri, diagnostics=[]))
 
     @server.feature(types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(
         code_action_kinds=[types.CodeActionKind.QuickFix, FIX_ALL], resolve_provider=False))
-    def code_action(ls: WflintServer, params: types.CodeActionParams):
-        return ls.code_actions(params)
+    async def code_action(ls: WflintServer, params: types.CodeActionParams):
+        return await ls.code_actions(params)
 
     return server
 
