@@ -493,6 +493,8 @@ def compare(base: Workflow, head: Workflow,
     for op in base.ops:
         if op.kind == GATE and op.name not in head_ids and fw.gates:
             found.append(_gate_removed(head, op))
+    retired = {op.name for op in base.ops if op.kind == RETIRE} - {op.name for op in base.ops if op.kind == GATE}
+    found.extend(_gate_reused(head, op) for op in head.ops if op.kind == GATE and op.name in retired)
     if fw.gate_order_recorded:
         kept = [op.name for op in head.ops if op.kind == GATE and op.name in base_gates]
         before = [op.name for op in base.ops if op.kind == GATE and op.name in kept]
@@ -542,6 +544,13 @@ def _orphaned(base: Workflow, head: Workflow, breaking: list[Diagnostic]) -> Dia
                f"of the old one, of any workflow; they stay pending{also}; {fw.app_version_advice}")
     return Diagnostic(_display_path(head.source), head.line, 1, ORPHANED, message, "warning",
                       head.line, 1)
+
+
+def _gate_reused(head: Workflow, op: Op) -> Diagnostic:
+    message = (f"reuses the retired version gate '{op.name}' in workflow '{head.display}': "
+               f"instances that recorded it take the new branch as well, and "
+               f"{head.framework.replay_error}; give the new change a fresh id")
+    return Diagnostic(_display_path(op.path), op.line, 1, GATE_REMOVED, message, "error", op.line, 1)
 
 
 def _gates_reordered(head: Workflow, before: list[str], after: list[str]) -> Diagnostic:

@@ -58,7 +58,9 @@ code without it: Temporal fails with "Non-deprecated patch marker encountered", 
 it first with `workflow.deprecate_patch("id")` / `DBOS.deprecate_patch("id")` and remove that
 only once no instance that took the gate can still replay; in Dapr keep the patch.
 
-Also reported for Dapr patches that change order: the sidecar requires the patches an instance
+Also reported for a retired gate id used again to gate new code (`deprecate_patch("v1")` in
+the base, `if workflow.patched("v1"):` around a new change): instances started before the
+retirement recorded it and take the new branch. And for Dapr patches that change order: the sidecar requires the patches an instance
 recorded to come first, in the same order, and stalls the workflow otherwise
 (`PATCH_MISMATCH`).""",
     "WFL1003": """\
