@@ -104,6 +104,10 @@ def test_cli_exit_codes_and_formats(monkeypatch):
     assert [(d["code"], d["name"]) for d in json.loads(result.output)] == [
         ("WFL1001", "replay-incompatible-change")]
     result = CliRunner().invoke(main, ["compat", "--base", str(case / "base"), "--output-format", "sarif"])
+    import jsonschema
+
+    schema = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text())
+    jsonschema.Draft4Validator(schema).validate(json.loads(result.output))
     sarif = json.loads(result.output)["runs"][0]
     assert sarif["results"][0]["ruleId"] == "WFL1001"
     assert sarif["tool"]["driver"]["rules"][sarif["results"][0]["ruleIndex"]]["id"] == "WFL1001"
