@@ -99,3 +99,39 @@ def test_replacements_applied_as_text_equal_the_concrete_tree_engine(monkeypatch
         assert fast == slow, path
         compared += 1
     assert compared > 50
+
+
+def test_the_selection_of_non_overlapping_fixes_equals_the_pairwise_one():
+    """select_non_overlapping looks only at the neighbouring spans: on random sets of fixes
+    (zero-length insertions, shared starts, insertions limited to one per round) it chooses
+    what comparing every pair chooses."""
+    import random
+
+    from wflint.fixes.apply import select_non_overlapping
+    from wflint.fixes.model import INSERT_AFTER, REPLACE, Applicability, Edit, Fix
+
+    def pairwise(fixes):
+        chosen, inserting = [], False
+        for fix in sorted(fixes, key=lambda f: (f.anchor, f.span(), f.title)):
+            inserts = any(e.kind == INSERT_AFTER for e in fix.edits)
+            if inserts and inserting:
+                continue
+            start, end = fix.span()
+            if any(start < other_end and other_start < end or (start, end) == (other_start, other_end)
+                   for other_start, other_end in (c.span() for c in chosen)):
+                continue
+            chosen.append(fix)
+            inserting = inserting or inserts
+        return chosen
+
+    generator = random.Random(7)
+    for _ in range(2000):
+        fixes = []
+        for number in range(generator.randint(1, 12)):
+            edits = []
+            for _ in range(generator.randint(1, 3)):
+                start = (generator.randint(1, 6), generator.randint(0, 5))
+                end = max(start, (start[0] + generator.randint(0, 2), generator.randint(0, 5)))
+                edits.append(Edit(generator.choice([REPLACE, REPLACE, INSERT_AFTER]), start, end, "x"))
+            fixes.append(Fix(Applicability.SAFE, f"fix {number}", tuple(edits)))
+        assert [id(f) for f in select_non_overlapping(fixes)] == [id(f) for f in pairwise(fixes)]

@@ -4,6 +4,7 @@ refusals and notes the fixtures cannot express."""
 from __future__ import annotations
 
 import ast
+from pathlib import Path
 import textwrap
 
 import pytest
@@ -52,7 +53,25 @@ def test_undefined_names_follow_python_scoping():
                 print(error)
             return unknown + os.sep + z
         """)
-    assert undefined_names(ast.parse(source)) == {"missing_in_method", "unknown"}
+    assert undefined_names(source) == {"missing_in_method", "unknown"}
+    assert undefined_names(source + "from helpers import *\n") == set()  # any name may come from it
+
+
+def test_the_raw_symbol_tables_agree_with_the_public_interface():
+    """The fast reading of the compiler's symbol tables gives what the public symtable
+    interface gives, on every fixture."""
+    from wflint.fixes.verify import _undefined_from_entries, _undefined_from_tables
+
+    compared = 0
+    for path in sorted((Path(__file__).parent / "fixtures").rglob("*.py")):
+        try:
+            text = path.read_text(encoding="utf-8")
+            expected = _undefined_from_tables(text)
+        except (SyntaxError, UnicodeDecodeError, ValueError):
+            continue
+        assert _undefined_from_entries(text) == expected, path
+        compared += 1
+    assert compared > 300
 
 
 def test_a_fix_whose_output_does_not_compile_is_dropped(monkeypatch):

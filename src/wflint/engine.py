@@ -32,7 +32,7 @@ from wflint.fixes.writer import write_atomic
 from wflint.frameworks import FRAMEWORKS
 from wflint.outcome import FileOutcome
 from wflint.prefilter import markers_for, may_contain_workflows
-from wflint.source import decode, decode_with_encoding, module_name
+from wflint.source import decode, decode_with_encoding, module_name, parse
 from wflint.rules import load_rules
 from wflint.rules.base import HazardIndex
 from wflint.suppression import UNUSED, filter_suppressed, skips_file, unused_suppressions
@@ -414,7 +414,7 @@ def _deep_recursion(limit: int):
 
 def _parse(source: str, path: str) -> ast.Module:
     with _deep_recursion(_PARSE_RECURSION_LIMIT):
-        return ast.parse(source, filename=path)
+        return parse(source, path)
 
 
 def _syntax_error(path: str, exc: SyntaxError) -> Diagnostic:

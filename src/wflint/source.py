@@ -5,6 +5,7 @@ The bottom layer: everything else may import it, it imports nothing of wflint's.
 
 from __future__ import annotations
 
+import ast
 import codecs
 import io
 import os
@@ -51,3 +52,20 @@ def module_name(path: str) -> str:
         if not package:
             break
     return ".".join(reversed(parts))
+
+
+#: the trees of the last texts parsed through :func:`parse`: the fix loop parses one fixed text
+#: to check it applied, to verify it and to check it again, and a long module's parse is the
+#: cost of fixing it. Trees are never changed by wflint, so one serves every reader.
+_PARSED: dict[str, ast.Module] = {}
+
+
+def parse(text: str, filename: str = "<unknown>") -> ast.Module:
+    """``ast.parse(text)``, shared with the last callers that parsed the same text."""
+    tree = _PARSED.get(text)
+    if tree is None:
+        tree = ast.parse(text, filename=filename)
+        if len(_PARSED) >= 2:
+            _PARSED.pop(next(iter(_PARSED)))
+        _PARSED[text] = tree
+    return tree

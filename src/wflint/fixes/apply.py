@@ -1,9 +1,8 @@
-"""The one engine that applies fixes: node edits on a libcst tree, then the import requests.
+"""The one entry point that applies fixes: :func:`apply_fixes`.
 
-Editing the concrete tree (rather than text) keeps every comment and all formatting around
-the rewritten nodes. Imports a fix needs are requested, not written: LibCST's
-``AddImportsVisitor`` adds each once, after all edits, merging into an existing
-``from module import ...`` where there is one.
+Fixes that only replace expressions and need no import are applied as text (the imports they
+leave unused are removed from the module's header); the others go through the concrete-tree
+engine (:mod:`wflint.fixes.concrete`, libcst), loaded only then.
 
 Fixes whose spans overlap are resolved deterministically: in source order, the first wins
 and the others wait for the next round of the fix loop.
@@ -12,33 +11,49 @@ and the others wait for the next round of the fix loop.
 from __future__ import annotations
 
 import ast
+import bisect
 import re
 from collections.abc import Iterable, Sequence
 
-import libcst as cst
-from libcst.codemod import CodemodContext
-from libcst.codemod.visitors import AddImportsVisitor
-from libcst.metadata import MetadataWrapper, PositionProvider
-
-from wflint.fixes.model import INSERT_AFTER, INSERT_BEFORE, REMOVE, REPLACE, STATEMENT, WRAP, Edit, Fix
+from wflint.fixes.model import INSERT_AFTER, INSERT_BEFORE, REPLACE, Fix
+from wflint.source import parse
+from wflint.fixes.unused import alias_keys, imports_binding, is_nested_import, mentioned, read_names
 
 
 def select_non_overlapping(fixes: Iterable[Fix]) -> list[Fix]:
     """Fixes that can be applied together, in source order. At most one fix that inserts new
     code per round: two of them could pick the same new function name."""
     chosen: list[Fix] = []
+    taken: list[tuple] = []  # the chosen spans, sorted; they never overlap one another
     inserting = False
-    for fix in sorted(fixes, key=lambda f: (f.anchor, f.span(), f.title)):
+    for fix, (start, end) in sorted(((f, f.span()) for f in fixes),
+                                    key=lambda pair: (pair[0].anchor, pair[1], pair[0].title)):
         inserts = any(e.kind in (INSERT_AFTER, INSERT_BEFORE) for e in fix.edits)
         if inserts and inserting:
             continue
-        start, end = fix.span()
-        if any(start < other_end and other_start < end or (start, end) == (other_start, other_end)
-               for other_start, other_end in (c.span() for c in chosen)):
+        if _overlaps(taken, start, end):
             continue
+        bisect.insort(taken, (start, end))
         chosen.append(fix)
         inserting = inserting or inserts
     return chosen
+
+
+def _overlaps(taken: list[tuple], start: tuple[int, int], end: tuple[int, int]) -> bool:
+    """Whether the span overlaps one of ``taken`` (or is one of them): the span before it in
+    order is the only one that can reach into it, and those after it are looked at up to its
+    end."""
+    def clash(other_start, other_end) -> bool:
+        return start < other_end and other_start < end or (start, end) == (other_start, other_end)
+
+    at = bisect.bisect_left(taken, (start,))
+    if at and clash(*taken[at - 1]):
+        return True
+    while at < len(taken) and (taken[at][0] < end or taken[at][0] == start):
+        if clash(*taken[at]):
+            return True
+        at += 1
+    return False
 
 
 def apply_fixes(source: str, fixes: Sequence[Fix], also_read: frozenset[str] = frozenset()
@@ -57,46 +72,9 @@ def apply_fixes(source: str, fixes: Sequence[Fix], also_read: frozenset[str] = f
         fast = _replace_in_text(source, candidates, also_read)
         if fast is not None:
             return fast, candidates
-    module = cst.parse_module(source)
-    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-    positions = wrapper.resolve(PositionProvider)
-    by_range: dict[tuple[tuple[int, int], tuple[int, int]], list[cst.CSTNode]] = {}
-    for node, where in positions.items():
-        key = ((where.start.line, where.start.column), (where.end.line, where.end.column))
-        by_range.setdefault(key, []).append(node)
+    from wflint.fixes.concrete import apply_on_tree  # libcst is loaded only here
 
-    targets: dict[int, Edit] = {}
-    applied: list[Fix] = []
-    for fix in candidates:
-        found = []
-        for edit in fix.edits:
-            node = _target(by_range.get((edit.start, edit.end), ()), edit.kind)
-            if node is None or id(node) in targets:
-                break
-            found.append((node, edit))
-        else:
-            for node, edit in found:
-                targets[id(node)] = edit
-            applied.append(fix)
-    if not applied:
-        return source, []
-    new_module = wrapper.module.visit(_Applier(targets))
-    context = CodemodContext()
-    for request in (request for fix in applied for request in fix.imports):
-        if request.name is None:
-            AddImportsVisitor.add_needed_import(context, request.module, asname=request.alias)
-        else:
-            AddImportsVisitor.add_needed_import(context, request.module, request.name, request.alias)
-    orphaned = [entry for entry in _orphaned_imports(source, new_module.code)
-                if (entry[2] or entry[1] or entry[0].partition(".")[0]) not in also_read]
-    if AddImportsVisitor.CONTEXT_KEY in context.scratch:
-        new_module = AddImportsVisitor(context).transform_module(new_module)
-    if orphaned:
-        new_module = _without_imports(new_module, orphaned)
-    code = new_module.code
-    if code.startswith(("\n", "\r")) and not source.startswith(("\n", "\r")):
-        code = code.lstrip("\r\n")  # the imports that opened the file are gone
-    return code, applied
+    return apply_on_tree(source, candidates, also_read)
 
 
 def _replace_in_text(source: str, fixes: list[Fix], also_read: frozenset[str]) -> str | None:
@@ -124,279 +102,85 @@ def _replace_in_text(source: str, fixes: list[Fix], also_read: frozenset[str]) -
         return None
     text = source
     limit = len(text) + 1
+    replaced: set[str] = set()  # the names the replaced code read
     for start, end, content in spans:
         if end > limit or start > end:
             return None  # overlapping edits: the concrete tree decides
         segment = text[start:end]
         try:
-            ast.parse(f"({segment})", mode="eval")
+            replaced |= read_names(ast.parse(f"({segment})", mode="eval"))
         except SyntaxError:
             return None  # not an expression's range
         text = text[:start] + content + text[end:]
         limit = start
     try:
-        tree = ast.parse(text)
+        tree = parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
-    orphaned = [entry for entry in _orphaned_imports(source, text)
+    new_lines = text.splitlines(keepends=True)
+    # lines that are not import statements: where a name is still read, if anywhere
+    body = "".join(line for line in new_lines if not line.lstrip().startswith(("import ", "from ")))
+    read_now: set[str] | None = None
+    lost = set()
+    for name in replaced:
+        if re.search(rf"(?<![\w.]){re.escape(name)}\b", body):
+            if read_now is None:
+                read_now = read_names(tree)
+            if name in read_now:
+                continue
+        lost.add(name)
+    if any(is_nested_import(line) and any(re.search(rf"(?<![\w.]){re.escape(n)}\b", line) for n in lost)
+           for line in new_lines):
+        return None  # perhaps a function's import left unused: the whole-module engine removes it
+    orphaned = [entry for entry in imports_binding(tree, lost)
                 if (entry[2] or entry[1] or entry[0].partition(".")[0]) not in also_read]
     if not orphaned:
         return text
-    top = {id(node) for node in tree.body}
-    keys = set(orphaned)
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.Import, ast.ImportFrom)) and id(node) not in top and \
-                keys & set(_alias_keys(node)):
-            return None  # a function's import: the whole-module engine removes it
+    bound = {entry[2] or entry[1] or entry[0].partition(".")[0] for entry in orphaned}
     last = max((i for i, node in enumerate(tree.body) if isinstance(node, (ast.Import, ast.ImportFrom))),
                default=-1)
     if last < 0:
         return text
-    new_lines = text.splitlines(keepends=True)
     header_end = tree.body[last].end_lineno or tree.body[last].lineno
-    header = "".join(new_lines[:header_end])
-    strings = [node.value for node in ast.walk(tree)
-               if isinstance(node, ast.Constant) and isinstance(node.value, str)]
-    try:
-        pruned = _without_imports(cst.parse_module(header), orphaned, strings).code
-    except cst.ParserSyntaxError:
-        return None
-    code = pruned + "".join(new_lines[header_end:])
+    if any(re.search(rf"(?<![\w.]){re.escape(n)}\b", body) for n in bound):
+        strings = [node.value for node in ast.walk(tree)
+                   if isinstance(node, ast.Constant) and isinstance(node.value, str)]
+        orphaned = [entry for entry in orphaned
+                    if not mentioned(entry[2] or entry[1] or entry[0].partition(".")[0], strings)]
+    header = _header_without(new_lines, tree.body[:last + 1], set(orphaned))
+    if header is None:
+        from wflint.fixes.concrete import header_without_imports
+
+        header = header_without_imports("".join(new_lines[:header_end]), orphaned)
+        if header is None:
+            return None
+    code = header + "".join(new_lines[header_end:])
     if code.startswith(("\n", "\r")) and not source.startswith(("\n", "\r")):
         code = code.lstrip("\r\n")  # the imports that opened the file are gone
     return code
 
 
-def _alias_keys(node) -> list[tuple[str, str | None, str | None]]:
-    """(module, name or None, alias) of each name an import statement binds."""
-    if isinstance(node, ast.Import):
-        return [(alias.name, None, alias.asname) for alias in node.names]
-    if node.level or not node.module:
-        return []
-    return [(node.module, alias.name, alias.asname) for alias in node.names]
+def _header_without(lines: list[str], statements: list[ast.stmt],
+                    names: set[tuple[str, str | None, str | None]]) -> str | None:
+    """The module's header (its lines up to ``statements``' end) without the import statements
+    all of whose names are in ``names``, with the blank and comment lines above each (as the
+    concrete-tree engine drops a statement with its leading lines). None when an import
+    loses only some of its names or shares a line with another statement: the concrete tree
+    rewrites those."""
+    removed: set[int] = set()
+    previous_end = 0
+    for index, statement in enumerate(statements):
+        first, last = statement.lineno, statement.end_lineno or statement.lineno
+        if isinstance(statement, (ast.Import, ast.ImportFrom)):
+            keys = alias_keys(statement)
+            gone = [key for key in keys if key in names]
+            if gone:
+                following = statements[index + 1].lineno if index + 1 < len(statements) else None
+                if len(gone) != len(statement.names) or first == previous_end or following == last:
+                    return None
+                removed.update(range(previous_end + 1 if index else first, last + 1))
+        previous_end = last
+    end = previous_end
+    return "".join(line for number, line in enumerate(lines[:end], 1) if number not in removed)
 
 
-def _orphaned_imports(before: str, after: str) -> list[tuple[str, str | None, str | None]]:
-    """Imports that the edits left unused: their names were read before and are read nowhere
-    now (at module level, or inside a function: ``import time`` in the workflow whose only
-    ``time.time()`` became ``ctx.current_utc_datetime``). Imports that were already unused are
-    not the fixes' business and stay."""
-    def read_names(tree: ast.AST) -> set[str]:
-        return {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)} | {
-            node.value.id for node in ast.walk(tree)
-            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)}
-
-    try:
-        old_tree, new_tree = ast.parse(before), ast.parse(after)
-    except SyntaxError:
-        return []
-    lost = read_names(old_tree) - read_names(new_tree)
-    orphaned = []
-    inside_functions = [node for function in ast.walk(old_tree)
-                        if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef))
-                        for node in ast.walk(function)]
-    for statement in (*old_tree.body, *inside_functions):  # module level, and inside functions
-        if isinstance(statement, ast.Import):
-            for alias in statement.names:
-                local = alias.asname or alias.name.partition(".")[0]
-                if local in lost:
-                    orphaned.append((alias.name, None, alias.asname))
-        elif isinstance(statement, ast.ImportFrom) and statement.level == 0 and statement.module:
-            for alias in statement.names:
-                if (alias.asname or alias.name) in lost:
-                    orphaned.append((statement.module, alias.name, alias.asname))
-    return orphaned
-
-
-def _without_imports(module: cst.Module, orphaned: list[tuple[str, str | None, str | None]],
-                     strings: list[str] | None = None) -> cst.Module:
-    """The module without the module-level imports the edits left unused (``orphaned``, from
-    :func:`_orphaned_imports`). Only the top-level import statements are looked at, so this
-    costs nothing on a large module; a name a string uses (an ``__all__`` entry, a quoted
-    annotation) is kept."""
-    if strings is None:
-        strings = [node.value for node in _string_constants(module.code)]
-    names = {(m, o, a) for m, o, a in orphaned
-             if not _mentioned(a or o or m.partition(".")[0], strings)}
-    if not names:
-        return module
-    body = []
-    nested = False
-    for statement in module.body:
-        kept = _without_names(module, statement, names)
-        if kept is not None:
-            body.append(kept)
-        nested = nested or isinstance(statement, cst.BaseCompoundStatement)
-    module = module.with_changes(body=body)
-    if nested and any(_is_nested_import(line) for line in module.code.splitlines()):
-        module = module.visit(_NestedImports(module, names))
-    return module
-
-
-def _without_names(module: cst.Module, statement: cst.CSTNode,
-                   names: set[tuple[str, str | None, str | None]]) -> cst.CSTNode | None:
-    """An import statement line without the ``names`` (None: nothing left of it); any other
-    statement as it is."""
-    if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1 and \
-            isinstance(statement.body[0], (cst.Import, cst.ImportFrom)) and \
-            not isinstance(statement.body[0].names, cst.ImportStar):
-        node = statement.body[0]
-        keep = [alias for alias in node.names if _import_key(module, node, alias) not in names]
-        if not keep:
-            return None
-        if len(keep) != len(node.names):
-            keep[-1] = keep[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
-            return statement.with_changes(body=[node.with_changes(names=keep)])
-    return statement
-
-
-def _is_nested_import(line: str) -> bool:
-    return line[:1] in (" ", "\t") and line.lstrip().startswith(("import ", "from "))
-
-
-class _NestedImports(cst.CSTTransformer):
-    """Removes the orphaned names from the import statements inside functions (a block left
-    empty gets ``pass``). Only run when the module has an indented import at all."""
-
-    def __init__(self, module: cst.Module, names: set) -> None:
-        super().__init__()
-        self.module = module
-        self.names = names
-        self.functions = 0
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        self.functions += 1
-        return True
-
-    def leave_FunctionDef(self, original: cst.FunctionDef, updated: cst.FunctionDef) -> cst.FunctionDef:
-        self.functions -= 1
-        return updated
-
-    def leave_IndentedBlock(self, original: cst.IndentedBlock, updated: cst.IndentedBlock
-                            ) -> cst.IndentedBlock:
-        if not self.functions:
-            return updated  # module-level blocks (``with workflow.unsafe.imports_passed_through():``)
-        body = [kept for statement in updated.body
-                if (kept := _without_names(self.module, statement, self.names)) is not None]
-        if len(body) == len(updated.body) and all(a is b for a, b in zip(body, updated.body)):
-            return updated
-        if not body:
-            body = [cst.SimpleStatementLine([cst.Pass()])]
-        return updated.with_changes(body=body)
-
-
-def _import_key(module: cst.Module, node: cst.Import | cst.ImportFrom, alias: cst.ImportAlias
-                ) -> tuple[str, str | None, str | None]:
-    """(module, name or None, alias) as :func:`_orphaned_imports` names an imported alias."""
-    asname = alias.asname.name.value if alias.asname is not None and \
-        isinstance(alias.asname.name, cst.Name) else None
-    imported = module.code_for_node(alias.name)
-    if isinstance(node, cst.Import):
-        return imported, None, asname
-    if node.relative or node.module is None:
-        return "", imported, asname  # relative imports are never orphaned
-    return module.code_for_node(node.module), imported, asname
-
-
-def _mentioned(name: str, strings: list[str]) -> bool:
-    """A string names it: it is the name (an ``__all__`` entry) or uses it (``"time.struct_time"``)."""
-    used = re.compile(r"(?<![\w.])" + re.escape(name) + r"[.\[]")
-    return any(text == name or used.search(text) for text in strings)
-
-
-def _string_constants(code: str):
-    try:
-        tree = ast.parse(code)
-    except SyntaxError:
-        return []
-    return [node for node in ast.walk(tree)
-            if isinstance(node, ast.Constant) and isinstance(node.value, str)]
-
-
-def _target(nodes: Iterable[cst.CSTNode], kind: str) -> cst.CSTNode | None:
-    wanted: tuple[type, ...]
-    if kind == REPLACE:
-        wanted = (cst.BaseExpression,)
-    elif kind == WRAP:
-        wanted = (cst.SimpleStatementLine,)
-    else:
-        wanted = (cst.SimpleStatementLine, cst.BaseCompoundStatement)
-    matches = [node for node in nodes if isinstance(node, wanted)]
-    return matches[0] if matches else None
-
-
-def parse_expression(code: str) -> cst.BaseExpression:
-    """An expression, including the ``yield``/``await`` forms ``parse_expression`` refuses."""
-    try:
-        return cst.parse_expression(code)
-    except cst.ParserSyntaxError:
-        statement = cst.parse_statement(f"def _():\n    {code}\n")
-        assert isinstance(statement, cst.FunctionDef)
-        body = statement.body.body[0]
-        assert isinstance(body, cst.SimpleStatementLine) and isinstance(body.body[0], cst.Expr)
-        return body.body[0].value
-
-
-class _Applier(cst.CSTTransformer):
-    def __init__(self, targets: dict[int, Edit]) -> None:
-        super().__init__()
-        self.targets = targets
-        #: the ``if`` blocks this pass created, so adjacent ones can be merged
-        self.guards: set[int] = set()
-
-    def on_leave(self, original_node, updated_node):
-        edit = self.targets.get(id(original_node))
-        if edit is None:
-            if self.guards and isinstance(updated_node, (cst.IndentedBlock, cst.Module)):
-                return updated_node.with_changes(body=self._merge_guards(updated_node.body))
-            return updated_node
-        if edit.kind == REPLACE:
-            new = parse_expression(edit.content)
-            lpar = getattr(updated_node, "lpar", ())
-            if lpar and hasattr(new, "lpar"):
-                new = new.with_changes(lpar=lpar, rpar=updated_node.rpar)
-            return new
-        if edit.kind == REMOVE:
-            return cst.RemoveFromParent()
-        if edit.kind == STATEMENT:
-            replacement = list(cst.parse_module(edit.content).body)
-            if replacement:
-                replacement[0] = replacement[0].with_changes(leading_lines=updated_node.leading_lines)
-            return cst.FlattenSentinel(replacement)
-        if edit.kind == WRAP:
-            header = cst.parse_statement(f"{edit.content}\n    pass\n")
-            inner = updated_node.with_changes(leading_lines=())
-            wrapped = header.with_changes(body=cst.IndentedBlock(body=[inner]),
-                                          leading_lines=updated_node.leading_lines)
-            self.guards.add(id(wrapped))
-            return wrapped
-        statements = list(cst.parse_module(edit.content).body)
-        blank_lines = len(edit.content) - len(edit.content.lstrip("\n"))
-        if statements and blank_lines:
-            statements[0] = statements[0].with_changes(leading_lines=[cst.EmptyLine()] * blank_lines)
-        if edit.kind == INSERT_AFTER:
-            return cst.FlattenSentinel([updated_node, *statements])
-        if edit.kind == INSERT_BEFORE:
-            return cst.FlattenSentinel([*statements, updated_node])
-        return updated_node
-
-    def _merge_guards(self, body):
-        """Join guards this pass wrapped around consecutive statements into one block:
-        ``if not ctx.is_replaying:`` once over both log lines, not twice."""
-        merged: list = []
-        for stmt in body:
-            previous = merged[-1] if merged else None
-            if (isinstance(stmt, cst.If) and isinstance(previous, cst.If) and id(stmt) in self.guards
-                    and id(previous) in self.guards and not stmt.leading_lines
-                    and _code(stmt.test) == _code(previous.test)):
-                joined = previous.with_changes(
-                    body=previous.body.with_changes(body=[*previous.body.body, *stmt.body.body]))
-                self.guards.add(id(joined))
-                merged[-1] = joined
-            else:
-                merged.append(stmt)
-        return merged
-
-
-def _code(node: cst.CSTNode) -> str:
-    return cst.Module([]).code_for_node(node)
