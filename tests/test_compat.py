@@ -117,17 +117,23 @@ def test_cli_exit_codes_and_formats(monkeypatch):
     assert result.exit_code == 0 and "No replay-incompatible changes." in result.output
 
 
+def _commit_all(repo: Path) -> None:
+    """A git repository at ``repo`` (made if need be) with everything in it committed on main."""
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    if not (repo / ".git").exists():
+        subprocess.run(["git", "init", "-q", "-b", "main"], cwd=repo, check=True)
+    subprocess.run([*git, "add", "."], cwd=repo, check=True)
+    subprocess.run([*git, "commit", "-qm", "base"], cwd=repo, check=True)
+
+
 def test_git_revisions(tmp_path, monkeypatch):
     """--base REV reads the base from git; only changed files are analysed."""
     case = CASES_DIR / "durabletask" / "rename"
     repo = tmp_path / "repo"
     repo.mkdir()
-    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com"]
-    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=repo, check=True)
     shutil.copy(case / "base" / "order.py", repo / "order.py")
     (repo / "other.py").write_text("x = 1\n")
-    subprocess.run([*git, "add", "."], cwd=repo, check=True)
-    subprocess.run([*git, "commit", "-qm", "base"], cwd=repo, check=True)
+    _commit_all(repo)
     subprocess.run(["git", "checkout", "-qb", "change"], cwd=repo, check=True)
     shutil.copy(case / "head" / "order.py", repo / "order.py")
     monkeypatch.chdir(repo)
@@ -210,12 +216,9 @@ def test_the_base_versions_settings_file_is_read_from_git(tmp_path, monkeypatch)
     case = CASES_DIR / "azure" / "version_gated_insert"
     repo = tmp_path / "repo"
     repo.mkdir()
-    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com"]
-    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=repo, check=True)
     shutil.copy(case / "base" / "order.py", repo / "order.py")
     (repo / "host.json").write_text((case / "head" / "host.json").read_text())  # 2.0 in flight
-    subprocess.run([*git, "add", "."], cwd=repo, check=True)
-    subprocess.run([*git, "commit", "-qm", "base"], cwd=repo, check=True)
+    _commit_all(repo)
     shutil.copy(case / "head" / "order.py", repo / "order.py")
     (repo / "host.json").write_text(json.dumps({"version": "2.0", "extensions": {"durableTask": {
         "defaultVersion": "3.0"}}}))  # new instances start with 3.0, which the branch skips
@@ -269,8 +272,6 @@ def test_a_helper_changed_in_git_is_seen_through_the_unchanged_workflow(tmp_path
     unchanged come from the working tree."""
     repo = tmp_path / "repo"
     (repo / "shop").mkdir(parents=True)
-    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com"]
-    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=repo, check=True)
     (repo / "shop" / "__init__.py").write_text("")
     (repo / "shop" / "steps.py").write_text(
         "from durabletask import task\n\n\n"
@@ -284,8 +285,7 @@ def test_a_helper_changed_in_git_is_seen_through_the_unchanged_workflow(tmp_path
         "    return (yield ctx.call_activity('charge', input=reserved))\n\n\n"
         "def register(worker):\n    worker.add_orchestrator(order)\n")
     (repo / "unrelated.py").write_text("x = 1\n")
-    subprocess.run([*git, "add", "."], cwd=repo, check=True)
-    subprocess.run([*git, "commit", "-qm", "base"], cwd=repo, check=True)
+    _commit_all(repo)
     monkeypatch.chdir(repo)
     assert CliRunner().invoke(main, ["compat", "--base", "HEAD"]).exit_code == 0
     steps = (repo / "shop" / "steps.py").read_text()
