@@ -471,9 +471,11 @@ def compare(base: Workflow, head: Workflow,
     matcher = difflib.SequenceMatcher(None, base_cmds, head_cmds, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
-            found.extend(_retry_changed(head, base, b, h)
-                         for b, h in zip(base.ops[i1:i2], old_view[j1:j2])
-                         if b.is_command and _retries_differ(fw, b.retry, h.retry))
+            for b, h in zip(base.ops[i1:i2], old_view[j1:j2]):
+                if b.is_command and b.fields != h.fields:
+                    found.append(_fields_changed(head, base, b, h))
+                elif b.is_command and _retries_differ(fw, b.retry, h.retry):
+                    found.append(_retry_changed(head, base, b, h))
             continue
         if not head.handler and not _reached(base.ops, i1):
             continue  # an append after everything an instance can have recorded
@@ -657,6 +659,16 @@ def _retries_differ(fw: Framework, before: str, after: str) -> bool:
     news = {k.arg: ast.dump(k.value) for k in new.keywords}
     changed = {k for k in olds.keys() | news.keys() if olds.get(k) != news.get(k)}
     return not changed <= set(fw.retry_timing_keywords)
+
+
+def _fields_changed(head: Workflow, base: Workflow, before: Op, after: Op) -> Diagnostic:
+    fw = head.framework
+    message = (f"changes {_describe(after)} in workflow '{head.display}' (base {base.path}:"
+               f"{before.line}: {before.fields or 'plain'}; now {after.fields or 'plain'}): the "
+               f"engine compares that too, so instances in flight that recorded it replay another "
+               f"command than their history holds, and {fw.replay_error}; {fw.compat_advice}")
+    return Diagnostic(_display_path(after.path), after.line, 1, BREAKING, message, "error",
+                      after.line, 1)
 
 
 def _retry_changed(head: Workflow, base: Workflow, before: Op, after: Op) -> Diagnostic:

@@ -34,6 +34,11 @@ with more it schedules a timer the history does not have (`NonDeterminismError`)
 only the waits (`first_retry_interval`, `backoff_coefficient`, `max_retry_interval`) is safe:
 replay does not compare a timer's fire time.
 
+Also reported: what Temporal compares of a command besides its kind and name, an explicit
+`activity_id=` or a child workflow's `id=` written differently, and a regular activity turned
+into a local one (or back): "Activity id of scheduled event … does not match", or a command of
+another type.
+
 In Durable Task and Azure, a branch on the instance's version is a gate only when the
 instances in flight started with a version it does not take: `if ctx.version >= "2":` added
 while the default version already was `"2"` is taken by them, and the message says so.

@@ -452,7 +452,9 @@ def temporal_run(module_path: str, history_path: str) -> None:
                                                      ui=False)
         async with env:
             options = {} if sandboxed else {"workflow_runner": UnsandboxedWorkflowRunner()}
-            async with Worker(env.client, task_queue="orders", workflows=[module.Order],
+            workflows = [getattr(module, name) for name in dir(module)  # the run's children too
+                         if hasattr(getattr(module, name), "__temporal_workflow_definition")]
+            async with Worker(env.client, task_queue="orders", workflows=workflows,
                               activities=activities, activity_executor=ThreadPoolExecutor(),
                               **options):
                 handle = await env.client.start_workflow(module.Order.run, "book", id=INSTANCE,

@@ -45,6 +45,8 @@ class Op:
     #: the retry policy a command is given, as written where it is defined (frameworks that
     #: retry with timers of the workflow's own)
     retry: str = ""
+    #: what else replay compares of the command (``local activity``, ``activity_id='a1'``)
+    fields: str = ""
 
     @property
     def is_command(self) -> bool:
@@ -166,8 +168,9 @@ class _Builder:
         if kind is not None:
             if kind == "wait" and not call.keywords and len(call.args) < 2:
                 return []  # a state wait without a timeout records nothing
+            fields = self._fields(call, kind, name)
             name = self._recorded_name(call, module, scope) if kind in NAMED_KINDS else ""
-            return [Op(kind, name, module.path, call.lineno, text, self._retry(call, scope))]
+            return [Op(kind, name, module.path, call.lineno, text, self._retry(call, scope), fields)]
         found = self._function(func, module, scope, name)
         if found is None:
             return []
@@ -220,6 +223,14 @@ class _Builder:
         if not self._is(qualname(func, scope), method, self.framework.gates):
             return None
         return _constant(expr.args[0]) or ast.unparse(expr.args[0])
+
+    def _fields(self, call: ast.Call, kind: str, qualified: str | None) -> str:
+        """What replay compares of a command besides its kind and name, as text."""
+        fw = self.framework
+        parts = [fw.command_variants[qualified]] if qualified in fw.command_variants else []
+        wanted = {keyword for command_kind, keyword in fw.compared_keywords if command_kind == kind}
+        parts += [f"{k.arg}={ast.unparse(k.value)}" for k in call.keywords if k.arg in wanted]
+        return ", ".join(parts)
 
     def _retry(self, call: ast.Call, scope: Scope) -> str:
         """The retry policy of a command (``retry_policy=RetryPolicy(...)``), followed to the

@@ -125,6 +125,11 @@ class Framework:
     #: the keywords of a command that set a retry policy the engine carries out with timers of
     #: the workflow's own (a changed policy meets recorded failed attempts with other timers)
     retry_keywords: tuple[str, ...] = ()
+    #: what else replay compares of a command than its kind and name: keywords by command kind
+    #: (an explicit activity id, a child workflow's id), and the commands recorded as another
+    #: type under the same kind (a local activity), by qualified name, with their label
+    compared_keywords: tuple[tuple[str, str], ...] = ()
+    command_variants: dict[str, str] = field(default_factory=dict)
     #: the keywords of a retry policy that only change how long its timers wait (not compared
     #: on replay), as against whether a failed attempt is retried
     retry_timing_keywords: tuple[str, ...] = ()

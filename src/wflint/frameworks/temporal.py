@@ -124,6 +124,10 @@ FRAMEWORK = Framework(
     },
     unrestricted_blocks=("temporalio.workflow.unsafe.sandbox_unrestricted",),
     workflow_only_api=("temporalio.workflow.",),
+    compared_keywords=(("activity", "activity_id"), ("child", "id")),
+    command_variants={f"temporalio.workflow.{name}": "local activity" for name in (
+        "execute_local_activity", "execute_local_activity_method", "execute_local_activity_class",
+        "start_local_activity")},
     commands={
         **{f"temporalio.workflow.{name}": "activity" for name in (
             "execute_activity", "execute_local_activity", "execute_activity_method",

@@ -1,0 +1,28 @@
+# The new version: the same activity, run as a local activity (breaks): another command type.
+from datetime import timedelta
+
+from temporalio import activity, workflow
+
+
+@activity.defn
+async def reserve(item: str) -> str:
+    return f"reserved {item}"
+
+
+@activity.defn
+async def charge(item: str) -> str:
+    return f"charged {item}"
+
+
+@activity.defn
+async def ship(item: str) -> str:
+    return f"shipped {item}"
+
+
+@workflow.defn
+class Order:
+    @workflow.run
+    async def run(self, item: str) -> str:
+        reserved = await workflow.execute_activity(reserve, item, start_to_close_timeout=timedelta(seconds=5))
+        await workflow.sleep(1)
+        return await workflow.execute_local_activity(charge, reserved, start_to_close_timeout=timedelta(seconds=5))
