@@ -237,24 +237,31 @@ class Deployment:
         self._files: list[tuple[Path, bytes]] | None = None
         self._trees: dict[Path, ast.Module | None] = {}
 
-    def _paths(self, listing) -> list[Path]:
-        """``listing(directory)`` (absolute paths) over ``root``, then over ``fallback``."""
-        own = listing(self.root)
+    def _paths(self, listing, under: str = "") -> list[Path]:
+        """``listing(directory)`` (absolute paths) over ``root``, then over ``fallback``, of the
+        files under the directory ``under`` (relative; "" for all)."""
+        def inside(relative: str) -> bool:
+            return not under or relative.startswith(under + os.sep)
+
+        own = [path for path in listing(self.root) if inside(os.path.relpath(path, self.root))]
         if self.fallback is None:
             return own
         mine = {os.path.relpath(path, self.root) for path in own}
         return own + [path for path in listing(self.fallback)
                       if (relative := os.path.relpath(path, self.fallback)) not in mine
-                      and relative not in self.added]
+                      and relative not in self.added and inside(relative)]
 
-    def _sources(self) -> list[tuple[Path, bytes]]:
+    def _sources(self, under: str = "") -> list[tuple[Path, bytes]]:
         if self._files is None:
             self._files = []
             for path in self._paths(lambda top: [top / f for f in _python_files(top, [])]):
                 data = _read(Path(path))
                 if data is not None:
                     self._files.append((Path(path), data))
-        return self._files
+        if not under:
+            return self._files
+        tops = [os.path.join(top, under, "") for top in (self.root, self.fallback) if top is not None]
+        return [(path, data) for path, data in self._files if str(path).startswith(tuple(tops))]
 
     def _tree(self, relative: Path, data: bytes) -> ast.Module | None:
         if relative not in self._trees:
@@ -264,7 +271,11 @@ class Deployment:
                 self._trees[relative] = None
         return self._trees[relative]
 
-    def settings(self, words: tuple[str, ...]) -> list[tuple[str, ast.expr | None]]:
+    def mentions(self, needles: tuple[bytes, ...], under: str = "") -> bool:
+        """Whether a Python file under ``under`` mentions one of ``needles``."""
+        return any(needle in data for _, data in self._sources(under) for needle in needles)
+
+    def settings(self, words: tuple[str, ...], under: str = "") -> list[tuple[str, ast.expr | None]]:
         """Where the code sets one of ``words``: a keyword (``default_version="2"``; a dotted
         word names the call too: ``schedule_new_orchestration.version``), a dictionary key or
         an item assigned (``{"application_version": "1"}``), each with its value; a string
@@ -273,7 +284,7 @@ class Deployment:
         dotted = {w for w in words if "." in w}
         needles = {(w.rpartition(".")[2]).encode() for w in words}
         found: list[tuple[str, ast.expr | None]] = []
-        for relative, data in self._sources():
+        for relative, data in self._sources(under):
             if not any(n in data for n in needles):
                 continue
             tree = self._tree(relative, data)
@@ -303,18 +314,18 @@ class Deployment:
                     found.append((node.value, None))
         return found
 
-    def start_versions(self, fw: Framework) -> tuple[set[str], bool]:
+    def start_versions(self, fw: Framework, under: str = "") -> tuple[set[str], bool]:
         """The versions new instances start with, and whether some are set by a value only known
         when the code runs."""
         versions: set[str] = set()
         unknown = False
-        for _, value in self.settings(fw.start_versions) if fw.start_versions else []:
+        for _, value in self.settings(fw.start_versions, under) if fw.start_versions else []:
             if isinstance(value, ast.Constant) and isinstance(value.value, str):
                 versions.add(value.value)
             elif not (isinstance(value, ast.Constant) and value.value is None):
                 unknown = True
         for filename, key in fw.start_version_files:
-            for path in self._paths(lambda top, name=filename: _settings_files(top, name)):
+            for path in self._paths(lambda top, name=filename: _settings_files(top, name), under):
                 try:
                     data = json.loads(path.read_text(encoding="utf-8-sig"))
                 except (OSError, ValueError):
@@ -328,15 +339,15 @@ class Deployment:
                     unknown = True
         return versions, unknown
 
-    def app_version(self, fw: Framework) -> str:
+    def app_version(self, fw: Framework, under: str = "") -> str:
         """How the application's version is decided: "upgrades" (new code takes up instances of
         older versions), "fixed:<value>", "unknown" (from the environment or a computed value),
         or "hashed" (the default: from the workflows' source)."""
-        for _, value in self.settings(fw.app_version_upgrades):
+        for _, value in self.settings(fw.app_version_upgrades, under):
             if not (isinstance(value, ast.Constant) and value.value in (False, None)):
                 return "upgrades"
         fixed: set[str] = set()
-        for _, value in self.settings(fw.app_version_settings):
+        for _, value in self.settings(fw.app_version_settings, under):
             if isinstance(value, ast.Constant) and isinstance(value.value, str):
                 fixed.add(value.value)
             elif not (isinstance(value, ast.Constant) and value.value is None):
@@ -353,10 +364,26 @@ def _settings_files(root: Path, filename: str) -> list[Path]:
     return [Path(path) for path in _walk(str(root), Excluder(DEFAULT_EXCLUDES, root), names=(filename,))]
 
 
+#: files that mark the root of one application (a repository may hold several)
+_APPLICATION_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", "requirements.txt", "host.json",
+                        "dbos-config.yaml")
+
+
+def application_of(root: Path, relative: str) -> str:
+    """The directory (relative to ``root``; "" for all of it) of the application a file
+    belongs to: the nearest one above it holding a project file."""
+    parent = Path(relative).parent
+    while str(parent) not in ("", "."):
+        if any((root / parent / marker).exists() for marker in _APPLICATION_MARKERS):
+            return str(parent)
+        parent = parent.parent
+    return ""
+
+
 # -- skeletons ----------------------------------------------------------------------------------
 
-def workflows(root: Path, files: list[Path], settings: Settings, fallback: Path | None = None
-              ) -> dict[tuple[str, str], list[Workflow]]:
+def workflows(root: Path, files: list[Path], settings: Settings, fallback: Path | None = None,
+              declared: dict[str, set[str]] | None = None) -> dict[tuple[str, str], list[Workflow]]:
     """The workflows of ``files`` (relative to ``root``) by (framework, registered identity);
     more than one where separate applications of one repository reuse a name."""
     absolute = [str(root / f) for f in files]
@@ -383,6 +410,9 @@ def workflows(root: Path, files: list[Path], settings: Settings, fallback: Path 
         if not frameworks:
             continue
         discovery = discover(module, frameworks, settings.workflow_decorators, settings.activity_decorators)
+        if declared is not None:  # what the file registers with the engine, for its version hash
+            declared[str(relative)] = {f"workflow {u.node.name}" for u in discovery.units} | \
+                {f"step {getattr(node, 'name', '')}" for node in discovery.activities}
         for unit in discovery.units:
             handler = unit.kind in _HANDLERS
             if not unit.is_entry and not handler:
@@ -505,24 +535,38 @@ def compare(base: Workflow, head: Workflow,
     return found
 
 
-def _under_app_version(base: Workflow, head: Workflow,
-                       deployments: tuple[Deployment, Deployment]) -> list[Diagnostic]:
+def _under_app_version(base: Workflow, head: Workflow, deployments: tuple[Deployment, Deployment],
+                       rehashed: set[tuple[str, str]]) -> list[Diagnostic]:
     """The comparison where the engine's workers take up only instances of their own
     application version: with the version fixed (or new code upgrading older instances) they
     replay instances in flight on the new code; with the default version, a hash of every
-    workflow's source, a changed workflow orphans them instead; with the version changed on
-    purpose, the old version's workers finish them."""
+    workflow's source, they do too as long as no workflow's source changed, and otherwise the
+    change orphans them; with the version changed on purpose, the old version's workers finish
+    them. ``rehashed``: the (framework, application) pairs whose hashed version changes."""
     found = compare(base, head, deployments)
     fw = head.framework
     if not fw.app_version_hashed:
         return found
-    before, after = deployments[0].app_version(fw), deployments[1].app_version(fw)
+    under = application_of(deployments[1].root, head.path)
+    before, after = deployments[0].app_version(fw, under), deployments[1].app_version(fw, under)
     if "upgrades" in (before, after) or "unknown" in (before, after) or \
             (before == after and after != "hashed"):
         return found
-    if after != "hashed" or (before == "hashed" and _source(base) == _source(head)):
-        return []
-    return [_orphaned(base, head, found)]
+    if after != "hashed":
+        return []  # the version was fixed or changed on purpose: the old workers finish them
+    if before == "hashed" and (fw.name, under) not in rehashed:
+        return found  # no workflow's source changed: the same version recovers them on this code
+    return [_orphaned(base, head, found)] if _source(base) != _source(head) or before != "hashed" else []
+
+
+def _rehashed(pairs: list[tuple[Workflow, Workflow]], new: list[Workflow], gone: list[Workflow],
+              root: Path) -> set[tuple[str, str]]:
+    """The applications (framework, directory) of a framework that hashes its workflows' source
+    into the application version, where that source changes: a workflow edited, added or
+    removed."""
+    changed = [head for base, head in pairs if _source(base) != _source(head)] + new + gone
+    return {(workflow.framework.name, application_of(root, workflow.path)) for workflow in changed
+            if workflow.framework.app_version_hashed}
 
 
 def _source(workflow: Workflow) -> str:
@@ -534,13 +578,24 @@ def _source(workflow: Workflow) -> str:
     return "\n".join(module.lines[start - 1:node.end_lineno or node.lineno])
 
 
-def _orphaned(base: Workflow, head: Workflow, breaking: list[Diagnostic]) -> Diagnostic:
+def _orphaned(base: Workflow | None, head: Workflow, breaking: list[Diagnostic],
+              registered: bool = False) -> Diagnostic:
+    """The warning that instances in flight are left to the workers of the old version: for a
+    workflow changed, added (``base`` None), or the steps and workflows its application
+    registers changed (``registered``)."""
     fw = head.framework
     also = ""
     if breaking:
         also = (f" (were they forked to the new version, the edit at line {breaking[0].line} would "
                 f"break them as well)")
-    message = (f"changes workflow '{head.display}' (base {base.path}:{base.line}) while the "
+    if registered:
+        what = (f"changes the steps or workflows registered beside workflow '{head.display}' (one "
+                f"is added or removed)")
+    elif base is not None:
+        what = f"changes workflow '{head.display}' (base {base.path}:{base.line})"
+    else:
+        what = f"adds workflow '{head.display}'"
+    message = (f"{what} while the "
                f"application's version is the default, a hash of every workflow's source: the new "
                f"code runs as a new application version, whose workers take up no instance in flight "
                f"of the old one, of any workflow; they stay pending{also}; {fw.app_version_advice}")
@@ -612,15 +667,16 @@ def _version_gates(head: Workflow, known: set[str], deployments: tuple[Deploymen
     never: list[tuple[Op, set[str]]] = []
     if not fw.version_attribute or deployments is None:
         return taken, never
+    under = application_of(deployments[1].root, head.path)
     for op in head.ops:
         if op.kind != GATE or op.name in known or _VERSION_GATE.fullmatch(op.name) is None:
             continue
-        old_versions, _ = deployments[0].start_versions(fw)
+        old_versions, _ = deployments[0].start_versions(fw, under)
         passing = sorted(v for v in old_versions if _passes(op.name, v))
         if passing:
             taken[op.name] = passing[0]
             continue
-        new_versions, unknown = deployments[1].start_versions(fw)
+        new_versions, unknown = deployments[1].start_versions(fw, under)
         if not unknown and not any(_passes(op.name, v) for v in new_versions):
             never.append((op, new_versions))
     return taken, never
@@ -960,16 +1016,41 @@ def run(head_root: Path, base: str | None, paths: list[str], settings: Settings)
                        if not (head_root / f).exists()]
         if not candidates and not deleted:
             return []
-        head = workflows(head_root, candidates, settings)
+        declared: dict[str, set[str]] = {}
+        declared_before: dict[str, set[str]] = {}
+        head = workflows(head_root, candidates, settings, declared=declared)
         in_base = [f for f in candidates if version.exists(f)] + deleted
         for relative in in_base:
             _materialize(version, relative)
-        before = workflows(base_root, in_base, settings, version.fallback)
+        before = workflows(base_root, in_base, settings, version.fallback, declared_before)
         found: list[Diagnostic] = []
         deployments = (Deployment(base_root, version.fallback, version.added), Deployment(head_root))
         pairs, gone = matched(head, before)
+        paired = {id(workflow) for _, workflow in pairs}
+        added = [w for workflows_ in head.values() for w in workflows_ if id(w) not in paired]
+        rehashed = _rehashed(pairs, added, gone, head_root)
+        for relative in declared.keys() | declared_before.keys():  # a step added or removed
+            if declared.get(relative, set()) != declared_before.get(relative, set()):
+                under = application_of(head_root, relative)
+                rehashed |= {(fw.name, under) for fw in FRAMEWORKS.values() if fw.app_version_hashed}
+        warned: set[tuple[str, str]] = set()  # applications told their version changes
         for old, workflow in pairs:
-            found.extend(_under_app_version(old, workflow, deployments))
+            results = _under_app_version(old, workflow, deployments, rehashed)
+            if any(d.code == ORPHANED for d in results):
+                warned.add((workflow.framework.name, application_of(head_root, workflow.path)))
+            found.extend(results)
+        for fw_name, under in sorted(rehashed - warned):  # edits elsewhere change the version too
+            fw = FRAMEWORKS[fw_name]
+            if not (deployments[0].app_version(fw, under) == deployments[1].app_version(fw, under)
+                    == "hashed" and deployments[0].mentions(fw.markers, under)):
+                continue  # not the default version at both ends, or a new application
+            mine = lambda w: w.framework is fw and application_of(head_root, w.path) == under  # noqa: E731
+            new = next((w for w in added if mine(w)), None)
+            pair = next(((o, w) for o, w in pairs if mine(w)), None)
+            if new is not None:
+                found.append(_orphaned(None, new, []))
+            elif pair is not None:
+                found.append(_orphaned(*pair, [], registered=True))
         for old in gone:
             if not old.handler and old.ops:
                 found.append(_removed(old, head_root))

@@ -89,14 +89,20 @@ or `schedule_new_orchestration(..., version=...)` (and the worker's
 from a value only known at run time (an environment variable, a computed string) nothing is
 reported.""",
     "WFL1005": """\
-A warning, in DBOS: a workflow's source changed while the application's version is DBOS's
-default, an MD5 hash of every registered workflow's source (with the DBOS version and the
-application name). The new code therefore runs as a new application version, and DBOS's
+A warning, in DBOS: a workflow's source changed, or a workflow or step was added or removed,
+while the application's version is DBOS's default, an MD5 hash of the source of everything
+registered (steps are registered too, so adding or removing one counts; editing a step's body
+does not), with the DBOS version and the application name. The new code therefore runs as a
+new application version, and DBOS's
 recovery and queues take up only workflows of their own version: the instances in flight of
 the old version, of every workflow of the application, stay `PENDING` (orphaned) unless
 workers of the old version keep running, or they are forked to the new version
 (`DBOS.fork_workflow(..., application_version=...)`), where an edit that WFL1001 would report
 breaks them with `DBOSUnexpectedStepError`.
+
+When nothing registered changes (a step's body edited, a helper changed), the default
+version stays the same and the new workers recover the instances in flight on the new code:
+then the comparison of WFL1001 applies.
 
 Not reported when the project fixes the version (`application_version` in the DBOS config, the
 same before and after; then the comparison of WFL1001 applies), bumps it on purpose (the old
