@@ -149,7 +149,7 @@ COMPAT_CATALOG: tuple[CodeEntry, ...] = (
     CodeEntry("WFL1004", "version-not-bumped", WARNING,
               "Adds a branch for a version that no new instance starts with.", ""),
     CodeEntry("WFL1005", "app-version-orphans", WARNING,
-              "Changes a workflow under a hashed application version, orphaning instances in flight.", ""),
+              "Changes the registered code a hashed application version covers, orphaning instances in flight.", ""),
 )
 COMPAT_CODES = {entry.code: entry for entry in COMPAT_CATALOG}
 
