@@ -35,11 +35,12 @@ import subprocess
 import tempfile
 import textwrap
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from wflint.analysis.discovery import discover, enabled_frameworks
 from wflint.analysis.project import Project, project_roots
-from wflint.analysis.scope import ModuleInfo
+from wflint.analysis.scope import BUILTIN_NAMES, ModuleInfo, binding_scope
 from wflint.analysis.skeleton import END_LOOP, decorator_keyword, declared_name, GATE, GATE_ELSE, GATE_END, LOOP, RETIRE, Op, skeleton
 from wflint.config import Settings
 from wflint.diagnostics import Diagnostic
@@ -236,6 +237,13 @@ class Deployment:
         self.added = added
         self._files: list[tuple[Path, bytes]] | None = None
         self._trees: dict[Path, ast.Module | None] = {}
+        self._answers: dict[tuple, object] = {}  # (question, framework, application) -> answer
+
+    def _once(self, question: str, fw: Framework, under: str, compute):
+        key = (question, fw.name, under)
+        if key not in self._answers:
+            self._answers[key] = compute(fw, under)
+        return self._answers[key]
 
     def _paths(self, listing, under: str = "") -> list[Path]:
         """``listing(directory)`` (absolute paths) over ``root``, then over ``fallback``, of the
@@ -291,8 +299,12 @@ class Deployment:
             if tree is None:
                 continue
             keys: set[int] = set()
+            named: list[ast.Constant] = []  # strings naming a word, taken unless they are keys
             for node in ast.walk(tree):
-                if isinstance(node, ast.Call):
+                if isinstance(node, ast.Constant):
+                    if isinstance(node.value, str) and node.value in plain:
+                        named.append(node)
+                elif isinstance(node, ast.Call):
                     tail = node.func.attr if isinstance(node.func, ast.Attribute) else \
                         node.func.id if isinstance(node.func, ast.Name) else ""
                     for keyword in node.keywords:
@@ -308,15 +320,15 @@ class Deployment:
                         isinstance(node.targets[0].slice, ast.Constant) and node.targets[0].slice.value in plain:
                     keys.add(id(node.targets[0].slice))
                     found.append((node.targets[0].slice.value, node.value))
-            for node in ast.walk(tree):
-                if isinstance(node, ast.Constant) and isinstance(node.value, str) and \
-                        node.value in plain and id(node) not in keys:
-                    found.append((node.value, None))
+            found += [(node.value, None) for node in named if id(node) not in keys]
         return found
 
     def start_versions(self, fw: Framework, under: str = "") -> tuple[set[str], bool]:
         """The versions new instances start with, and whether some are set by a value only known
         when the code runs."""
+        return self._once("start versions", fw, under, self._start_versions)
+
+    def _start_versions(self, fw: Framework, under: str) -> tuple[set[str], bool]:
         versions: set[str] = set()
         unknown = False
         for _, value in self.settings(fw.start_versions, under) if fw.start_versions else []:
@@ -342,7 +354,10 @@ class Deployment:
     def app_version(self, fw: Framework, under: str = "") -> str:
         """How the application's version is decided: "upgrades" (new code takes up instances of
         older versions), "fixed:<value>", "unknown" (from the environment or a computed value),
-        or "hashed" (the default: from the workflows' source)."""
+        or "hashed" (the default: from what the application registers)."""
+        return self._once("app version", fw, under, self._app_version)
+
+    def _app_version(self, fw: Framework, under: str) -> str:
         for _, value in self.settings(fw.app_version_upgrades, under):
             if not (isinstance(value, ast.Constant) and value.value in (False, None)):
                 return "upgrades"
@@ -369,6 +384,7 @@ _APPLICATION_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", "requirements
                         "dbos-config.yaml")
 
 
+@lru_cache(maxsize=4096)
 def application_of(root: Path, relative: str) -> str:
     """The directory (relative to ``root``; "" for all of it) of the application a file
     belongs to: the nearest one above it holding a project file."""
@@ -560,13 +576,48 @@ def _under_app_version(base: Workflow, head: Workflow, deployments: tuple[Deploy
 
 
 def _rehashed(pairs: list[tuple[Workflow, Workflow]], new: list[Workflow], gone: list[Workflow],
-              root: Path) -> set[tuple[str, str]]:
-    """The applications (framework, directory) of a framework that hashes its workflows' source
-    into the application version, where that source changes: a workflow edited, added or
-    removed."""
+              declared: tuple[dict[str, set[str]], dict[str, set[str]]], root: Path) -> set[tuple[str, str]]:
+    """The applications (framework, directory) of a framework that hashes what they register
+    into the application version, where that changes: a workflow edited, added or removed, or
+    a file's registered steps and workflows (``declared``, base and head) changing."""
     changed = [head for base, head in pairs if _source(base) != _source(head)] + new + gone
-    return {(workflow.framework.name, application_of(root, workflow.path)) for workflow in changed
-            if workflow.framework.app_version_hashed}
+    found = {(workflow.framework.name, application_of(root, workflow.path)) for workflow in changed
+             if workflow.framework.app_version_hashed}
+    before, after = declared
+    for relative in before.keys() | after.keys():
+        if before.get(relative, set()) != after.get(relative, set()):
+            found |= {(fw.name, application_of(root, relative)) for fw in FRAMEWORKS.values()
+                      if fw.app_version_hashed}
+    return found
+
+
+def _compared(pairs: list[tuple[Workflow, Workflow]], added: list[Workflow],
+              deployments: tuple[Deployment, Deployment], rehashed: set[tuple[str, str]],
+              root: Path) -> list[Diagnostic]:
+    """The findings of every pair of versions, with one warning per application whose hashed
+    version changes (at a changed workflow, else a new one, else any of the application's)."""
+    found: list[Diagnostic] = []
+    warned: set[tuple[str, str]] = set()
+    for old, workflow in pairs:
+        results = _under_app_version(old, workflow, deployments, rehashed)
+        if any(d.code == ORPHANED for d in results):
+            warned.add((workflow.framework.name, application_of(root, workflow.path)))
+        found.extend(results)
+    for fw_name, under in sorted(rehashed - warned):  # edits elsewhere change the version too
+        fw = FRAMEWORKS[fw_name]
+        if not (deployments[0].app_version(fw, under) == deployments[1].app_version(fw, under)
+                == "hashed" and deployments[0].mentions(fw.markers, under)):
+            continue  # not the default version at both ends, or a new application
+        def mine(workflow: Workflow) -> bool:
+            return workflow.framework is fw and application_of(root, workflow.path) == under
+
+        new = next((w for w in added if mine(w)), None)
+        pair = next(((o, w) for o, w in pairs if mine(w)), None)
+        if new is not None:
+            found.append(_orphaned(None, new, []))
+        elif pair is not None:
+            found.append(_orphaned(*pair, [], registered=True))
+    return found
 
 
 def _source(workflow: Workflow) -> str:
@@ -787,11 +838,13 @@ def _gate_fix(head: Workflow, base: Workflow, added: list[Op], removed: list[Op]
         return None
     if old and (_bound(new) - _bound(old) or not _names_available(old, module, function)):
         return None
-    place = new[0] if new else _neighbour(function, module.path, before, after)
+    if not all(_simple_line(module.lines, s) for s in new) or \
+            not all(_simple_line(base.module.lines, s) for s in old):
+        return None
+    place = (new[0], None) if new else _neighbour(function, module.path, before, after)
     if place is None:
         return None
-    digest = hashlib.sha256(f"{head.display}:{place[0].lineno if isinstance(place, tuple) else place.lineno}"
-                            .encode()).hexdigest()[:8]
+    digest = hashlib.sha256(f"{head.display}:{place[0].lineno}".encode()).hexdigest()[:8]
     gate = fw.gate_template.format(ctx=head.ctx or fw.default_context_name, id=f'"wflint-{digest}"')
     lines = module.lines
 
@@ -814,8 +867,6 @@ def _gate_fix(head: Workflow, base: Workflow, added: list[Op], removed: list[Op]
             statement, kind = place
             edits = (Edit(kind, *span(statement), f"if not {gate}:\n{_indented(old_text)}"),)
             title = f"Keep the removed code for instances in flight under `if not {gate}`"
-    if not all(_simple_line(lines, s) for s in new) or not all(_simple_line(base.module.lines, s) for s in old):
-        return None
     return Fix(Applicability.UNSAFE, title, edits,
                note="instances in flight replay the old code and new ones run the new: keep the "
                     "gate until no instance started before it can replay, then retire it")
@@ -913,19 +964,11 @@ def _bound(statements: list[ast.stmt]) -> set[str]:
 def _names_available(old: list[ast.stmt], module: ModuleInfo, function: ast.AST) -> bool:
     """Whether every name the old statements read is bound where they go back (the new
     function, its module, or a builtin)."""
-    from wflint.analysis.scope import BUILTIN_NAMES
-
     scope = module.scope_of(function, module.scope)
     stored = _bound(old)
-    for statement in old:
-        for node in ast.walk(statement):
-            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id not in stored:
-                holder = scope
-                while holder is not None and not holder.binds(node.id):
-                    holder = holder.parent
-                if holder is None and node.id not in BUILTIN_NAMES:
-                    return False
-    return True
+    return all(binding_scope(node.id, scope) is not None or node.id in BUILTIN_NAMES
+               for statement in old for node in ast.walk(statement)
+               if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id not in stored)
 
 
 def _simple_line(lines: list[str], statement: ast.stmt) -> bool:
@@ -1002,6 +1045,7 @@ def _display_path(path: str) -> str:
 def run(head_root: Path, base: str | None, paths: list[str], settings: Settings) -> list[Diagnostic]:
     """Compare the workflows of ``paths`` (files or directories under ``head_root``; default:
     all of it) between ``base`` and the working tree."""
+    application_of.cache_clear()  # the files on disk may have changed since the last run
     version = base_tree(base, head_root)
     base_root = version.root
     try:
@@ -1023,34 +1067,12 @@ def run(head_root: Path, base: str | None, paths: list[str], settings: Settings)
         for relative in in_base:
             _materialize(version, relative)
         before = workflows(base_root, in_base, settings, version.fallback, declared_before)
-        found: list[Diagnostic] = []
         deployments = (Deployment(base_root, version.fallback, version.added), Deployment(head_root))
         pairs, gone = matched(head, before)
         paired = {id(workflow) for _, workflow in pairs}
         added = [w for workflows_ in head.values() for w in workflows_ if id(w) not in paired]
-        rehashed = _rehashed(pairs, added, gone, head_root)
-        for relative in declared.keys() | declared_before.keys():  # a step added or removed
-            if declared.get(relative, set()) != declared_before.get(relative, set()):
-                under = application_of(head_root, relative)
-                rehashed |= {(fw.name, under) for fw in FRAMEWORKS.values() if fw.app_version_hashed}
-        warned: set[tuple[str, str]] = set()  # applications told their version changes
-        for old, workflow in pairs:
-            results = _under_app_version(old, workflow, deployments, rehashed)
-            if any(d.code == ORPHANED for d in results):
-                warned.add((workflow.framework.name, application_of(head_root, workflow.path)))
-            found.extend(results)
-        for fw_name, under in sorted(rehashed - warned):  # edits elsewhere change the version too
-            fw = FRAMEWORKS[fw_name]
-            if not (deployments[0].app_version(fw, under) == deployments[1].app_version(fw, under)
-                    == "hashed" and deployments[0].mentions(fw.markers, under)):
-                continue  # not the default version at both ends, or a new application
-            mine = lambda w: w.framework is fw and application_of(head_root, w.path) == under  # noqa: E731
-            new = next((w for w in added if mine(w)), None)
-            pair = next(((o, w) for o, w in pairs if mine(w)), None)
-            if new is not None:
-                found.append(_orphaned(None, new, []))
-            elif pair is not None:
-                found.append(_orphaned(*pair, [], registered=True))
+        rehashed = _rehashed(pairs, added, gone, (declared_before, declared), head_root)
+        found = _compared(pairs, added, deployments, rehashed, head_root)
         for old in gone:
             if not old.handler and old.ops:
                 found.append(_removed(old, head_root))

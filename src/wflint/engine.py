@@ -293,7 +293,7 @@ class Checker:
     def _diagnose(self, source: str, path: str) -> list[Diagnostic] | None:
         """Findings for a source text, or None when it does not parse."""
         try:
-            tree = _parse(source, path)
+            tree = _parse(source, path, shared=True)
         except (SyntaxError, RecursionError, MemoryError):
             return None
         with _deep_recursion(_WALK_RECURSION_LIMIT):
@@ -412,9 +412,11 @@ def _deep_recursion(limit: int):
         sys.setrecursionlimit(previous)
 
 
-def _parse(source: str, path: str) -> ast.Module:
+def _parse(source: str, path: str, shared: bool = False) -> ast.Module:
+    """The file's tree; ``shared``: a text the fix loop also parses to apply and verify a fix
+    (one tree serves them all), where a plain check keeps no tree past its file."""
     with _deep_recursion(_PARSE_RECURSION_LIMIT):
-        return parse(source, path)
+        return parse(source, path) if shared else ast.parse(source, filename=path)
 
 
 def _syntax_error(path: str, exc: SyntaxError) -> Diagnostic:

@@ -14,7 +14,7 @@ import ast
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from wflint.analysis.scope import Scope, qualname, resolve_function
+from wflint.analysis.scope import Scope, binding_scope, qualname, resolve_function
 
 if TYPE_CHECKING:
     from wflint.analysis.discovery import Discovery, WorkflowUnit
@@ -238,8 +238,8 @@ class _Builder:
         for keyword in call.keywords:
             if keyword.arg in self.framework.retry_keywords:
                 value = keyword.value
-                while isinstance(value, ast.Name):
-                    bound = _single_value(scope, value.id)
+                for _ in range(_MAX_DEPTH):  # ``RETRY = BASE_RETRY`` is followed, a cycle is not
+                    bound = _single_value(scope, value.id) if isinstance(value, ast.Name) else None
                     if bound is None:
                         break
                     value = bound
@@ -280,9 +280,7 @@ class _Builder:
                     return declared_name(classes[0])
             return target.attr
         if isinstance(target, ast.Name):
-            holder = scope
-            while holder is not None and not holder.binds(target.id):
-                holder = holder.parent
+            holder = binding_scope(target.id, scope)
             if holder is not None and not holder.is_module and \
                     (target.id in holder.params or target.id in holder.stores):
                 return "?"  # chosen while the workflow runs (``fn = a if x else b``)
@@ -325,10 +323,9 @@ def declared_name(function: FunctionNode | ast.ClassDef) -> str:
     return decorator_keyword(function, "name") or function.name
 
 
-def _single_value(scope: Scope | None, name: str) -> ast.expr | None:
-    """The value ``name`` is bound to, when the nearest scope binding it assigns it exactly once."""
-    while scope is not None and not scope.binds(name):
-        scope = scope.parent
+def _single_value(scope: Scope, name: str) -> ast.expr | None:
+    """The value ``name`` is bound to, when the scope binding it assigns it exactly once."""
+    scope = binding_scope(name, scope)
     if scope is None or scope.binding_kinds(name) != 1:
         return None
     values = scope.values.get(name, [])
