@@ -40,6 +40,37 @@ def test_files_without_framework_markers_are_not_parsed():
     assert check(b"def broken(:\n    time.time()\n").diagnostics == []
 
 
+def test_calls_named_are_the_calls_of_those_names_decorators_included():
+    import ast
+
+    from wflint.analysis.scope import ModuleInfo, callee_tail
+
+    source = textwrap.dedent("""\
+        @DBOS.step(
+            retries=register_workflow(a))
+        def s():
+            return 1
+
+        def f():
+            x = [w.register_workflow(g) for g in (h(), k.register_workflow(
+                m))]
+            return Worker(
+                client, workflows=[A])
+
+        class C:
+            @app.register_workflow
+            def g(self):
+                other()
+        """)
+    tails = frozenset({"register_workflow", "Worker", "step"})
+    whole = ModuleInfo(ast.parse(source), "m", "m.py", source)
+    expected = [c for c in whole.calls if callee_tail(c.func) in tails]
+    assert len(expected) == 5
+    named = ModuleInfo(ast.parse(source), "m", "m.py", source).calls_named(tails)
+    assert [ast.dump(c) for c in named] == [ast.dump(c) for c in expected]
+    assert whole.calls_named(tails) == expected  # from the whole-module index, once built
+
+
 def test_form_feed_does_not_shift_noqa_lines():
     source = WF.replace("import time\n", "import time\n\x0c\n").replace(
         "return time.time()", "return time.time()  # noqa: WFL101")

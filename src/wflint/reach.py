@@ -91,8 +91,11 @@ def _imports(found: tuple[set[str], set[str]], target: str, package: bool) -> bo
     return package and any(name.startswith(target + ".") for name in (*modules, *names))
 
 
-_IMPORT = re.compile(rb"^[ \t]*import[ \t]+([^\n#;]+)", re.M)
-_FROM = re.compile(rb"^[ \t]*from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n#;]+)", re.M)
+#: an import list (searched by its literal ``import``, which is fast), and what may precede it
+#: on its line: nothing (``import a, b``) or ``from base`` (``from base import a, b``)
+_IMPORTED = re.compile(rb"import[ \t]+(\([^)]*\)|[^\n#;]+)")
+_FROM_BASE = re.compile(rb"[ \t]*from[ \t]+(\.*[\w.]*)[ \t]+")
+_INDENT = re.compile(rb"[ \t]*")
 
 
 def _imported(data: bytes, path: str) -> tuple[set[str], set[str]]:
@@ -102,13 +105,21 @@ def _imported(data: bytes, path: str) -> tuple[set[str], set[str]]:
     package: str | None = None  # this file's package, found only for a relative import
     modules: set[str] = set()
     names: set[str] = set()
-    for match in _IMPORT.finditer(data):
-        for part in match.group(1).decode("utf-8", "replace").replace("\\", "").split(","):
-            name = part.split(" as ")[0].strip()
-            if name:
-                modules.add(name)
-    for match in _FROM.finditer(data):
-        base = match.group(1).decode("utf-8", "replace")
+    for match in _IMPORTED.finditer(data):
+        start = match.start()
+        head = data[data.rfind(b"\n", 0, start) + 1:start]
+        if _INDENT.fullmatch(head):
+            if match.group(1).startswith(b"("):
+                continue  # not a plain import
+            for part in match.group(1).decode("utf-8", "replace").replace("\\", "").split(","):
+                name = part.split(" as ")[0].strip()
+                if name:
+                    modules.add(name)
+            continue
+        found = _FROM_BASE.fullmatch(head)
+        if found is None:
+            continue  # ``import`` inside a line of something else
+        base = found.group(1).decode("utf-8", "replace")
         level = len(base) - len(base.lstrip("."))
         base = base[level:]
         if level:
@@ -119,7 +130,7 @@ def _imported(data: bytes, path: str) -> tuple[set[str], set[str]]:
             parts = parts[:len(parts) - (level - 1)] if level > 1 else parts
             base = ".".join(filter(None, [*parts, base]))
         modules.add(base)
-        listed = match.group(2).decode("utf-8", "replace").strip("()\n ").replace("\\", "")
+        listed = match.group(1).decode("utf-8", "replace").strip("()\n ").replace("\\", "")
         for part in listed.split(","):
             name = part.split(" as ")[0].strip()
             if name and name != "*":

@@ -15,7 +15,7 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
-from wflint.analysis.scope import ModuleInfo, Scope, qualname
+from wflint.analysis.scope import ModuleInfo, Scope, callee_tail, qualname
 from wflint.frameworks import CONFIGURED, FRAMEWORKS, Framework
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
@@ -78,13 +78,6 @@ def _imported_frameworks(imported: set[str], allowed: tuple[str, ...] | None) ->
                for name in imported for m in fw.modules):
             found.append(fw)
     return found
-
-
-def callee_tail(func: ast.expr) -> str | None:
-    """The last name of a callee (``Worker`` of ``temporalio.worker.Worker``)."""
-    if isinstance(func, ast.Attribute):
-        return func.attr
-    return func.id if isinstance(func, ast.Name) else None
 
 
 def enabled_frameworks(module: ModuleInfo, allowed: tuple[str, ...] | None,
@@ -169,7 +162,6 @@ class _Finder:
         self.lambda_activities: set[ast.Lambda] = set()
         #: functions started as workflows somewhere in the module (a child workflow, a schedule)
         self.started: set[FunctionNode] = set()
-        self.nested_defs: dict[str, list[FunctionNode]] = {}
         self.module_functions = {name: defs[0] for name, defs in module.scope.functions.items()
                                  if len(defs) == 1}
         self.module_classes = {name: defs[0] for name, defs in module.scope.classes.items()
@@ -369,8 +361,7 @@ class _Finder:
     # -- registration calls ----------------------------------------------------------------
 
     def _registrations(self) -> None:
-        self.nested_defs = self.module.function_defs
-        for call in self.module.calls:
+        for call in self.module.calls_named(self._call_tails()):
             func = call.func
             attr = func.attr if isinstance(func, ast.Attribute) else None
             name = None
@@ -401,6 +392,23 @@ class _Finder:
                     name = name or qualname(func, self.scope)
                     if name in fw.worker_types:
                         self._worker(call, fw)
+
+    def _call_tails(self) -> frozenset[str]:
+        """The last names of the calls :meth:`_registrations` looks at (no other call can be
+        one it recognises: each is called as an attribute by its last name, or is a worker)."""
+        tails: set[str] = set()
+        for fw in self.frameworks:
+            for entry in (*fw.workflow_registrations, *fw.activity_registrations,
+                          *fw.activity_invocations, *fw.workflow_invocations):
+                tails.add(entry.rpartition(".")[2])
+            if fw.worker_types:
+                tails.update(fw.worker_tails)
+        return frozenset(tails)
+
+    @property
+    def nested_defs(self) -> dict[str, list[FunctionNode]]:
+        """Every function definition of the module, at any depth, by name."""
+        return self.module.function_defs
 
     def _invoked(self, call: ast.Call) -> None:
         """What ``call_activity`` / ``execute_activity`` / ``DBOS.run_step`` runs is an activity,

@@ -15,6 +15,7 @@ different values, resolves to nothing: silence is preferred to a guess.
 from __future__ import annotations
 
 import ast
+import bisect
 import builtins
 import itertools
 import re
@@ -142,6 +143,7 @@ class ModuleInfo:
         self._assignments: dict[int, dict[str, list[tuple[Scope, ast.stmt]]]] = {}
         self._names: set[str] | None = None
         self._calls: list[ast.Call] = []
+        self._named: dict[frozenset[str], list[ast.Call]] = {}
         self._defs: dict[str, list] = {}
         self._all_imports: set[str] = set()
         #: nested functions and lambdas run on another thread (see analysis.offload)
@@ -158,6 +160,7 @@ class ModuleInfo:
         self._assignments.clear()
         self._attribute_types.clear()
         self._return_types.clear()
+        self._named.clear()
         self.scope = None  # type: ignore[assignment]
         self.project = None
 
@@ -223,6 +226,59 @@ class ModuleInfo:
             self._defs = defs
             self._all_imports = imports
         return self._names, self._calls, self._defs
+
+    def calls_named(self, tails: frozenset[str]) -> list[ast.Call]:
+        """The calls whose callee's last name is one of ``tails`` (``x.register_workflow(...)``,
+        ``Worker(...)``), in the order of :attr:`calls`. Without the whole-module index, only the
+        statements spanning a line that spells one of the names are walked: the callee's last
+        name sits on the line where its expression ends."""
+        known = self._named.get(tails)
+        if known is not None:
+            return known
+        if self._names is not None:
+            known = self._named[tails] = [call for call in self._calls
+                                          if callee_tail(call.func) in tails]
+            return known
+        spelled = re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(tails))) + r")\b")
+        lines: list[int] = []
+        source = self.source
+        if "\r" in source:  # lines end as the tokenizer ends them
+            lines = [number for number, text in enumerate(self.lines, 1) if spelled.search(text)]
+        else:
+            line, position = 1, 0
+            for match in spelled.finditer(source):
+                line += source.count("\n", position, match.start())
+                position = match.start()
+                if not lines or lines[-1] != line:
+                    lines.append(line)
+        found: list[ast.Call] = []
+        if not lines:
+            self._named[tails] = found
+            return found
+        last = len(lines)
+        stack: list[ast.AST] = [self.tree]
+        while stack:
+            node = stack.pop()
+            if type(node) is ast.Call:
+                func = node.func
+                end = getattr(func, "end_lineno", None)
+                if callee_tail(func) in tails and end is not None:
+                    index = bisect.bisect_left(lines, end)
+                    if index < last and lines[index] == end:
+                        found.append(node)
+            for child in ast.iter_child_nodes(node):
+                start = getattr(child, "lineno", None)
+                decorators = getattr(child, "decorator_list", None)
+                if decorators:  # a definition's line is its ``def``: its decorators come first
+                    start = min(start, decorators[0].lineno)
+                if start is not None:
+                    index = bisect.bisect_left(lines, start)
+                    if index == last or lines[index] > (child.end_lineno or start):
+                        continue  # no line of this subtree spells a name looked for
+                stack.append(child)
+        found.reverse()
+        self._named[tails] = found
+        return found
 
     @property
     def imported_anywhere(self) -> set[str]:
@@ -333,6 +389,13 @@ class ModuleInfo:
         if module:
             return f"{base}.{module}" if base else module
         return base
+
+
+def callee_tail(func: ast.expr) -> str | None:
+    """The last name of a callee (``Worker`` of ``temporalio.worker.Worker``)."""
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return func.id if isinstance(func, ast.Name) else None
 
 
 def qualname(expr: ast.expr, scope: Scope) -> str | None:
