@@ -40,6 +40,30 @@ def test_files_without_framework_markers_are_not_parsed():
     assert check(b"def broken(:\n    time.time()\n").diagnostics == []
 
 
+def test_a_declaration_marker_counts_only_in_the_shape_a_declaration_takes():
+    """A framework's mention plus a declaration marker spelled as no declaration spells it
+    (``workflow`` of an import line, an activity's ``defn``, a Worker's ``workflows=`` in a
+    module without classes) does not get a module parsed; the real spellings do."""
+    from wflint.prefilter import markers_for
+
+    markers = markers_for(None, ())
+    skipped = [b"from dapr.ext.workflow import WorkflowActivityContext\n",
+               b"import dapr.ext.workflow as wf\nx = wf.when_all\n",
+               b"from dbos import DBOS\nfrom app.workflow import go\n",
+               b"from temporalio import activity\n@activity.defn\nasync def a(): ...\n",
+               b"from temporalio.worker import Worker\nw = Worker(c, workflows=[A], activities=[b])\n"]
+    parsed = [b"import dapr.ext.workflow as wf\nwfr = wf.WorkflowRuntime()\n@wfr.workflow(name='x')\n",
+              b"import dapr.ext.workflow as wf\ndecorate = wfr.workflow\n",
+              b"from dbos import DBOS\n@DBOS.workflow()\ndef f(): ...\n",
+              b"from temporalio import workflow\n@workflow.defn\nclass W: ...\n",
+              b"from temporalio.workflow import defn\n@defn\nclass W: ...\n",
+              b"from temporalio.worker import Worker\nclass W: ...\nw = Worker(c, workflows=[W])\n"]
+    assert [markers.match(data) for data in skipped] == [False] * len(skipped)
+    assert [markers.match(data) for data in parsed] == [True] * len(parsed)
+    # any spelling still marks a module that may register what other modules declare
+    assert all(markers.mentions(data) for data in skipped)
+
+
 def test_calls_named_are_the_calls_of_those_names_decorators_included():
     import ast
 

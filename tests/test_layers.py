@@ -180,7 +180,7 @@ LAYERS = (
     ("analysis", ("wflint.analysis",)),
     ("rules", ("wflint.rules",)),
     ("fixes", ("wflint.fixes",)),
-    ("engine", ("wflint.engine", "wflint.firstpass", "wflint.cache", "wflint.baseline", "wflint.noqa",
+    ("engine", ("wflint.engine", "wflint.firstpass", "wflint.crew", "wflint.cache", "wflint.baseline", "wflint.noqa",
                 "wflint.reach", "wflint.compat")),
     ("interface", ("wflint.cli", "wflint.output", "wflint.lsp", "wflint.api", "wflint.flake8_plugin", "wflint.watch",
                    "wflint.docs", "wflint.__main__")),

@@ -5,7 +5,9 @@ from wflint.prefilter import markers_for
 from wflint.reach import reaching_modules
 
 MARKERS = markers_for(None, ())
-WORKFLOW_HEAD = "import dapr.ext.workflow as wf\n"
+#: a module that declares a workflow (the prefilter lets it through), before what a test adds
+WORKFLOW_HEAD = ("import dapr.ext.workflow as wf\nwfr = wf.WorkflowRuntime()\n\n\n@wfr.workflow\n"
+                 "def flow(ctx):\n    yield ctx.create_timer(1)\n\n\n")
 
 
 def write(root, files):

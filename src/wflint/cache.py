@@ -117,6 +117,12 @@ class Cache:
         self.entries[path] = entry
         self.dirty = True
 
+    def divert(self) -> dict[str, dict]:
+        """From now on keep only what is put (in a worker process, whose entries are sent to
+        the parent, see crew): the returned dict is what is put."""
+        self.entries = {}
+        return self.entries
+
     # -- the entries' layout -------------------------------------------------------------------
 
     def put_settled(self, path: str, file_stamp: list[int], data: bytes,

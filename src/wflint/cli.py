@@ -251,10 +251,10 @@ def check(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ..
             click.echo("wflint: warning: No Python files found under the given path(s)", err=True)
         reach = _reach(targets, file_set.files, settings, checker.markers)
         collect_rarely()
-        checker.prepare(file_set.files + reach)
-        outcomes.extend(checker.check_paths(file_set.files, fix_mode, jobs or os.cpu_count() or 1))
+        checker.prepare(file_set.files + reach, jobs or os.cpu_count() or 1)
+        outcomes.extend(checker.check_paths(file_set.files, fix_mode))
         if reach:  # checked for the named helpers' sake, never fixed (they were not named)
-            for outcome in checker.check_paths(reach, None, jobs or os.cpu_count() or 1):
+            for outcome in checker.check_paths(reach, None):
                 outcome.diagnostics = _through(outcome.diagnostics, file_set.files)
                 outcomes.append(outcome)
 

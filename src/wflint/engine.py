@@ -51,11 +51,10 @@ class FixMode:
     write: bool = True
 
 
-#: fewer files than this to analyse are not worth starting worker processes for
+#: fewer files than this to read are not worth starting worker processes for
 _PARALLEL_THRESHOLD = 16
 #: worker processes inherit the prepared checker by forking (elsewhere the run is sequential)
 _FORK = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
-_WORKER: tuple[Checker, FixMode | None] | None = None
 
 
 #: the cycle collector's thresholds for a command-line run (see collect_rarely)
@@ -72,12 +71,6 @@ def collect_rarely() -> None:
     run on real repositories. Long-lived embedders (the language server, the API) keep
     Python's defaults."""
     gc.set_threshold(*_RUN_GC_THRESHOLDS)
-
-
-def _check_in_worker(path: str) -> FileOutcome:
-    assert _WORKER is not None
-    checker, fix = _WORKER
-    return _lean(checker.check_path(path, fix), fix)
 
 
 def _lean(outcome: FileOutcome, fix: FixMode | None) -> FileOutcome:
@@ -109,44 +102,69 @@ class Checker:
         #: suppression can be told)
         self._checked: dict[str, _Walked] = {}
         self.project: Project | None = None
+        #: the worker processes sharing this run, and the prepared files not checked yet
+        self._crew = None
+        self._unchecked: set[str] = set()
 
-    def prepare(self, paths: list[str]) -> None:
+    def prepare(self, paths: list[str], jobs: int = 1) -> None:
         """The first pass of a run over ``paths``: set up the project (its import roots, and the
         workflows registered in one module but defined in another) and read every file once.
         Files that cannot contain workflow code are settled here; the others keep their bytes
-        for the second pass, so no file is read twice."""
+        (and, within a budget, their trees) for the second pass, so no file is read twice.
+        With ``jobs`` > 1 and enough files, worker processes share both passes (see crew)."""
+        self.close()
         self.project = self._new_project(paths)
         self.first = FirstPass(self.cache)
-        self.first.run(self.project, paths, self._precheck, _parse)
+        self._unchecked = set(paths)
+        fresh = self.first.lookup(self.project, paths)
+        if jobs > 1 and len(fresh) >= _PARALLEL_THRESHOLD and _FORK is not None:
+            from wflint.crew import Crew
 
-    def check_paths(self, paths: list[str], fix: FixMode | None = None, jobs: int = 1) -> list[FileOutcome]:
-        """Check files (after ``prepare``), in ``jobs`` worker processes when that pays.
+            self.first.budget //= jobs  # each worker keeps its part of the budget
+            self._crew = Crew(_FORK, self, fresh, jobs)
+        else:
+            self.read_share(fresh)
 
-        Files the first pass settled cost nothing more; the rest are analysed in parallel when
-        there are enough of them. The outcome does not depend on ``jobs``: each file's findings
-        are computed the same way, and the caller sorts them."""
+    def read_share(self, paths: list[str]) -> dict:
+        """The first pass over files the cache does not settle (in this process); returns
+        what another process needs of it (see FirstPass.found)."""
+        assert self.project is not None
+        self.first.read(self.project, paths, self._precheck, _parse, self._registering)
+        return self.first.found(paths)
+
+    def check_paths(self, paths: list[str], fix: FixMode | None = None) -> list[FileOutcome]:
+        """Check files (after ``prepare``), in the worker processes ``prepare`` started, if any.
+
+        Files the first pass settled cost nothing more; the rest are analysed. The outcome does
+        not depend on the number of workers: each file's findings are computed the same way,
+        and the caller sorts them."""
         settled = self.first.settled
         pending = [p for p in paths if (p not in settled or self._registered_here(p))
                    and p not in self.first.cached]
         outcomes = {p: self.check_path(p, fix) for p in paths if p not in pending}
-        if jobs > 1 and len(pending) >= _PARALLEL_THRESHOLD and _FORK is not None:
-            global _WORKER
-            _WORKER = (self, fix)
-            try:
-                with _FORK.Pool(min(jobs, len(pending))) as pool:
-                    chunk = max(1, len(pending) // (jobs * 8))
-                    for outcome in pool.imap(_check_in_worker, pending, chunksize=chunk):
-                        outcomes[outcome.path] = outcome
-            finally:
-                _WORKER = None
+        if self._crew is not None:
+            outcomes.update(self._crew.check(pending, fix))
         else:
             for path in pending:
-                outcomes[path] = _lean(self.check_path(path, fix), fix)
+                outcomes[path] = self.check_one(path, fix)
+        self._unchecked.difference_update(paths)
+        if not self._unchecked:
+            self.close()  # every prepared file is done: the workers are not needed any more
         if self.cache is not None and fix is None:
             for path in paths:
                 self._remember(path, outcomes[path])
             self.cache.save()
         return [outcomes[p] for p in paths]
+
+    def check_one(self, path: str, fix: FixMode | None = None) -> FileOutcome:
+        """``check_path``, keeping no text of a file without findings when not fixing."""
+        return _lean(self.check_path(path, fix), fix)
+
+    def close(self) -> None:
+        """Stop the worker processes of the last ``prepare``, if any are left."""
+        if self._crew is not None:
+            self._crew.close()
+            self._crew = None
 
     def _remember(self, path: str, outcome: FileOutcome) -> None:
         if outcome.error is not None or outcome.stamp is None or self.cache is None:
@@ -265,6 +283,18 @@ class Checker:
         if not (registered or may_contain_workflows(data, self.markers)) or skips_file(source):
             return FileOutcome(path)
         return source
+
+    def _registering(self, data: bytes) -> str | None:
+        """The source of a file that declares no workflow code but mentions a framework with
+        one of its markers, so may register workflows or activities declared elsewhere (a
+        worker's module); None for any other file."""
+        if b"\x00" in data or not self.markers.mentions(data):
+            return None
+        try:
+            source = decode(data)
+        except (SyntaxError, UnicodeDecodeError, LookupError):
+            return None
+        return None if skips_file(source) else source
 
     def _check(self, data: bytes, path: str, source: str | None = None,
                module: ModuleInfo | None = None) -> FileOutcome:

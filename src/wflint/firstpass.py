@@ -9,10 +9,11 @@ nothing is read or parsed twice and nothing outlives its file.
 from __future__ import annotations
 
 from collections.abc import Callable
+import hashlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from wflint.analysis.project import ExternalRegistration, Project, registers_or_invokes
+from wflint.analysis.project import Project, registers_or_invokes
 from wflint.analysis.scope import ModuleInfo
 from wflint.cache import Cache, findings, is_settled, stamp
 from wflint.source import module_name
@@ -34,8 +35,13 @@ class Leftover:
     entry: dict | None = None
 
 
+#: how much source text the first pass may keep parsed for the second, in all (a parsed tree
+#: takes about 35 times its text): within it a file is parsed once; past it, twice
+KEEP_BUDGET = 4_000_000
+
+
 class FirstPass:
-    def __init__(self, cache: Cache | None) -> None:
+    def __init__(self, cache: Cache | None, keep_budget: int = KEEP_BUDGET) -> None:
         self.cache = cache
         #: files whose outcome is known without analysing them
         self.settled: dict[str, FileOutcome] = {}
@@ -43,27 +49,48 @@ class FirstPass:
         self.cached: dict[str, dict] = {}
         self._contents: dict[str, tuple[bytes, str]] = {}
         self._parsed: dict[str, ModuleInfo] = {}
-        #: what each file contributed to the project's registrations, for its cache entry
+        #: what each file registers, for its cache entry
         self._contributed: dict[str, tuple[list, list]] = {}
+        #: how much more source text may be kept parsed
+        self.budget = keep_budget
 
     def run(self, project: Project, paths: list[str],
             precheck: Callable[[bytes, str], FileOutcome | str],
-            parse: Callable[[str, str], ast.Module]) -> None:
+            parse: Callable[[str, str], ast.Module],
+            registering: Callable[[bytes], str | None] = lambda data: None) -> None:
+        """The whole first pass over ``paths`` in this process (see :meth:`lookup` and
+        :meth:`read`)."""
+        self.read(project, self.lookup(project, paths), precheck, parse, registering)
+
+    def lookup(self, project: Project, paths: list[str]) -> list[str]:
+        """Settle the files whose cache entry still holds (restoring what they register);
+        the others, in order, are to be read."""
+        cache = self.cache
+        if cache is None:
+            return list(paths)
+        fresh = []
+        for path in paths:
+            entry = cache.get(path)
+            diagnostics = findings(entry) if entry is not None else None
+            if entry is None or diagnostics is None:
+                fresh.append(path)
+            elif is_settled(entry):
+                self.settled[path] = FileOutcome(path, diagnostics)
+            else:
+                project.add_registrations(entry.get("registrations", []), entry.get("activities", []))
+                self.cached[path] = entry
+        return fresh
+
+    def read(self, project: Project, paths: list[str],
+             precheck: Callable[[bytes, str], FileOutcome | str],
+             parse: Callable[[str, str], ast.Module],
+             registering: Callable[[bytes], str | None] = lambda data: None) -> None:
         """Read ``paths``: ``precheck(data, path)`` settles a file or gives its source;
-        ``parse(source, path)`` parses the files that register workflows or activities."""
+        ``parse(source, path)`` parses the files that register workflows or activities;
+        ``registering(data)``: the source of a file ``precheck`` settles (it declares no
+        workflow) that may still register workflows or activities other modules declare."""
         cache = self.cache
         for path in paths:
-            entry = cache.get(path) if cache is not None else None
-            diagnostics = findings(entry) if entry is not None else None
-            if entry is not None and diagnostics is not None:
-                if is_settled(entry):
-                    self.settled[path] = FileOutcome(path, diagnostics)
-                    continue
-                for name, framework in entry.get("registrations", []):
-                    project.registrations[name] = ExternalRegistration(name, framework)
-                project.activities.update(entry.get("activities", []))
-                self.cached[path] = entry
-                continue
             file_stamp = stamp(path)
             try:
                 with open(path, "rb") as handle:
@@ -73,34 +100,54 @@ class FirstPass:
             early = precheck(data, path)
             if not isinstance(early, str):
                 self.settled[path] = early
-                if cache is not None and file_stamp is not None:
+                source = None if early.diagnostics else registering(data)
+                if source is not None and registers_or_invokes(data):
+                    # a worker module: nothing to analyse, but what it registers counts
+                    self._collect(project, path, source, parse, keep=False)
+                    if cache is not None and file_stamp is not None:
+                        registrations, activities = self.contributed(path)
+                        cache.put_analysed(path, file_stamp, hashlib.sha256(data).hexdigest(),
+                                           early.diagnostics, [], [], registrations, activities)
+                elif cache is not None and file_stamp is not None:
                     cache.put_settled(path, file_stamp, data, early.diagnostics)
                 continue
             self._contents[path] = (data, early)
-            if not registers_or_invokes(data):
-                continue
-            name = module_name(path)
-            module = project.loaded(path, name, early)  # loaded already, as another's helper
-            parsed_here = module is None
-            if module is None:
-                try:
-                    tree = parse(early, path)
-                except (SyntaxError, ValueError, RecursionError, MemoryError):
-                    continue
-                module = ModuleInfo(tree, name, path, early)
-                project.adopt(module)
-            before = (set(project.registrations), set(project.activities))
-            project.collect_registrations(module)
-            contributed = (sorted([n, project.registrations[n].framework]
-                                  for n in set(project.registrations) - before[0]),
-                           sorted(set(project.activities) - before[1]))
-            self._contributed[path] = contributed
-            if parsed_here and not any(contributed):
-                # it registers only its own workflows: its tree is not kept through the first
-                # pass (the second parses it again, in parallel), which bounds memory
-                project.drop(module)
-            else:
-                self._parsed[path] = module
+            if registers_or_invokes(data):
+                self._collect(project, path, early, parse, keep=True)
+
+    def _collect(self, project: Project, path: str, source: str,
+                 parse: Callable[[str, str], ast.Module], keep: bool) -> None:
+        """What one file registers; ``keep``: the file is analysed next, and its tree serves
+        the second pass while the budget lasts."""
+        name = module_name(path)
+        module = project.loaded(path, name, source)  # loaded already, as another's helper
+        parsed_here = module is None
+        if module is None:
+            try:
+                tree = parse(source, path)
+            except (SyntaxError, ValueError, RecursionError, MemoryError):
+                return
+            module = ModuleInfo(tree, name, path, source)
+            project.adopt(module)
+        self._contributed[path] = project.collect_registrations(module)
+        if parsed_here and not (keep and len(source) <= self.budget):
+            project.drop(module)  # parsed again in the second pass, if it needs it
+        elif keep:
+            if parsed_here:
+                self.budget -= len(source)
+            self._parsed[path] = module
+
+    def absorb(self, other: dict) -> None:
+        """What another process's first pass found of its files (see :meth:`found`)."""
+        self.settled.update(other["settled"])
+        self._contributed.update(other["contributed"])
+
+    def found(self, paths: list[str]) -> dict:
+        """What this pass found of ``paths`` that another process needs: the files it settled
+        and what each registers."""
+        return {"settled": {path: self.settled[path] for path in paths if path in self.settled},
+                "contributed": {path: self._contributed[path] for path in paths
+                                if path in self._contributed}}
 
     def take(self, path: str) -> Leftover:
         """What the first pass kept of ``path`` (each part handed out once)."""
@@ -108,5 +155,5 @@ class FirstPass:
         return Leftover(data, source, self._parsed.pop(path, None), self.cached.pop(path, None))
 
     def contributed(self, path: str) -> tuple[list, list]:
-        """The registrations and activities ``path`` added to the project."""
+        """What ``path`` registers: workflows (``[name, framework]``) and activities."""
         return self._contributed.get(path, ([], []))

@@ -11,6 +11,7 @@ workflow calls into it).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from wflint.frameworks import FRAMEWORKS, SELECTABLE
@@ -19,24 +20,38 @@ from wflint.frameworks import FRAMEWORKS, SELECTABLE
 @dataclass(frozen=True)
 class Markers:
     """What a file's bytes must contain to be parsed: for some framework, its mention and one
-    of its declaration markers (none listed: the mention suffices); or any ``extra`` marker."""
+    of its declaration markers (none listed: the mention suffices), spelled as a declaration
+    spells it where the framework says how (the marker's shape); or any ``extra`` marker."""
 
-    frameworks: tuple[tuple[bytes, tuple[bytes, ...]], ...]
+    #: (a framework's mention, its declaration markers, each with its shape or None)
+    frameworks: tuple[tuple[bytes, tuple[tuple[bytes, re.Pattern[bytes] | None], ...]], ...]
     extra: tuple[bytes, ...] = ()
 
     def match(self, data: bytes) -> bool:
+        """Whether the file may declare workflow code itself."""
         if any(marker in data for marker in self.extra):
             return True
-        return any(mention in data and (not declarations or any(d in data for d in declarations))
-                   for mention, declarations in self.frameworks)
+        return any(mention in data and (not declarations or any(
+            marker in data and (shape is None or shape.search(data) is not None)
+            for marker, shape in declarations)) for mention, declarations in self.frameworks)
+
+    def mentions(self, data: bytes) -> bool:
+        """Whether the file mentions a framework and one of its declaration markers, spelled in
+        any way: it may register workflows or activities that other modules declare."""
+        if any(marker in data for marker in self.extra):
+            return True
+        return any(mention in data and (not declarations or any(
+            marker in data for marker, _ in declarations)) for mention, declarations in self.frameworks)
 
 
 def markers_for(frameworks: tuple[str, ...] | None, workflow_decorators: tuple[str, ...]) -> Markers:
     names = frameworks if frameworks is not None else SELECTABLE
-    pairs: list[tuple[bytes, tuple[bytes, ...]]] = []
+    pairs: list[tuple[bytes, tuple[tuple[bytes, re.Pattern[bytes] | None], ...]]] = []
     for name in names:
         framework = FRAMEWORKS[name]
-        declarations = framework.declaration_markers()
+        shapes = framework.declaration_shapes
+        declarations = tuple((marker, re.compile(shapes[marker]) if marker in shapes else None)
+                             for marker in framework.declaration_markers())
         pairs.extend((marker, declarations) for marker in framework.markers)
     # a configured decorator's own name appears wherever it is applied
     extra = tuple(dict.fromkeys(d.rpartition(".")[2].encode() for d in workflow_decorators))

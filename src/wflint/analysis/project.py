@@ -19,7 +19,7 @@ import os
 import re
 from dataclasses import dataclass, field
 
-from wflint.analysis.discovery import Discovery, FunctionNode, callee_tail, discover, enabled_frameworks
+from wflint.analysis.discovery import Discovery, FunctionNode, discover, enabled_frameworks
 from wflint.analysis.replay import ReplayFlags
 from wflint.analysis.scope import ModuleInfo, qualname
 from wflint.frameworks import FRAMEWORKS
@@ -79,6 +79,8 @@ class Project:
     _discoveries: dict[str, Discovery] = field(default_factory=dict)
     #: where each dotted module name was found on disk (None: nowhere under the roots)
     _located: dict[str, str | None] = field(default_factory=dict)
+    #: the names in each directory looked into while locating modules
+    _listings: dict[str, frozenset[str]] = field(default_factory=dict)
     #: the bytes of modules whose names were looked up without loading them
     _texts: dict[str, bytes] = field(default_factory=dict)
     _bindings: dict[tuple[str, str, bool], bool] = field(default_factory=dict)
@@ -191,13 +193,43 @@ class Project:
         return found
 
     def _find(self, dotted: str) -> str | None:
+        """The file of module ``dotted`` under the first root that has it (``a/b.py`` or
+        ``a/b/__init__.py``). Each directory is listed once per run, so looking a name up under
+        hundreds of roots asks the disk only about the directories that exist."""
         parts = dotted.split(".")
+        if "" in parts:  # not a module name an import spells: asked of the disk as it is
+            for root in self.roots:
+                base = os.path.join(root, *parts)
+                for candidate in (base + ".py", os.path.join(base, "__init__.py")):
+                    if os.path.isfile(candidate):
+                        return candidate
+            return None
+        *packages, last = parts
         for root in self.roots:
-            base = os.path.join(root, *parts)
-            for candidate in (base + ".py", os.path.join(base, "__init__.py")):
-                if os.path.isfile(candidate):
-                    return candidate
+            directory = root
+            for part in packages:
+                names = self._listing(directory)
+                if part not in names:
+                    break
+                directory = os.path.join(directory, part)
+            else:
+                names = self._listing(directory)
+                for present, candidate in ((last + ".py", os.path.join(directory, last + ".py")),
+                                           (last, os.path.join(directory, last, "__init__.py"))):
+                    if present in names and os.path.isfile(candidate):
+                        return candidate
         return None
+
+    def _listing(self, directory: str) -> frozenset[str]:
+        """The names in ``directory`` (none when it cannot be listed), read once."""
+        names = self._listings.get(directory)
+        if names is None:
+            try:
+                names = frozenset(os.listdir(directory))
+            except OSError:
+                names = frozenset()
+            self._listings[directory] = names
+        return names
 
     def remember_discovery(self, module: ModuleInfo, discovery: Discovery | None) -> None:
         """The engine's discovery of the module being checked, so it is not run again (None:
@@ -285,46 +317,56 @@ class Project:
 
     # -- registrations across modules ---------------------------------------------------------
 
-    def collect_registrations(self, module: ModuleInfo) -> None:
+    def collect_registrations(self, module: ModuleInfo) -> tuple[list[list[str]], list[str]]:
         """Record the workflows ``module`` registers that it imports from elsewhere, and the
-        functions it registers or invokes as activities."""
+        functions it registers or invokes as activities; returns them (each registration as
+        ``[qualified name, framework]``, in sorted order), whether known before or not."""
         frameworks = [fw for name, fw in FRAMEWORKS.items()
                       if self.frameworks is None or name in self.frameworks]
-        tails = _CALL_TAILS
-        for node in module.calls:  # the module's index, which its discovery uses too
+        registered: dict[str, str] = {}
+        activities: set[str] = set()
+        for node in module.calls_named(_CALL_TAILS):
             func = node.func
             attr = func.attr if isinstance(func, ast.Attribute) else None
-            if callee_tail(func) not in tails:
-                continue  # no registration, invocation or worker is called by this name
             name = qualname(func, module.scope)
             for framework in frameworks:
                 if node.args and _matches(attr, name, framework.workflow_registrations):
-                    self._register(module, node.args[0], framework.name)
+                    self._register(module, node.args[0], framework.name, registered)
                 if _matches(attr, name, (*framework.activity_registrations,
                                          *framework.activity_invocations)):
                     for argument in node.args[:2]:
-                        self._register_activity(module, argument)
+                        self._register_activity(module, argument, activities)
                 if name in framework.worker_types:
                     for keyword in node.keywords:
                         if keyword.arg in ("workflows", "activities") and \
                                 isinstance(keyword.value, (ast.List, ast.Tuple)):
                             for element in keyword.value.elts:
                                 if keyword.arg == "workflows":
-                                    self._register(module, element, framework.name)
+                                    self._register(module, element, framework.name, registered)
                                 else:
-                                    self._register_activity(module, element)
+                                    self._register_activity(module, element, activities)
+        return sorted([name, framework] for name, framework in registered.items()), sorted(activities)
 
-    def _register(self, module: ModuleInfo, target: ast.expr, framework: str) -> None:
+    def add_registrations(self, registrations: list[list[str]], activities: list[str]) -> None:
+        """What a module registers, as :meth:`collect_registrations` gave it (or a cache kept)."""
+        for name, framework in registrations:
+            self.registrations[name] = ExternalRegistration(name, framework)
+        self.activities.update(activities)
+
+    def _register(self, module: ModuleInfo, target: ast.expr, framework: str,
+                  registered: dict[str, str]) -> None:
         name = qualname(target, module.scope)
         if name is None or name.endswith("()") or name.startswith(module.name + "."):
             return  # not a plain reference, or defined in the registering module itself
         self.registrations[name] = ExternalRegistration(name, framework)
+        registered[name] = framework
 
-    def _register_activity(self, module: ModuleInfo, target: ast.expr) -> None:
+    def _register_activity(self, module: ModuleInfo, target: ast.expr, activities: set[str]) -> None:
         name = qualname(target, module.scope)
         if name is None or name.endswith("()") or name.startswith(module.name + "."):
             return  # not a plain reference, or the module's own function (its discovery knows)
         self.activities.add(name)
+        activities.add(name)
 
     def is_activity(self, module: ModuleInfo, function: FunctionNode) -> bool:
         """Registered, decorated or invoked as an activity, in its own module or another."""

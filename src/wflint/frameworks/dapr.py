@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from wflint.frameworks.model import ActivityCall, Framework
+from wflint.frameworks.model import ActivityCall, Framework, attribute_use
 from wflint.frameworks._fixes import (GENERATOR_ETERNAL, IO_CODES, NAIVE_UTC_ALTERNATIVES, NAIVE_UTC_CALL_ALTERNATIVES,
                                       extraction, naive_utc_rewrites, seeded)
 
@@ -68,6 +68,7 @@ FRAMEWORK = Framework(
     activity_registrations=("register_activity",),
     activity_invocations=("call_activity",),
     workflow_invocations=("call_child_workflow", "schedule_new_workflow"),
+    declaration_shapes={b"workflow": attribute_use("workflow")},
     commands={"call_activity": "activity", "call_child_workflow": "child", "create_timer": "timer",
               "wait_for_external_event": "event"},
     combinators=("dapr.ext.workflow.when_all", "dapr.ext.workflow.when_any",

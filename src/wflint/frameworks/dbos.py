@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from wflint.frameworks.model import Framework
+from wflint.frameworks.model import Framework, attribute_use
 from wflint.frameworks._fixes import DISPLAY, UNSAFE, extraction, rewrite
 from wflint.fixes.model import VERSION_GATE_NOTE
 
@@ -53,6 +53,7 @@ FRAMEWORK = Framework(
     context_module="dbos.DBOS",
     default_context_name="DBOS",
     workflow_decorators=("dbos.DBOS.workflow",),
+    declaration_shapes={b"workflow": attribute_use("workflow")},  # a method of the DBOS class
     activity_decorators=("dbos.DBOS.step", "dbos.DBOS.transaction", "dbos.DBOS.communicator"),
     activity_decorator_attrs=("transaction",),
     activity_invocations=("dbos.DBOS.run_step", "dbos.DBOS.run_step_async"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -28,6 +29,17 @@ class ActivityCall:
     leading: int = 0
     #: what calling the activity directly does instead
     effect: str = "it runs inline on every replay and its result is not recorded"
+
+
+def attribute_use(name: str) -> bytes:
+    """The shape of a name that is only ever written as an attribute (``runtime.workflow``,
+    ``DBOS.workflow``): not the part of an imported module's dotted name (``dapr.ext.workflow``
+    followed by ``import``, ``as`` or another dot)."""
+    return rb"\.[ \t]*" + re.escape(name).encode() + rb"\b(?![ \t]+(?:import|as)\b|[ \t]*\.)"
+
+
+#: a class defined anywhere in the module
+CLASS_DEFINITION = rb"(?:^|\n)[ \t]*class[ \t]"
 
 
 @dataclass(frozen=True)
@@ -79,6 +91,10 @@ class Framework:
     #: calls that start a function as a workflow (a child workflow, a client's schedule call):
     #: a function taking the context that is started this way is an entry point, not a helper
     workflow_invocations: tuple[str, ...] = ()
+    #: how a declaration marker (see :meth:`declaration_markers`) is spelled where it declares
+    #: something: a regular expression one of the module's bytes must match for the marker to
+    #: count (``@wfr.workflow`` is an attribute, never the ``workflow`` of an import line)
+    declaration_shapes: dict[bytes, bytes] = field(default_factory=dict)
     #: the durable commands, mapped to their kind ("activity", "child", "timer", "event",
     #: "http", "entity", "step", "signal", "schedule", "wait"): a dotted key is a qualified name
     #: (``temporalio.workflow.execute_activity``), a plain key a method of the context parameter

@@ -6,7 +6,7 @@ import ast
 import re
 from typing import TYPE_CHECKING
 
-from wflint.frameworks.model import ActivityCall, Framework
+from wflint.frameworks.model import CLASS_DEFINITION, ActivityCall, Framework
 from wflint.frameworks._fixes import IO_CODES, SAFE, UNSAFE, extraction, rewrite, workflow_clock
 from wflint.fixes.model import VERSION_GATE_NOTE, WRAP
 from wflint.stdlib import RANDOM_FUNCTIONS
@@ -107,6 +107,10 @@ FRAMEWORK = Framework(
     context_module="temporalio.workflow",
     default_context_name="workflow",
     workflow_class_decorators=("temporalio.workflow.defn",),
+    # workflows are classes: ``defn`` counts unless it is an activity's, and a Worker's
+    # ``workflows=`` declares one in place only where the module defines a class
+    declaration_shapes={b"defn": rb"(?<!activity\.)\bdefn\b", b"workflows=": CLASS_DEFINITION,
+                        b"activities=": CLASS_DEFINITION},
     activity_decorators=("temporalio.activity.defn",),
     activity_invocations=(
         "temporalio.workflow.execute_activity",
