@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from typing import Any
 
-import pathspec
 
 from wflint.config import Excluder, Settings
 
@@ -85,7 +85,7 @@ class GitIgnored:
     def __init__(self, top: str) -> None:
         self.repository = _repository(os.path.abspath(top))
         #: (directory, its patterns), for every directory seen with a .gitignore
-        self.specs: list[tuple[str, pathspec.PathSpec]] = []
+        self.specs: list[tuple[str, Any]] = []  # pathspec.PathSpec, imported on first use
         self.seen: set[str] = set()
         if self.repository is None:
             return
@@ -118,6 +118,8 @@ class GitIgnored:
                 lines = handle.read().splitlines()
         except OSError:
             return
+        import pathspec  # only where a .gitignore exists (its import costs a run ~30 ms)
+
         self.specs.append((directory, pathspec.GitIgnoreSpec.from_lines(lines)))
 
     def __call__(self, path: str, is_dir: bool) -> bool:

@@ -37,7 +37,7 @@ class Leftover:
 
 #: how much source text the first pass may keep parsed for the second, in all (a parsed tree
 #: takes about 35 times its text): within it a file is parsed once; past it, twice
-KEEP_BUDGET = 4_000_000
+KEEP_BUDGET = 3_000_000
 
 
 class FirstPass:

@@ -405,26 +405,46 @@ def _may_bind(data: bytes, name: str, defined: bool) -> bool:
 def project_roots(paths: list[str], with_cwd: bool = True) -> list[str]:
     """The import roots of the files being checked: each file's top-level package's parent
     (and the working directory)."""
-    from wflint.source import module_name
-
     roots: list[str] = []
-    seen_directories: set[str] = set()
+    found: set[str] = set()
+    depths: dict[str, int] = {}  # directory -> how many packages deep it is
     for path in paths:
         directory = os.path.dirname(os.path.abspath(path))
-        if directory in seen_directories:
+        if directory in depths:
             continue  # every file of a directory has the same root
-        seen_directories.add(directory)
-        name = module_name(path)
         root = directory
         # a.b.c lives in a/b/c.py (two levels under the root), a.b in a/b/__init__.py (two too)
-        for _ in range(name.count(".") + (1 if path.endswith("__init__.py") and name else 0)):
+        for _ in range(_package_depth(directory, depths)):
             root = os.path.dirname(root)
-        if root not in roots:
+        if root not in found:
+            found.add(root)
             roots.append(root)
     cwd = os.getcwd()
     if with_cwd and cwd not in roots:
         roots.append(cwd)
     return roots
+
+
+def _package_depth(directory: str, depths: dict[str, int]) -> int:
+    """How many packages (directories with an ``__init__.py``) ``directory`` is inside, itself
+    included, as :func:`wflint.source.module_name` counts them; ``depths`` remembers each
+    directory's answer, so the files of a tree ask the disk once per directory."""
+    chain = []
+    while directory not in depths:
+        if not os.path.isfile(os.path.join(directory, "__init__.py")):
+            depths[directory] = 0
+            break
+        chain.append(directory)
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            depths[directory] = 0
+            break
+        directory = parent
+    depth = depths[directory]
+    for package in reversed(chain):
+        depth += 1
+        depths[package] = depth
+    return depth
 
 
 def _load(path: str, dotted: str, text: str | None = None) -> ModuleInfo | None:

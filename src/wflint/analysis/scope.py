@@ -144,6 +144,7 @@ class ModuleInfo:
         self._names: set[str] | None = None
         self._calls: list[ast.Call] = []
         self._named: dict[frozenset[str], list[ast.Call]] = {}
+        self._function_defs: dict[str, list] | None = None
         self._defs: dict[str, list] = {}
         self._all_imports: set[str] = set()
         #: nested functions and lambdas run on another thread (see analysis.offload)
@@ -161,6 +162,7 @@ class ModuleInfo:
         self._attribute_types.clear()
         self._return_types.clear()
         self._named.clear()
+        self._function_defs = None
         self.scope = None  # type: ignore[assignment]
         self.project = None
 
@@ -183,8 +185,17 @@ class ModuleInfo:
 
     @property
     def function_defs(self) -> dict[str, list[ast.FunctionDef | ast.AsyncFunctionDef]]:
-        """Every function definition in the module, at any depth, by name."""
-        return self._index()[2]
+        """Every function definition in the module, at any depth, by name (found among the
+        statements alone, when the whole-module index is not built yet)."""
+        if self._names is not None:
+            return self._defs
+        if self._function_defs is None:
+            defs: dict[str, list] = {}
+            for node in _statements(self.tree.body):
+                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    defs.setdefault(node.name, []).append(node)
+            self._function_defs = defs
+        return self._function_defs
 
     def _index(self):
         """One pass over the whole tree for the facts several analyses need (computed once)."""
