@@ -32,6 +32,7 @@ _INVOCATIONS = sorted({entry.rpartition(".")[2] for framework in FRAMEWORKS.valu
 #: an activity invocation and the reference it runs (after DBOS's options argument, if any)
 _INVOKED = re.compile(rb"\b(?:" + b"|".join(name.encode() for name in _INVOCATIONS)
                       + rb")\(\s*(?:(?:\{[^{}]*\}|None)\s*,\s*)?([A-Za-z_][\w.]*)")
+_INVOCATION_NAMES = tuple(name.encode() for name in _INVOCATIONS)
 _MAX_REEXPORT_DEPTH = 8
 #: the last names of every call collect_registrations looks at: only these are resolved
 _CALL_TAILS = frozenset(entry.rpartition(".")[2] for framework in FRAMEWORKS.values()
@@ -52,12 +53,33 @@ def registers_or_invokes(data: bytes) -> bool:
     only those modules are parsed before the analysis, the others cost nothing there."""
     if any(marker in data for marker in REGISTRATION_MARKERS):
         return True
+    if not any(name in data for name in _INVOCATION_NAMES):
+        return False
+    imported: bytes | None = None  # what the module's ``from ... import`` lines list
     for match in _INVOKED.finditer(data):
         reference = match.group(1)
-        if b"." in reference or re.search(rb"^[ \t]*from[ \t]+\S+[ \t]+import\b[^\n]*\b"
-                                         + re.escape(reference) + rb"\b", data, re.M):
+        if b"." in reference:
+            return True
+        if imported is None:
+            imported = _from_imported(data)
+        if re.search(rb"\b" + re.escape(reference) + rb"\b", imported):
             return True
     return False
+
+
+_IMPORT_TAIL = re.compile(rb"import\b([^\n]*)")
+_FROM_HEAD = re.compile(rb"[ \t]*from[ \t]+\S+[ \t]+")
+
+
+def _from_imported(data: bytes) -> bytes:
+    """The rest of every ``from module import ...`` line, after ``import`` (found by searching
+    the literal, which is fast, and reading back to the line's start)."""
+    found = []
+    for match in _IMPORT_TAIL.finditer(data):
+        start = match.start()
+        if _FROM_HEAD.fullmatch(data, data.rfind(b"\n", 0, start) + 1, start):
+            found.append(match.group(1))
+    return b"\n".join(found)
 
 
 @dataclass

@@ -178,6 +178,13 @@ class ModuleInfo:
         """Every name defined, imported or used anywhere in the module."""
         return self._index()[0]
 
+    def uses_name(self, name: str) -> bool:
+        """Whether ``name`` is in :attr:`names`; a name the source never spells is answered
+        without building the whole-module index (an ASCII source spells its names as they are)."""
+        if self._names is None and self.source.isascii() and name not in self.source:
+            return False
+        return name in self.names
+
     @property
     def calls(self) -> list[ast.Call]:
         """Every call in the module, at any depth."""

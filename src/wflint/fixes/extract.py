@@ -557,9 +557,8 @@ def _base_name(expr: ast.expr) -> str:
 
 
 def _unique_name(site: FixSite, base: str) -> str:
-    taken = site.module.names
     name, number = base, 2
-    while name in taken:
+    while site.module.uses_name(name):
         name, number = f"{base}_{number}", number + 1
     return name
 

@@ -129,7 +129,7 @@ def _sandboxed(unit: WorkflowUnit, module: ModuleInfo) -> bool:
     framework = unit.framework
     if not framework.sandbox_decorator or unit.class_name is None:
         return False
-    if any(name in module.names for name in framework.sandbox_opt_outs):
+    if any(module.uses_name(name) for name in framework.sandbox_opt_outs):
         return False
     classes = module.scope.classes.get(unit.class_name)
     if not classes or len(classes) != 1:
