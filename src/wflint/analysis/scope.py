@@ -145,6 +145,8 @@ class ModuleInfo:
         self._calls: list[ast.Call] = []
         self._named: dict[frozenset[str], list[ast.Call]] = {}
         self._function_defs: dict[str, list] | None = None
+        #: whether the source spells a name (asked before building the whole-module index)
+        self._spelled: dict[str, bool] = {}
         self._defs: dict[str, list] = {}
         self._all_imports: set[str] = set()
         #: nested functions and lambdas run on another thread (see analysis.offload)
@@ -181,9 +183,12 @@ class ModuleInfo:
     def uses_name(self, name: str) -> bool:
         """Whether ``name`` is in :attr:`names`; a name the source never spells is answered
         without building the whole-module index (an ASCII source spells its names as they are)."""
-        if self._names is None and self.source.isascii() and name not in self.source:
-            return False
-        return name in self.names
+        if self._names is not None:
+            return name in self._names
+        known = self._spelled.get(name)
+        if known is None:
+            known = self._spelled[name] = not self.source.isascii() or name in self.source
+        return known and name in self.names
 
     @property
     def calls(self) -> list[ast.Call]:
