@@ -125,3 +125,29 @@ def test_what_workers_write_to_the_cache_serves_the_next_run(tmp_path, monkeypat
     warm = _findings(Checker(Settings(), cache), files, 2)
     assert [f for f in warm if f[0] == "app/bare.py"] == [f for f in cold if f[0] == "app/bare.py"]
     assert warm == cold
+
+
+def test_workers_share_the_analysis_when_no_module_registers_anything(tmp_path, monkeypatch):
+    """Workflows declared by decorators alone: nothing is collected in the first pass, and the
+    workers still share the second."""
+    monkeypatch.chdir(tmp_path)
+    files = [f for f in _project(tmp_path) if not f.endswith(("worker.py", "bare.py"))]
+    (tmp_path / "app" / "worker.py").unlink()
+    alone = _findings(Checker(Settings()), files, 1)
+    checker = Checker(Settings())
+    checker.prepare(files, 3)
+    assert checker._crew is not None and len(checker._crew._processes) == 3
+    assert _findings(checker, files, 3) == alone
+    assert any(code == "WFL101" for _, _, _, code, _ in alone)
+
+
+def test_no_worker_starts_when_the_bytes_settle_every_file(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    for n in range(40):
+        (tmp_path / f"plain_{n:02}.py").write_text(_PLAIN.format(n=n))
+    files = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.glob("*.py"))
+    checker = Checker(Settings())
+    checker.prepare(files, 4)
+    assert checker._crew is None
+    outcomes = checker.check_paths(files)
+    assert len(outcomes) == 40 and not any(o.diagnostics or o.error for o in outcomes)

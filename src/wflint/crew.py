@@ -1,14 +1,15 @@
 """Worker processes that share both passes of a run (where processes can be forked).
 
-The files to read are split into one share per worker, balanced by size. Each worker reads its
-share in the first pass, settles what it can, collects what its files register and keeps the
-trees it parsed (within the first pass's budget). The parent merges what the workers found, in
-the files' order, and hands every worker the whole project's registrations. In the second pass
+The parent reads every file and settles what the bytes settle; the files whose registrations
+are to be collected are split into one share per worker, balanced by size. Each worker parses
+its share, collects what its files register and keeps the trees it parsed (within its part of
+the first pass's budget). The parent merges what the workers found, in the files' order, and
+hands every worker the whole project's registrations. In the second pass
 the parent hands out the files to analyse one at a time, the largest first, each to the worker
-that read it while that worker has any left, and otherwise to any idle worker: a file is parsed
+that parsed it while that worker has any left, and otherwise to any idle worker: a file is parsed
 once unless it is handed to another worker to keep them all busy.
 
-A worker that dies is replaced by the parent itself: it reads that share, or analyses that
+A worker that dies is replaced by the parent itself: it collects that share, or analyses that
 file, in its own process. The findings do not depend on the number of workers.
 """
 
@@ -43,8 +44,8 @@ class Crew:
         assert project is not None
         for index, share in enumerate(shares):
             found = self._receive(index)
-            if found is None:  # the worker died: its share is read here
-                first.absorb(checker.read_share(share))
+            if found is None:  # the worker died: its share is collected here
+                first.absorb(checker.collect_share(share))
                 continue
             first.absorb(found)
             if checker.cache is not None:
@@ -60,7 +61,7 @@ class Crew:
     def check(self, paths: list[str], fix: FixMode | None) -> dict[str, FileOutcome]:
         """The outcomes of ``paths``, analysed by the workers."""
         queues: list[deque[str]] = [deque() for _ in self._links]
-        for path in sorted(paths, key=lambda p: self._sizes.get(p, 0), reverse=True):
+        for path in sorted(paths, key=self._size, reverse=True):
             owner = self._owner.get(path)
             if owner is None:
                 owner = min(range(len(queues)), key=lambda i: len(queues[i]))
@@ -94,6 +95,12 @@ class Crew:
                 path = queue.popleft()
                 outcomes[path] = self._checker.check_one(path, fix)
         return outcomes
+
+    def _size(self, path: str) -> int:
+        size = self._sizes.get(path)
+        if size is None:
+            size = self._sizes[path] = _size(path)
+        return size
 
     def close(self) -> None:
         for index in range(len(self._links)):
@@ -137,10 +144,10 @@ class Crew:
 
 
 def _serve(link: Connection, checker: Checker, share: list[str]) -> None:
-    """A worker: read the share, send what it found, take the project's registrations, then
+    """A worker: collect the share's registrations, send what it found, take the project's registrations, then
     analyse each file it is handed until it is told to stop."""
     entries = checker.cache.divert() if checker.cache is not None else {}
-    found = checker.read_share(share)
+    found = checker.collect_share(share)
     found["entries"] = entries
     link.send(found)
     registrations, activities = link.recv()
@@ -165,8 +172,8 @@ def _size(path: str) -> int:
 
 
 def _shares(paths: list[str], sizes: dict[str, int], count: int) -> list[list[str]]:
-    """``paths`` split into ``count`` shares of about the same size, each in the paths' order:
-    the largest file goes to the lightest share, then the next largest."""
+    """``paths`` split into ``count`` shares of about the same size, each in the paths' order
+    (some may be empty): the largest file goes to the lightest share, then the next largest."""
     loads = [0] * count
     owner: dict[str, int] = {}
     for path in sorted(paths, key=lambda p: sizes[p], reverse=True):
@@ -176,4 +183,4 @@ def _shares(paths: list[str], sizes: dict[str, int], count: int) -> list[list[st
     shares: list[list[str]] = [[] for _ in range(count)]
     for path in paths:
         shares[owner[path]].append(path)
-    return [share for share in shares if share]
+    return shares

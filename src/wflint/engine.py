@@ -116,20 +116,23 @@ class Checker:
         self.project = self._new_project(paths)
         self.first = FirstPass(self.cache)
         self._unchecked = set(paths)
-        fresh = self.first.lookup(self.project, paths)
-        if jobs > 1 and len(fresh) >= _PARALLEL_THRESHOLD and _FORK is not None:
+        first = self.first
+        wanted = first.screen(first.lookup(self.project, paths), self._precheck, self._registering)
+        work = first.unsettled + sum(1 for path in wanted if path in first.settled)
+        if jobs > 1 and work >= _PARALLEL_THRESHOLD and _FORK is not None:
             from wflint.crew import Crew
 
-            self.first.budget //= jobs  # each worker keeps its part of the budget
-            self._crew = Crew(_FORK, self, fresh, jobs)
+            first.budget //= jobs  # each worker keeps its part of the budget
+            self._crew = Crew(_FORK, self, wanted, jobs)
+            first.release()  # the workers hold what was read; this process reads again if needed
         else:
-            self.read_share(fresh)
+            self.collect_share(wanted)
 
-    def read_share(self, paths: list[str]) -> dict:
-        """The first pass over files the cache does not settle (in this process); returns
-        what another process needs of it (see FirstPass.found)."""
+    def collect_share(self, paths: list[str]) -> dict:
+        """Collect what ``paths`` register (files the first pass screened, in this process);
+        returns what another process needs of it (see FirstPass.found)."""
         assert self.project is not None
-        self.first.read(self.project, paths, self._precheck, _parse, self._registering)
+        self.first.collect(self.project, paths, _parse)
         return self.first.found(paths)
 
     def check_paths(self, paths: list[str], fix: FixMode | None = None) -> list[FileOutcome]:

@@ -53,6 +53,10 @@ class FirstPass:
         self._contributed: dict[str, tuple[list, list]] = {}
         #: how much more source text may be kept parsed
         self.budget = keep_budget
+        #: how many files read are left to analyse
+        self.unsettled = 0
+        #: files settled but still to collect registrations from: bytes, text and stamp
+        self._registering: dict[str, tuple[bytes, str, list[int] | None]] = {}
 
     def run(self, project: Project, paths: list[str],
             precheck: Callable[[bytes, str], FileOutcome | str],
@@ -85,17 +89,26 @@ class FirstPass:
              precheck: Callable[[bytes, str], FileOutcome | str],
              parse: Callable[[str, str], ast.Module],
              registering: Callable[[bytes], str | None] = lambda data: None) -> None:
-        """Read ``paths``: ``precheck(data, path)`` settles a file or gives its source;
-        ``parse(source, path)`` parses the files that register workflows or activities;
-        ``registering(data)``: the source of a file ``precheck`` settles (it declares no
-        workflow) that may still register workflows or activities other modules declare."""
+        """Read ``paths`` and collect what they register (:meth:`screen`, then
+        :meth:`collect`)."""
+        self.collect(project, self.screen(paths, precheck, registering), parse)
+
+    def screen(self, paths: list[str], precheck: Callable[[bytes, str], FileOutcome | str],
+               registering: Callable[[bytes], str | None] = lambda data: None) -> list[str]:
+        """Read ``paths`` and settle what their bytes settle: ``precheck(data, path)`` settles
+        a file or gives its source; ``registering(data)``: the source of a file ``precheck``
+        settles (it declares no workflow) that may still register workflows or activities
+        other modules declare. Returns the files whose registrations are to be collected,
+        in order; :attr:`unsettled` counts the files left to analyse."""
         cache = self.cache
+        wanted = []
         for path in paths:
             file_stamp = stamp(path)
             try:
                 with open(path, "rb") as handle:
                     data = handle.read()
             except OSError:
+                self.unsettled += 1
                 continue  # the second pass reports it
             early = precheck(data, path)
             if not isinstance(early, str):
@@ -103,17 +116,33 @@ class FirstPass:
                 source = None if early.diagnostics else registering(data)
                 if source is not None and registers_or_invokes(data):
                     # a worker module: nothing to analyse, but what it registers counts
-                    self._collect(project, path, source, parse, keep=False)
-                    if cache is not None and file_stamp is not None:
-                        registrations, activities = self.contributed(path)
-                        cache.put_analysed(path, file_stamp, hashlib.sha256(data).hexdigest(),
-                                           early.diagnostics, [], [], registrations, activities)
+                    self._registering[path] = (data, source, file_stamp)
+                    wanted.append(path)
                 elif cache is not None and file_stamp is not None:
                     cache.put_settled(path, file_stamp, data, early.diagnostics)
                 continue
             self._contents[path] = (data, early)
+            self.unsettled += 1
             if registers_or_invokes(data):
-                self._collect(project, path, early, parse, keep=True)
+                wanted.append(path)
+        return wanted
+
+    def collect(self, project: Project, paths: list[str],
+                parse: Callable[[str, str], ast.Module]) -> None:
+        """Collect what ``paths`` (as :meth:`screen` gave them) register: ``parse(source,
+        path)`` parses each."""
+        cache = self.cache
+        for path in paths:
+            registering = self._registering.pop(path, None)
+            if registering is None:
+                self._collect(project, path, self._contents[path][1], parse, keep=True)
+                continue
+            data, source, file_stamp = registering
+            self._collect(project, path, source, parse, keep=False)
+            if cache is not None and file_stamp is not None:
+                registrations, activities = self.contributed(path)
+                cache.put_analysed(path, file_stamp, hashlib.sha256(data).hexdigest(), [], [], [],
+                                   registrations, activities)
 
     def _collect(self, project: Project, path: str, source: str,
                  parse: Callable[[str, str], ast.Module], keep: bool) -> None:
@@ -148,6 +177,12 @@ class FirstPass:
         return {"settled": {path: self.settled[path] for path in paths if path in self.settled},
                 "contributed": {path: self._contributed[path] for path in paths
                                 if path in self._contributed}}
+
+    def release(self) -> None:
+        """Let go of every file's kept bytes, text and tree (other processes analyse them; a
+        file analysed here after all is read again)."""
+        self._contents.clear()
+        self._parsed.clear()
 
     def take(self, path: str) -> Leftover:
         """What the first pass kept of ``path`` (each part handed out once)."""
