@@ -153,9 +153,7 @@ def _serve(link: Connection, checker: Checker, share: list[str]) -> None:
     registrations, activities = link.recv()
     project = checker.project
     assert project is not None
-    project.registrations.clear()
-    project.activities.clear()
-    project.add_registrations(registrations, activities)
+    project.replace_registrations(registrations, activities)
     while True:
         request = link.recv()
         if request is None:

@@ -201,9 +201,7 @@ class Checker:
         """The workflows other modules register from this file (part of its cache key)."""
         if self.project is None or not self.project.registrations:
             return []
-        name = module_name(path)
-        return sorted(r for r in self.project.registrations
-                      if r.rpartition(".")[0] == name or r.rpartition(".")[0].endswith("." + name))
+        return [r.qualname for r in self.project.registered_from(module_name(path))]
 
     # -- files -----------------------------------------------------------------------------
 

@@ -112,6 +112,8 @@ class Project:
     registrations: dict[str, ExternalRegistration] = field(default_factory=dict)
     #: functions registered or invoked as activities/steps by some module of the project
     activities: set[str] = field(default_factory=set)
+    #: the registrations by every dotted tail of their defining module's name (built on demand)
+    _by_owner: dict[str, list[ExternalRegistration]] | None = None
     #: helper summaries shared by every file of the run: (path, line, name, framework) -> hazards
     summaries: dict = field(default_factory=dict)
     #: what constructing each project class runs (see analysis.construction)
@@ -374,6 +376,14 @@ class Project:
         for name, framework in registrations:
             self.registrations[name] = ExternalRegistration(name, framework)
         self.activities.update(activities)
+        self._by_owner = None
+
+    def replace_registrations(self, registrations: list[list[str]], activities: list[str]) -> None:
+        """Know only these registrations and activities (the whole project's, gathered
+        elsewhere)."""
+        self.registrations.clear()
+        self.activities.clear()
+        self.add_registrations(registrations, activities)
 
     def _register(self, module: ModuleInfo, target: ast.expr, framework: str,
                   registered: dict[str, str]) -> None:
@@ -381,6 +391,7 @@ class Project:
         if name is None or name.endswith("()") or name.startswith(module.name + "."):
             return  # not a plain reference, or defined in the registering module itself
         self.registrations[name] = ExternalRegistration(name, framework)
+        self._by_owner = None
         registered[name] = framework
 
     def _register_activity(self, module: ModuleInfo, target: ast.expr, activities: set[str]) -> None:
@@ -396,14 +407,21 @@ class Project:
                 or f"{module.name}.{function.name}" in self.activities)
 
     def registered_in(self, module: ModuleInfo) -> list[ExternalRegistration]:
-        """Registrations of workflows defined in ``module``. A module outside any package has
-        only its own name, so a registration that imports it through a longer path matches too."""
-        found = []
-        for name, registration in sorted(self.registrations.items()):
-            owner = name.rpartition(".")[0]
-            if owner == module.name or owner.endswith("." + module.name):
-                found.append(registration)
-        return found
+        """Registrations of workflows defined in ``module``."""
+        return self.registered_from(module.name)
+
+    def registered_from(self, module_name: str) -> list[ExternalRegistration]:
+        """Registrations of workflows defined in the module ``module_name``, by name. A module
+        outside any package has only its own name, so a registration that imports it through a
+        longer path matches too (``app.flows.Flow`` is registered from ``flows``)."""
+        if self._by_owner is None:
+            index: dict[str, list[ExternalRegistration]] = {}
+            for name, registration in sorted(self.registrations.items()):
+                parts = name.split(".")[:-1]
+                for start in range(len(parts)):
+                    index.setdefault(".".join(parts[start:]), []).append(registration)
+            self._by_owner = index
+        return self._by_owner.get(module_name, [])
 
 
 #: a module's import statements, parenthesised or continued lines included
