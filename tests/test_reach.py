@@ -47,3 +47,29 @@ def test_files_outside_the_root_or_ignored_by_git_are_not_scanned(tmp_path, monk
     monkeypatch.chdir(tmp_path / "proj")
     assert reaching_modules(["app/util.py"], str(tmp_path / "proj"), MARKERS) == ["app/flow.py"]
     assert reaching_modules([str(tmp_path / "elsewhere" / "util.py")], str(tmp_path / "proj"), MARKERS) == []
+
+
+def test_relative_imports_reach_what_they_do_not_spell(tmp_path, monkeypatch):
+    """``from .. import x`` and ``from .sub import y`` import the package above without
+    spelling its name: a package is reached through its submodules, whatever the number of
+    modules a hop looks for."""
+    write(tmp_path, {
+        "app/__init__.py": "",
+        "app/core/__init__.py": "",
+        "app/core/clock.py": "def now():\n    return 1\n",
+        "app/flows/__init__.py": "",
+        "app/flows/up.py": WORKFLOW_HEAD + "from .. import settings\n",
+        "app/settings.py": "x = 1\n",
+        "app/core/flow.py": WORKFLOW_HEAD + "from .clock import now\n",
+        "app/core/other.py": WORKFLOW_HEAD + "from . import clock\n",
+    })
+    monkeypatch.chdir(tmp_path)
+    assert reaching_modules(["app/__init__.py"], str(tmp_path), MARKERS) == [
+        "app/core/flow.py", "app/core/other.py", "app/flows/up.py"]
+    assert reaching_modules(["app/core/__init__.py"], str(tmp_path), MARKERS) == [
+        "app/core/flow.py", "app/core/other.py"]
+    # many names in one hop: the import lines of every file are read, with the same answer
+    many = {f"app/core/m{n}.py": "x = 1\n" for n in range(12)}
+    write(tmp_path, many)
+    assert reaching_modules([*many, "app/core/__init__.py"], str(tmp_path), MARKERS) == [
+        "app/core/flow.py", "app/core/other.py"]

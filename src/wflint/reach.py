@@ -19,13 +19,19 @@ from wflint.source import module_name
 
 #: how many import hops from a workflow module to the named file are followed
 _MAX_HOPS = 3
+#: up to how many module names a file's bytes are searched for before its import lines are
+#: read (each search scans the whole file; past a few names, reading the imports is cheaper)
+_FEW_WORDS = 8
+#: a relative import, which may name a module without spelling it (``from .. import x``)
+_RELATIVE = re.compile(rb"\bfrom[ \t]+\.")
 
 
 def reaching_modules(named: list[str], root: str, markers: Markers,
                      excluder: Excluder | None = None) -> list[str]:
     """The files under ``root`` that may hold workflow code and import one of ``named`` (or a
-    module that does), in sorted order, without the named files themselves. Each hop reads
-    the files' bytes and parses only those that mention a module of the hop."""
+    module that does), in sorted order, without the named files themselves. Each file is
+    read once; its import lines are read when its bytes may import a module of a hop (they
+    spell its name, or hold a relative import)."""
     root = os.path.abspath(root)
     inside = [path for path in named if os.path.abspath(path).startswith(root + os.sep)]
     frontier = {name for path in inside for name in _names(path, root)}
@@ -37,10 +43,11 @@ def reaching_modules(named: list[str], root: str, markers: Markers,
     packages = {name for path in inside if os.path.basename(path) == "__init__.py"
                 for name in _names(path, root)}
     reached: dict[str, bool] = {}  # path -> may hold workflow code
-    parsed: dict[str, tuple[set[str], set[str]]] = {}
+    imports: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
     texts: dict[str, bytes] = {}  # each file is read once, whatever the number of hops
     for _ in range(_MAX_HOPS):
         words = {name.rpartition(".")[2].encode() for name in frontier}
+        within = frontier & packages  # imports of their submodules count too
         step: dict[str, bool] = {}
         for path in files:
             if path in reached:
@@ -52,11 +59,14 @@ def reaching_modules(named: list[str], root: str, markers: Markers,
                         data = texts[path] = handle.read()
                 except OSError:
                     continue
-            if not any(word in data for word in words):
-                continue  # cannot import a module of this hop
-            if path not in parsed:
-                parsed[path] = _imported(data, path)
-            if any(_imports(parsed[path], target, target in packages) for target in frontier):
+            found = imports.get(path)
+            if found is None:
+                if len(words) <= _FEW_WORDS and not any(word in data for word in words) \
+                        and not _RELATIVE.search(data):
+                    continue  # cannot import a module of this hop
+                found = imports[path] = _import_keys(_imported(data, path))
+            names, parents = found
+            if not frontier.isdisjoint(names) or not within.isdisjoint(parents):
                 step[path] = markers.match(data)
         if not step:
             break
@@ -81,14 +91,20 @@ def _names(path: str, root: str) -> set[str]:
     return names
 
 
-def _imports(found: tuple[set[str], set[str]], target: str, package: bool) -> bool:
-    """Whether imports ``found`` (modules, and names taken from a module) reach ``target``: a
-    module file only as itself (``import app.util``, ``from app.util import f``, ``from app
-    import util``), a package also through its submodules."""
+def _import_keys(found: tuple[set[str], set[str]]) -> tuple[frozenset[str], frozenset[str]]:
+    """What imports ``found`` (modules, and names taken from a module) reach: every module or
+    name imported, which reaches a module file as itself (``import app.util``, ``from app.util
+    import f``, ``from app import util``); and every package above them, which a package is
+    also reached through (its submodules)."""
     modules, names = found
-    if target in modules or target in names:
-        return True
-    return package and any(name.startswith(target + ".") for name in (*modules, *names))
+    imported = frozenset((*modules, *names))
+    parents = set()
+    for name in imported:
+        dot = name.find(".")
+        while dot != -1:
+            parents.add(name[:dot])
+            dot = name.find(".", dot + 1)
+    return imported, frozenset(parents)
 
 
 #: an import list (searched by its literal ``import``, which is fast), and what may precede it
