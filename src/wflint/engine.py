@@ -12,7 +12,6 @@ import ast
 import contextlib
 import gc
 import hashlib
-import multiprocessing
 import os
 import re
 import sys
@@ -53,8 +52,15 @@ class FixMode:
 
 #: fewer files than this to read are not worth starting worker processes for
 _PARALLEL_THRESHOLD = 16
-#: worker processes inherit the prepared checker by forking (elsewhere the run is sequential)
-_FORK = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
+
+
+def _fork_context():
+    """The ``fork`` start method: worker processes inherit the prepared checker by forking
+    (where the platform cannot fork, the run is sequential). Imported only for a run that
+    starts workers."""
+    import multiprocessing
+
+    return multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
 
 
 #: the cycle collector's thresholds for a command-line run (see collect_rarely)
@@ -119,11 +125,12 @@ class Checker:
         first = self.first
         wanted = first.screen(first.lookup(self.project, paths), self._precheck, self._registering)
         work = first.unsettled + sum(1 for path in wanted if path in first.settled)
-        if jobs > 1 and work >= _PARALLEL_THRESHOLD and _FORK is not None:
+        context = _fork_context() if jobs > 1 and work >= _PARALLEL_THRESHOLD else None
+        if context is not None:
             from wflint.crew import Crew
 
             first.budget //= jobs  # each worker keeps its part of the budget
-            self._crew = Crew(_FORK, self, wanted, jobs)
+            self._crew = Crew(context, self, wanted, jobs)
             first.release()  # the workers hold what was read; this process reads again if needed
         else:
             self.collect_share(wanted)
