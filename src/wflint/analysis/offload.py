@@ -40,7 +40,7 @@ def offloaded(module: ModuleInfo) -> frozenset[int]:
         ids: set[int] = set()
         defs = module.function_defs
         top = {id(node) for node in module.tree.body}
-        for call in module.calls:
+        for call in module.calls_named(_CALLEES):
             where = _where(call, module)
             if where is None:
                 continue
@@ -74,5 +74,7 @@ def _where(call: ast.Call, module: ModuleInfo) -> tuple[str, int] | None:
 
 
 _TAILS = frozenset(name.rpartition(".")[2] for name in _BY_NAME)
+#: the last names of the calls that may hand a callable to another thread
+_CALLEES = frozenset({*_TAILS, *_BY_METHOD})
 #: a module without any of these words hands nothing to another thread
-_WORDS = tuple(sorted({*_TAILS, *_BY_METHOD}))
+_WORDS = tuple(sorted(_CALLEES))

@@ -148,7 +148,7 @@ class ModuleInfo:
         #: whether the source spells a name (asked before building the whole-module index)
         self._spelled: dict[str, bool] = {}
         self._defs: dict[str, list] = {}
-        self._all_imports: set[str] = set()
+        self._all_imports: set[str] | None = None
         #: nested functions and lambdas run on another thread (see analysis.offload)
         self.offloaded: frozenset[int] | None = None
         self.scope = Scope(tree, None, self)
@@ -215,7 +215,6 @@ class ModuleInfo:
             names: set[str] = set()
             calls: list[ast.Call] = []
             defs: dict[str, list] = {}
-            imports: set[str] = set()
             stack: list[ast.AST] = [self.tree]
             call, name, alias = ast.Call, ast.Name, ast.alias
             function_types = (ast.FunctionDef, ast.AsyncFunctionDef)
@@ -233,10 +232,6 @@ class ModuleInfo:
                     names.add(node.name)
                 elif kind is alias:
                     names.add(node.asname or node.name.partition(".")[0])
-                elif kind is ast.Import:
-                    imports.update(a.name for a in node.names)
-                elif kind is ast.ImportFrom and not node.level and node.module:
-                    imports.update(f"{node.module}.{a.name}" for a in node.names)
                 for field in node._fields:
                     value = getattr(node, field, None)
                     if type(value) is list:
@@ -247,7 +242,6 @@ class ModuleInfo:
             self._names = names
             self._calls = calls
             self._defs = defs
-            self._all_imports = imports
         return self._names, self._calls, self._defs
 
     def calls_named(self, tails: frozenset[str]) -> list[ast.Call]:
@@ -262,16 +256,16 @@ class ModuleInfo:
             known = self._named[tails] = [call for call in self._calls
                                           if callee_tail(call.func) in tails]
             return known
-        spelled = re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(tails))) + r")\b")
         lines: list[int] = []
         source = self.source
         if "\r" in source:  # lines end as the tokenizer ends them
+            spelled = re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(tails))) + r")\b")
             lines = [number for number, text in enumerate(self.lines, 1) if spelled.search(text)]
         else:
             line, position = 1, 0
-            for match in spelled.finditer(source):
-                line += source.count("\n", position, match.start())
-                position = match.start()
+            for start in _words_at(source, tails):
+                line += source.count("\n", position, start)
+                position = start
                 if not lines or lines[-1] != line:
                     lines.append(line)
         found: list[ast.Call] = []
@@ -280,33 +274,51 @@ class ModuleInfo:
             return found
         last = len(lines)
         stack: list[ast.AST] = [self.tree]
+        call, node_type, search = ast.Call, ast.AST, bisect.bisect_left
         while stack:
             node = stack.pop()
-            if type(node) is ast.Call:
+            if type(node) is call:
                 func = node.func
                 end = getattr(func, "end_lineno", None)
                 if callee_tail(func) in tails and end is not None:
-                    index = bisect.bisect_left(lines, end)
+                    index = search(lines, end)
                     if index < last and lines[index] == end:
                         found.append(node)
-            for child in ast.iter_child_nodes(node):
-                start = getattr(child, "lineno", None)
-                decorators = getattr(child, "decorator_list", None)
-                if decorators:  # a definition's line is its ``def``: its decorators come first
-                    start = min(start, decorators[0].lineno)
-                if start is not None:
-                    index = bisect.bisect_left(lines, start)
-                    if index == last or lines[index] > (child.end_lineno or start):
-                        continue  # no line of this subtree spells a name looked for
-                stack.append(child)
+            for field in node._fields:
+                value = getattr(node, field, None)
+                if type(value) is not list:
+                    if not isinstance(value, node_type):
+                        continue
+                    value = (value,)
+                for child in value:
+                    if not isinstance(child, node_type) or not child._fields:
+                        continue  # an expression context has nothing inside
+                    start = getattr(child, "lineno", None)
+                    if start is not None:
+                        decorators = getattr(child, "decorator_list", None)
+                        if decorators:  # a definition's line is its ``def``: decorators come first
+                            start = min(start, decorators[0].lineno)
+                        index = search(lines, start)
+                        if index == last or lines[index] > (child.end_lineno or start):
+                            continue  # no line of this subtree spells a name looked for
+                    stack.append(child)
         found.reverse()
         self._named[tails] = found
         return found
 
     @property
     def imported_anywhere(self) -> set[str]:
-        """Every qualified name imported in the module, inside functions too."""
-        self._index()
+        """Every qualified name imported in the module, inside functions too (found among the
+        statements alone: an import is a statement)."""
+        if self._all_imports is None:
+            imports: set[str] = set()
+            for node in _statements(self.tree.body):
+                kind = type(node)
+                if kind is ast.Import:
+                    imports.update(a.name for a in node.names)
+                elif kind is ast.ImportFrom and not node.level and node.module:
+                    imports.update(f"{node.module}.{a.name}" for a in node.names)
+            self._all_imports = imports
         return self._all_imports
 
     @property
@@ -412,6 +424,23 @@ class ModuleInfo:
         if module:
             return f"{base}.{module}" if base else module
         return base
+
+
+def _words_at(source: str, words: frozenset[str]) -> list[int]:
+    """Where ``source`` spells one of ``words`` as a whole word, in order (each word found with
+    ``str.find``: several times faster than one regular expression of alternatives)."""
+    found = []
+    size = len(source)
+    for word in words:
+        end = 0
+        while (start := source.find(word, end)) != -1:
+            end = start + len(word)
+            before = source[start - 1] if start else " "
+            after = source[end] if end < size else " "
+            if not (before.isalnum() or before == "_" or after.isalnum() or after == "_"):
+                found.append(start)
+    found.sort()
+    return found
 
 
 def callee_tail(func: ast.expr) -> str | None:
