@@ -139,3 +139,24 @@ def test_deep_nesting_is_reported_not_raised():
         assert [d.code for d in outcome.diagnostics] == ["WFL101"] * 3000
     else:
         assert codes <= {"WFL001", "WFL101"}
+
+
+def test_a_module_is_parsed_only_when_it_imports_the_framework_and_yields_its_commands():
+    """Orchestrators recognised by their shape need ``yield ctx.<command>(...)`` spelled
+    somewhere (across line breaks, brackets and comments); and a framework counts only when
+    an import line names it (in a function, after ``:`` or ``;``, continued by a backslash)."""
+    from wflint.prefilter import markers_for
+
+    markers = markers_for(None, ())
+    skipped = [b"from durabletask import task\ndef gen(items):\n    yield items.pop()\n",
+               b"from durabletask import task\ndef gen(ctx):\n    yield self.ctx.call_activity(a)\n",
+               b"# built on dapr\nfrom app import wfr\n@wfr.workflow\ndef f(ctx): ...\n",
+               b"from helpers import x\n'temporalio'\n@workflow.defn\nclass W: ...\n"]
+    parsed = [b"from durabletask import task\ndef orch(ctx, _):\n    x = yield (\n        ctx  # it\n"
+              b"        .call_activity(a))\n",
+              b"from durabletask import task\ndef orch(c, _):\n    yield c \\\n        .create_timer(t)\n",
+              b"if TYPE_CHECKING: import dapr.ext.workflow as wf\n@wfr.workflow\ndef f(ctx): ...\n",
+              b"import os, \\\n    temporalio.workflow as w\n@w.defn\nclass W: ...\n",
+              b"def setup():\n    from dapr.ext.workflow import WorkflowRuntime\n@wfr.workflow\ndef f(ctx): ...\n"]
+    assert [markers.match(data) for data in skipped] == [False] * len(skipped)
+    assert [markers.match(data) for data in parsed] == [True] * len(parsed)

@@ -2,15 +2,16 @@
 
 A file is parsed only when its bytes mention one of the enabled frameworks and one of the ways
 that framework declares, registers or starts a workflow (``defn``, ``register_workflow``, a
-context type's name, ``yield`` where orchestrators are recognised by shape), or a configured
-workflow decorator. On ordinary code this skips almost every file after a handful of
-``bytes.find`` calls, and in a framework's own repository it skips the modules that use the
-framework without declaring workflows (their code is still followed, on demand, when a
-workflow calls into it).
+context type's name, ``yield ctx.call_activity(`` where orchestrators are recognised by their
+shape), or a configured workflow decorator. On ordinary code this skips almost every file
+after a handful of ``bytes.find`` calls, and in a framework's own repository it skips the
+modules that use the framework without declaring workflows (their code is still followed, on
+demand, when a workflow calls into it).
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -28,12 +29,15 @@ class Markers:
     extra: tuple[bytes, ...] = ()
 
     def match(self, data: bytes) -> bool:
-        """Whether the file may declare workflow code itself."""
+        """Whether the file may declare workflow code itself: it imports a framework (the
+        mention on an import line: a framework is enabled only by an import) and spells one of
+        its declarations."""
         if any(marker in data for marker in self.extra):
             return True
         return any(mention in data and (not declarations or any(
             marker in data and (shape is None or shape.search(data) is not None)
-            for marker, shape in declarations)) for mention, declarations in self.frameworks)
+            for marker, shape in declarations)) and _imported(mention).search(data) is not None
+            for mention, declarations in self.frameworks)
 
     def mentions(self, data: bytes) -> bool:
         """Whether the file mentions a framework and one of its declaration markers, spelled in
@@ -44,12 +48,19 @@ class Markers:
             marker in data for marker, _ in declarations)) for mention, declarations in self.frameworks)
 
 
+@functools.cache
+def _imported(mention: bytes) -> re.Pattern[bytes]:
+    """``mention`` on an import line (``from``/``import`` before it on the line, which may be
+    continued by a backslash), wherever the line is: in a function, after ``:`` or ``;``."""
+    return re.compile(rb"\b(?:import|from)\b(?:[^\n\\]|\\\r?\n|\\)*?" + re.escape(mention))
+
+
 def markers_for(frameworks: tuple[str, ...] | None, workflow_decorators: tuple[str, ...]) -> Markers:
     names = frameworks if frameworks is not None else SELECTABLE
     pairs: list[tuple[bytes, tuple[tuple[bytes, re.Pattern[bytes] | None], ...]]] = []
     for name in names:
         framework = FRAMEWORKS[name]
-        shapes = framework.declaration_shapes
+        shapes = framework.marker_shapes
         declarations = tuple((marker, re.compile(shapes[marker]) if marker in shapes else None)
                              for marker in framework.declaration_markers())
         pairs.extend((marker, declarations) for marker in framework.markers)

@@ -41,6 +41,18 @@ def attribute_use(name: str) -> bytes:
 #: a class defined anywhere in the module
 CLASS_DEFINITION = rb"(?:^|\n)[ \t]*class[ \t]"
 
+#: what may come between two tokens of one expression: white space, line breaks inside
+#: brackets, continuation backslashes, comments
+_GAP = rb"(?:[\s\\]|#[^\n]*)*"
+
+
+def yielded_method(methods: frozenset[str]) -> bytes:
+    """The shape of ``yield ctx.call_activity(...)``: ``yield``, a name, a dot and one of
+    ``methods`` (an opening parenthesis may follow ``yield``)."""
+    names = b"|".join(re.escape(name).encode() for name in sorted(methods))
+    return (rb"\byield\b(?:[\s(\\]|#[^\n]*)*[\w\x80-\xff]+" + _GAP + rb"\." + _GAP
+            + rb"(?:" + names + rb")\b")
+
 
 @dataclass(frozen=True)
 class Framework:
@@ -246,6 +258,15 @@ class Framework:
         """The last names of the worker types (``Worker``): only calls by these names are
         resolved to see whether they construct one."""
         return frozenset(name.rpartition(".")[2] for name in self.worker_types)
+
+    @cached_property
+    def marker_shapes(self) -> dict[bytes, bytes]:
+        """:attr:`declaration_shapes`, and the shape of ``yield`` where orchestrators are
+        recognised by theirs (a generator yielding a method of its context parameter)."""
+        shapes = dict(self.declaration_shapes)
+        if self.style == "generator" and self.context_methods:
+            shapes.setdefault(b"yield", yielded_method(self.context_methods))
+        return shapes
 
     def declaration_markers(self) -> tuple[bytes, ...]:
         """Byte strings one of which a module must contain to declare, register or start one of
