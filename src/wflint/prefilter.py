@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from wflint.frameworks import FRAMEWORKS, SELECTABLE
 
@@ -27,6 +27,18 @@ class Markers:
     #: (a framework's mention, its declaration markers, each with its shape or None)
     frameworks: tuple[tuple[bytes, tuple[tuple[bytes, re.Pattern[bytes] | None], ...]], ...]
     extra: tuple[bytes, ...] = ()
+    #: the last file's bytes and the frameworks they mention (asked by match, then mentions)
+    _last: list = field(default_factory=lambda: [None], compare=False, repr=False)
+
+    def _mentioned(self, data: bytes) -> tuple:
+        """The entries of :attr:`frameworks` whose mention ``data`` contains: searched once
+        per file (a search reads the whole file)."""
+        last = self._last[0]
+        if last is not None and last[0] is data:
+            return last[1]
+        found = tuple(entry for entry in self.frameworks if entry[0] in data)
+        self._last[0] = (data, found)  # one assignment: a thread never sees half of it
+        return found
 
     def match(self, data: bytes) -> bool:
         """Whether the file may declare workflow code itself: it imports a framework (the
@@ -34,18 +46,18 @@ class Markers:
         its declarations."""
         if any(marker in data for marker in self.extra):
             return True
-        return any(mention in data and (not declarations or any(
+        return any((not declarations or any(
             marker in data and (shape is None or shape.search(data) is not None)
             for marker, shape in declarations)) and _imported(mention).search(data) is not None
-            for mention, declarations in self.frameworks)
+            for mention, declarations in self._mentioned(data))
 
     def mentions(self, data: bytes) -> bool:
         """Whether the file mentions a framework and one of its declaration markers, spelled in
         any way: it may register workflows or activities that other modules declare."""
         if any(marker in data for marker in self.extra):
             return True
-        return any(mention in data and (not declarations or any(
-            marker in data for marker, _ in declarations)) for mention, declarations in self.frameworks)
+        return any(not declarations or any(marker in data for marker, _ in declarations)
+                   for _, declarations in self._mentioned(data))
 
 
 @functools.cache

@@ -448,10 +448,15 @@ def project_roots(paths: list[str], with_cwd: bool = True) -> list[str]:
     roots: list[str] = []
     found: set[str] = set()
     depths: dict[str, int] = {}  # directory -> how many packages deep it is
+    seen: set[str] = set()
     for path in paths:
-        directory = os.path.dirname(os.path.abspath(path))
-        if directory in depths:
+        directory = os.path.dirname(path)
+        if directory in seen:
             continue  # every file of a directory has the same root
+        seen.add(directory)
+        directory = os.path.abspath(directory)
+        if directory in depths:
+            continue
         root = directory
         # a.b.c lives in a/b/c.py (two levels under the root), a.b in a/b/__init__.py (two too)
         for _ in range(_package_depth(directory, depths)):
