@@ -573,70 +573,91 @@ def _bind_value(scope: Scope, target: ast.expr, value: ast.expr | None) -> None:
 def _collect(scope: Scope, body: list[ast.stmt]) -> None:
     """Record every binding a block makes in ``scope`` (not descending into nested scopes)."""
     stack: list[ast.AST] = list(reversed(body))
+    stores, node_type, name_type, load, plain = scope.stores, ast.AST, ast.Name, ast.Load, _PLAIN
     while stack:
         node = stack.pop()
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            scope.functions.setdefault(node.name, []).append(node)
-            stack.extend(node.decorator_list)
-            stack.extend(d for d in node.args.defaults)
-            stack.extend(d for d in node.args.kw_defaults if d is not None)
+        kind = type(node)
+        if kind is name_type:
+            if type(node.ctx) is not load:
+                stores[node.id] = stores.get(node.id, 0) + 1
             continue
-        if isinstance(node, ast.ClassDef):
-            scope.classes.setdefault(node.name, []).append(node)
-            stack.extend(node.decorator_list)
-            stack.extend(node.bases)
+        if kind not in plain and _binds(scope, node, kind, stack):
             continue
-        if isinstance(node, ast.Lambda):
-            stack.extend(node.args.defaults)
-            continue
-        if isinstance(node, ast.Import):
-            for alias in node.names:
-                if alias.asname:
-                    scope.imports.setdefault(alias.asname, []).append(alias.name)
-                else:
-                    top = alias.name.partition(".")[0]
-                    scope.imports.setdefault(top, []).append(top)
-            continue
-        if isinstance(node, ast.ImportFrom):
-            base = scope.module.resolve_import(node.module, node.level)
-            for alias in node.names:
-                if alias.name == "*":
-                    continue
-                target = f"{base}.{alias.name}" if base else alias.name
-                scope.imports.setdefault(alias.asname or alias.name, []).append(target)
-            continue
-        if isinstance(node, ast.Global):
-            scope.globals.update(node.names)
-            continue
-        if isinstance(node, ast.Nonlocal):
-            scope.nonlocals.update(node.names)
-            continue
-        if isinstance(node, ast.Name):
-            if not isinstance(node.ctx, ast.Load):
-                scope.stores[node.id] = scope.stores.get(node.id, 0) + 1
-            continue
-        if isinstance(node, ast.Assign):
-            if len(node.targets) == 1:
-                _bind_value(scope, node.targets[0], node.value)
-        elif isinstance(node, ast.AnnAssign):
-            _bind_value(scope, node.target, node.value)
-        elif isinstance(node, (ast.With, ast.AsyncWith)):
-            for item in node.items:
-                if item.optional_vars is not None:
-                    _bind_value(scope, item.optional_vars, item.context_expr)
-        elif isinstance(node, ast.ExceptHandler):
-            if node.name:
-                scope.stores[node.name] = scope.stores.get(node.name, 0) + 1
-        elif isinstance(node, (ast.MatchAs, ast.MatchStar)):
-            if node.name:
-                scope.stores[node.name] = scope.stores.get(node.name, 0) + 1
-        elif isinstance(node, ast.MatchMapping):
-            if node.rest:
-                scope.stores[node.rest] = scope.stores.get(node.rest, 0) + 1
-        stack.extend(ast.iter_child_nodes(node))
+        # the children, in ast.iter_child_nodes' order
+        for field in node._fields:
+            value = getattr(node, field, None)
+            if type(value) is list:
+                stack.extend(item for item in value if isinstance(item, node_type))
+            elif isinstance(value, node_type):
+                stack.append(value)
     for name in scope.nonlocals | scope.globals:
-        scope.stores.pop(name, None)
+        stores.pop(name, None)
         scope.values.pop(name, None)
+
+
+def _binds(scope: Scope, node: ast.AST, kind: type, stack: list[ast.AST]) -> bool:
+    """Record what ``node`` binds in ``scope``; True when its children are not to be visited
+    (a nested scope's, an import's), else they are visited next."""
+    if kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
+        scope.functions.setdefault(node.name, []).append(node)
+        stack.extend(node.decorator_list)
+        stack.extend(d for d in node.args.defaults)
+        stack.extend(d for d in node.args.kw_defaults if d is not None)
+        return True
+    if kind is ast.ClassDef:
+        scope.classes.setdefault(node.name, []).append(node)
+        stack.extend(node.decorator_list)
+        stack.extend(node.bases)
+        return True
+    if kind is ast.Lambda:
+        stack.extend(node.args.defaults)
+        return True
+    if kind is ast.Import:
+        for alias in node.names:
+            if alias.asname:
+                scope.imports.setdefault(alias.asname, []).append(alias.name)
+            else:
+                top = alias.name.partition(".")[0]
+                scope.imports.setdefault(top, []).append(top)
+        return True
+    if kind is ast.ImportFrom:
+        base = scope.module.resolve_import(node.module, node.level)
+        for alias in node.names:
+            if alias.name == "*":
+                continue
+            target = f"{base}.{alias.name}" if base else alias.name
+            scope.imports.setdefault(alias.asname or alias.name, []).append(target)
+        return True
+    if kind is ast.Global:
+        scope.globals.update(node.names)
+        return True
+    if kind is ast.Nonlocal:
+        scope.nonlocals.update(node.names)
+        return True
+    stores = scope.stores
+    if kind is ast.Assign:
+        if len(node.targets) == 1:
+            _bind_value(scope, node.targets[0], node.value)
+    elif kind is ast.AnnAssign:
+        _bind_value(scope, node.target, node.value)
+    elif kind is ast.With or kind is ast.AsyncWith:
+        for item in node.items:
+            if item.optional_vars is not None:
+                _bind_value(scope, item.optional_vars, item.context_expr)
+    elif kind is ast.ExceptHandler or kind is ast.MatchAs or kind is ast.MatchStar:
+        if node.name:
+            stores[node.name] = stores.get(node.name, 0) + 1
+    elif kind is ast.MatchMapping:
+        if node.rest:
+            stores[node.rest] = stores.get(node.rest, 0) + 1
+    return False
+
+
+#: the node types that bind nothing themselves (only what is inside them may)
+_PLAIN = frozenset(cls for cls in vars(ast).values() if isinstance(cls, type) and issubclass(cls, ast.AST)) - {
+    ast.Name, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda, ast.Import,
+    ast.ImportFrom, ast.Global, ast.Nonlocal, ast.Assign, ast.AnnAssign, ast.With,
+    ast.AsyncWith, ast.ExceptHandler, ast.MatchAs, ast.MatchStar, ast.MatchMapping}
 
 
 def _collect_expr(scope: Scope, expr: ast.expr) -> None:
