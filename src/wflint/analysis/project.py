@@ -105,6 +105,10 @@ class Project:
     _listings: dict[str, frozenset[str]] = field(default_factory=dict)
     #: the bytes of modules whose names were looked up without loading them
     _texts: dict[str, bytes] = field(default_factory=dict)
+    #: the roots under which each first part of a module name exists (a directory or a file)
+    _holding: dict[str, list[str]] = field(default_factory=dict)
+    #: each module file's absolute path
+    _absolute: dict[str, str] = field(default_factory=dict)
     _bindings: dict[tuple[str, str, bool], bool] = field(default_factory=dict)
     #: the text of files open in an editor, by absolute path: read instead of the disk
     buffers: dict[str, str] = field(default_factory=dict)
@@ -132,22 +136,31 @@ class Project:
         if dotted in self._modules:
             known = self._modules[dotted]
             if known is not None:
-                self.touched.add(os.path.abspath(known.path))
+                self.touched.add(self._absolute_path(known.path))
             return known
         self._modules[dotted] = None  # also guards against import cycles while loading
         path = self._locate(dotted)
-        module = _load(path, dotted, self.buffers.get(os.path.abspath(path))) if path else None
+        module = _load(path, dotted, self.buffers.get(self._absolute_path(path))) if path else None
         if module is not None:
             module.project = self
-            self.touched.add(os.path.abspath(path))
+            self.touched.add(self._absolute_path(path))
         self._modules[dotted] = module
         return module
+
+    def _absolute_path(self, path: str) -> str:
+        """``os.path.abspath(path)``, worked out once per path (the working directory does not
+        change during a run)."""
+        found = self._absolute.get(path)
+        if found is None:
+            found = self._absolute[path] = os.path.abspath(path)
+        return found
 
     def include(self, path: str) -> None:
         """Add the import root of ``path`` (checked outside a prepared run, e.g. one file)."""
         for root in project_roots([path], with_cwd=False):
             if root not in self.roots:
                 self.roots.append(root)
+                self._holding.clear()
                 # a module missing under the old roots may exist under the new one
                 self._modules = {k: v for k, v in self._modules.items() if v is not None}
                 self._located = {k: v for k, v in self._located.items() if v is not None}
@@ -229,7 +242,7 @@ class Project:
                         return candidate
             return None
         *packages, last = parts
-        for root in self.roots:
+        for root in self._roots_holding(parts[0]):
             directory = root
             for part in packages:
                 names = self._listing(directory)
@@ -243,6 +256,16 @@ class Project:
                     if present in names and os.path.isfile(candidate):
                         return candidate
         return None
+
+    def _roots_holding(self, first: str) -> list[str]:
+        """The roots, in order, that have a directory or a module file named ``first`` (the
+        only ones a module name starting with it can be found under)."""
+        found = self._holding.get(first)
+        if found is None:
+            names = (first, first + ".py")
+            found = self._holding[first] = [root for root in self.roots
+                                            if any(name in self._listing(root) for name in names)]
+        return found
 
     def _listing(self, directory: str) -> frozenset[str]:
         """The names in ``directory`` (none when it cannot be listed), read once."""
@@ -296,7 +319,7 @@ class Project:
                 path = self._locate(head)
                 if path is not None:
                     if "." in tail or not self._may_bind(path, tail, defined):
-                        self.touched.add(os.path.abspath(path))  # the answer depends on it
+                        self.touched.add(self._absolute_path(path))  # the answer depends on it
                         return None
             module = self.module(head)
             if module is not None:
