@@ -20,7 +20,6 @@ import builtins
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from wflint.analysis.flow import parent_map
 from wflint.analysis.scope import binding_scope
 from wflint.analysis.scope import qualname as resolve
 from wflint.fixes.model import (INSERT_BEFORE, REMOVE, REPLACE, STATEMENT, VERSION_GATE_NOTE,
@@ -319,7 +318,7 @@ def _extent(site: FixSite, code: str) -> ast.expr:
     ``uuid4().hex``, ``os.stat(p).st_size``), the call a live result is handed to
     (``json.load(open(p))``), and over the whole expression when the hazard occurs in it more
     than once (``sys.argv[1] if len(sys.argv) > 1 else d``): never half of what depends on it."""
-    parents = parent_map(site.statement)
+    parents = site.parents
     node: ast.expr = site.node
     parent = parents.get(id(node))
     if isinstance(parent, ast.Subscript) and parent.value is node and not isinstance(node, ast.Call):
@@ -407,7 +406,7 @@ def _cannot_move(site: FixSite, expr: ast.expr, code: str, qualname: str | None,
             isinstance(expr, ast.Attribute) and isinstance(expr.value, (ast.Call, ast.Subscript))) \
             and not (expr is site.node and (qualname or "") in _PLAIN_REFERENCES):
         return "only a call, a lookup or an expression built on them can be moved into an activity"
-    if isinstance(parent_map(site.statement).get(id(expr)), ast.Await):
+    if isinstance(site.parents.get(id(expr)), ast.Await):
         return "its result is awaited: move the code that awaits it into an async activity"
     for node in ast.walk(expr):
         if isinstance(node, (ast.Yield, ast.YieldFrom, ast.Await)):

@@ -12,8 +12,10 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from wflint.analysis.discovery import WorkflowUnit
+from wflint.analysis.flow import parent_map
 from wflint.analysis.scope import ModuleInfo, Scope, binding_scope
 from wflint.fixes.extract import extract_fix
 from wflint.frameworks import FRAMEWORKS
@@ -64,6 +66,11 @@ class FixSite:
     @property
     def lines(self) -> list[str]:
         return self.module.lines
+
+    @cached_property
+    def parents(self) -> dict[int, ast.AST]:
+        """Each node of the statement (by ``id``) mapped to its parent (built once)."""
+        return parent_map(self.statement)
 
     def char_col(self, line: int, byte_col: int) -> int:
         text = self.lines[line - 1] if 0 < line <= len(self.lines) else ""

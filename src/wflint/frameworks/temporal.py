@@ -58,8 +58,11 @@ def plan_extraction(kit: Toolkit, site: FixSite, name: str, body: str, free: lis
 
 def _worker(kit: Toolkit, site: FixSite) -> ast.Call | None:
     """The one ``Worker(..., activities=[...])`` of the workflow's module."""
-    found = [call for call in site.module.calls
-             if kit.resolve(call.func, site.module.scope) == _WORKER
+    scope = site.module.scope
+    # the names a call of Worker can end in: its own, or a module-level import or variable
+    tails = frozenset({"Worker", *scope.imports, *scope.stores})
+    found = [call for call in site.module.calls_named(tails)
+             if kit.resolve(call.func, scope) == _WORKER
              and any(k.arg == "activities" and isinstance(k.value, (ast.List, ast.Tuple))
                      for k in call.keywords)]
     return found[0] if len(found) == 1 else None
