@@ -6,8 +6,8 @@
     python benchmarks/bench.py --real DIR # also real workflow repositories (see below)
 
 It downloads the pinned sdists (checked against their sha256), generates the workflow-dense
-corpus from a fixed seed, installs ruff and flake8 into benchmarks/.tools when they are not
-on the PATH, then times every tool on every corpus, alternating between tools, several runs
+corpus from a fixed seed, installs the pinned ruff and flake8 into benchmarks/.tools (never
+the PATH's, which may differ or load plugins), then times every tool on every corpus, alternating between tools, several runs
 each, and writes benchmarks/RESULTS.md: medians, ratios to ruff, lines per second and peak
 memory, with a description of the machine.
 
@@ -173,9 +173,8 @@ def count_lines(root: Path) -> tuple[int, int]:
 # -- tools -------------------------------------------------------------------------------------
 
 def tool(name: str, version: str) -> list[str]:
-    found = shutil.which(name)
-    if found:
-        return [found]
+    """The pinned version of ``name`` from the benchmark's own virtualenv: never one from the
+    PATH, which may be another version, or a flake8 that loads plugins (wflint's among them)."""
     binary = TOOLS / "bin" / name
     if not binary.exists():
         subprocess.run([sys.executable, "-m", "venv", str(TOOLS)], check=True)
@@ -461,7 +460,9 @@ def report(results: list[dict], start_up: float, output: Path, real: dict | None
              f"- {platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}",
              f"- wflint {version}, ruff {RUFF_VERSION}, flake8 {FLAKE8_VERSION}", "",
              "Medians of the runs; tools alternate within each run. *cold*: no cache; *warm*: the "
-             "cache of the previous run; ruff runs with `--no-cache`.", ""]
+             "cache of the previous run; ruff runs with `--no-cache`. Peak RSS is that of the "
+             "largest process of a run (GNU time): where wflint starts worker processes, each "
+             "holds its own share of the files besides.", ""]
     for result in results:
         lines += [f"## {result['name']}", "",
                   f"{result['files']} files, {result['lines']:,} lines.", "",
@@ -489,22 +490,24 @@ def report(results: list[dict], start_up: float, output: Path, real: dict | None
 
 
 _WHY = {
-    "real": ("Python's start-up and imports (about 0.2 s) exceed ruff's whole run on the small "
-             "repositories, and on the large ones CPython's parser, the single-process first "
-             "pass (registrations must be known before any workflow is analysed) and the "
-             "analysis of every workflow in Python remain"),
+    "real": ("Python's start-up and wflint's imports (about 0.1 s here) exceed ruff's whole run "
+             "(0.01-0.05 s) on the small repositories; on the large ones CPython's parser (about "
+             "a third of wflint's CPU time, for the files that may declare workflows and the "
+             "helpers they call) and the analysis of every workflow in Python remain, shared "
+             "by one worker process per core"),
     "pre-commit": ("the named files include modules most workflow modules import (the SDK's "
                    "client), so the reverse reach brings nearly every workflow module of the "
                    "repository into a cold run"),
     "fix": ("every round of the fix loop checks the whole module again and verifies the fixed "
             "text (compile, the findings, the names it reads), and a fix that adds an import or "
             "moves code still goes through libcst's concrete tree of the whole module"),
-    "dense-ratio": ("wflint analyses every workflow of every module in Python (one process per "
-                    "core) and builds the fix of every finding; ruff is native code doing lighter "
-                    "per-file work. The remaining cost is the AST walk itself."),
-    "warm": ("the cold run over ordinary code is already little more than walking the tree and "
-             "reading files, and a warm run still walks every directory, stats every file and "
-             "starts Python (about 0.15 s here), so the ratio cannot fall much lower"),
+    "dense-ratio": ("every module is a workflow module: wflint parses and analyses all of them in "
+                    "Python (one process per core) and builds the fix of every finding (the "
+                    "output marks the fixable ones); CPython's parser alone takes about a third "
+                    "of its CPU time, and ruff is native code doing lighter per-file work"),
+    "warm": ("a warm run still starts Python and imports wflint (about 0.1 s here), walks every "
+             "directory and stats every file, while the cold run over ordinary code is little "
+             "more than that plus reading the files, so the ratio cannot fall much lower"),
 }
 
 

@@ -789,3 +789,32 @@ def test_a_fix_removes_the_function_local_import_it_leaves_unused(project):
     assert run("check", "--fix", "app/local.py").exit_code == 0
     text = (project / "app" / "local.py").read_text()
     assert "import time" not in text and "return workflow.time()" in text
+
+
+def test_the_command_exits_at_once_with_its_status_and_all_of_its_output(tmp_path):
+    """``python -m wflint`` (like the ``wflint`` script) exits without Python's shutdown, once
+    its output is flushed: the status and every line are still there, in a pipe or a file."""
+    flows = tmp_path / "flows.py"
+    flows.write_text("".join(WORKFLOW.replace("order_wf", f"order_wf_{n}") for n in range(400)))
+    command = [sys.executable, "-m", "wflint", "check", "--no-cache", str(flows)]
+    found = subprocess.run(command, capture_output=True, text=True, cwd=tmp_path)
+    assert found.returncode == 1 and found.stderr == ""
+    lines = found.stdout.splitlines()
+    assert len([line for line in lines if ": WFL" in line]) == 1200 and lines[-1].startswith("[*]")
+    written = tmp_path / "out.txt"
+    to_file = subprocess.run([*command, "-o", str(written)], capture_output=True, text=True, cwd=tmp_path)
+    assert to_file.returncode == 1 and written.read_text() == found.stdout
+    clean = tmp_path / "clean.py"
+    clean.write_text(CLEAN)
+    passed = subprocess.run([*command[:-1], str(clean)], capture_output=True, text=True, cwd=tmp_path)
+    assert (passed.returncode, passed.stdout) == (0, "All checks passed!\n")
+    missing = subprocess.run([*command[:-1], str(tmp_path / "nope.py")], capture_output=True, text=True)
+    assert missing.returncode == 2 and "nope.py" in missing.stderr
+    usage = subprocess.run([*command[:-1], "--bogus"], capture_output=True, text=True)
+    assert usage.returncode == 2 and "No such option" in usage.stderr
+    # a reader that stops after one line: no traceback, the status of the run
+    reader = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path)
+    assert reader.stdout is not None and reader.stderr is not None
+    reader.stdout.readline()
+    reader.stdout.close()
+    assert "Traceback" not in reader.stderr.read().decode() and reader.wait(timeout=60) in (0, 1)

@@ -1,6 +1,6 @@
 """``python -m wflint``."""
 
-from wflint.cli import main
+from wflint.cli import run
 
 if __name__ == "__main__":
-    main()
+    run()

@@ -464,3 +464,26 @@ def rule(code: str, fmt: str) -> None:
         }, indent=2))
     else:
         click.echo(rule_markdown(code), nl=False)
+
+
+def run() -> None:
+    """The ``wflint`` command (and ``python -m wflint``): :func:`main`, then an immediate exit
+    once the output is flushed. A run that built large trees (a long module and its fixed
+    text) would otherwise spend seconds after its work is done, while Python frees them one
+    by one at shutdown; everything the run writes (the output, the cache, fixed files) is
+    written and closed before :func:`main` returns."""
+    try:
+        main.main(prog_name="wflint")
+        code: object = 0
+    except SystemExit as exc:
+        code = exc.code
+    if isinstance(code, str):
+        print(code, file=sys.stderr)
+        code = 1
+    status = code if isinstance(code, int) else (0 if code is None else 1)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass  # a reader that stopped reading (``wflint check | head``)
+    os._exit(status)
