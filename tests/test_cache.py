@@ -133,3 +133,22 @@ def test_a_touched_but_identical_file_is_still_a_hit(project, monkeypatch):
     monkeypatch.setattr(engine.Checker, "analyse", counting)
     assert "WFL101" in run("app").output
     assert calls == []
+
+
+def test_a_helper_of_a_helper_invalidates_every_workflow_that_reaches_it(project):
+    """Two workflow modules call one helper, which calls a helper in a third module. What the
+    first module's analysis worked out about the helpers is reused for the second, and the
+    second still depends on every file it came from: when the innermost helper changes, both
+    are checked again (a warm run gives the cold run's answer)."""
+    flow = WORKFLOW.replace("from app.helpers import stamp", "from app.middle import stamp")
+    (project / "app" / "flows.py").write_text(flow)
+    (project / "app" / "other.py").write_text(flow.replace("def w(", "def other("))
+    (project / "app" / "middle.py").write_text("from app.helpers import clock\n\n"
+                                               "def stamp():\n    return clock()\n")
+    (project / "app" / "helpers.py").write_text("def clock():\n    return 1\n")
+    assert run("app").exit_code == 0  # nothing reaches a hazard yet
+    (project / "app" / "helpers.py").write_text("import time\n\ndef clock():\n    return time.time()\n")
+    warm = run("app")
+    cold = run("--no-cache", "app")
+    assert warm.output == cold.output
+    assert "app/flows.py" in warm.output and "app/other.py" in warm.output

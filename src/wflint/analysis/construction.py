@@ -75,9 +75,17 @@ def construction(module: ModuleInfo, cls: ast.ClassDef, call: ast.Call, project:
     unpacked = any(k.arg is None for k in call.keywords) or any(isinstance(a, ast.Starred) for a in call.args)
     given = frozenset(k.arg for k in call.keywords if k.arg is not None)
     key = (module.serial, cls.lineno, cls.col_offset, unpacked, given, len(call.args))
-    found = cache.get(key)
-    if found is None:
-        found = cache[key] = _construction(module, cls, project, None if unpacked else given, len(call.args))
+    known = cache.get(key)
+    if known is not None:
+        found, paths = known
+        if project is not None:
+            project.replay(paths)  # the files the answer was worked out from
+        return found
+    if project is None:
+        return _construction(module, cls, project, None if unpacked else given, len(call.args))
+    with project.recording() as paths:
+        found = _construction(module, cls, project, None if unpacked else given, len(call.args))
+    cache[key] = (found, frozenset(paths))
     return found
 
 

@@ -17,6 +17,8 @@ from __future__ import annotations
 import ast
 import os
 import re
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from wflint.analysis.discovery import Discovery, FunctionNode, discover, enabled_frameworks
@@ -109,6 +111,12 @@ class Project:
     _holding: dict[str, list[str]] = field(default_factory=dict)
     #: each module file's absolute path
     _absolute: dict[str, str] = field(default_factory=dict)
+    #: variable_type's answers, with the files each answer depends on
+    _variable_types: dict[str, tuple[str | None, frozenset[str]]] = field(default_factory=dict)
+    #: the files touched while each answer being remembered is worked out
+    _recording: list[set[str]] = field(default_factory=list)
+    #: the files each helper module's discovery was worked out from
+    _discovery_paths: dict[str, frozenset[str]] = field(default_factory=dict)
     _bindings: dict[tuple[str, str, bool], bool] = field(default_factory=dict)
     #: the text of files open in an editor, by absolute path: read instead of the disk
     buffers: dict[str, str] = field(default_factory=dict)
@@ -136,16 +144,41 @@ class Project:
         if dotted in self._modules:
             known = self._modules[dotted]
             if known is not None:
-                self.touched.add(self._absolute_path(known.path))
+                self._touch(known.path)
             return known
         self._modules[dotted] = None  # also guards against import cycles while loading
         path = self._locate(dotted)
         module = _load(path, dotted, self.buffers.get(self._absolute_path(path))) if path else None
         if module is not None:
             module.project = self
-            self.touched.add(self._absolute_path(path))
+            self._touch(path)
         self._modules[dotted] = module
         return module
+
+    def _touch(self, path: str) -> None:
+        """The answer being worked out depends on the file at ``path``."""
+        absolute = self._absolute_path(path)
+        self.touched.add(absolute)
+        for record in self._recording:
+            record.add(absolute)
+
+    @contextmanager
+    def recording(self) -> Iterator[set[str]]:
+        """The files touched while the block runs (an answer remembered for later files
+        depends on them: see :meth:`replay`)."""
+        record: set[str] = set()
+        self._recording.append(record)
+        try:
+            yield record
+        finally:
+            self._recording.pop()
+
+    def replay(self, paths: Iterable[str]) -> None:
+        """A remembered answer is used again: the file being checked depends on the files it
+        was worked out from, as it would had it worked it out itself."""
+        self.touched.update(paths)
+        for record in self._recording:
+            record.update(paths)
 
     def _absolute_path(self, path: str) -> str:
         """``os.path.abspath(path)``, worked out once per path (the working directory does not
@@ -161,6 +194,7 @@ class Project:
             if root not in self.roots:
                 self.roots.append(root)
                 self._holding.clear()
+                self._variable_types.clear()
                 # a module missing under the old roots may exist under the new one
                 self._modules = {k: v for k, v in self._modules.items() if v is not None}
                 self._located = {k: v for k, v in self._located.items() if v is not None}
@@ -176,11 +210,18 @@ class Project:
         self._bindings = {k: v for k, v in self._bindings.items() if os.path.abspath(k[0]) != absolute}
         self.summaries.clear()
         self.constructions.clear()
+        self._variable_types.clear()
         self.replay_flags = ReplayFlags(self)
 
     def adopt(self, module: ModuleInfo) -> None:
-        """Make a module parsed by the engine the project's copy, so it is not parsed again."""
+        """Make a module parsed by the engine the project's copy, so it is not parsed again:
+        only when its name leads to its file (in a project with several modules of one name,
+        ``main`` of two services, the name leads to the first root's, whichever file was
+        parsed first)."""
         if module.name and module.name not in self._modules:
+            located = self._locate(module.name)
+            if located is None or self._absolute_path(located) != self._absolute_path(module.path):
+                return
             module.project = self
             self._modules[module.name] = module
 
@@ -281,17 +322,23 @@ class Project:
     def remember_discovery(self, module: ModuleInfo, discovery: Discovery | None) -> None:
         """The engine's discovery of the module being checked, so it is not run again (None:
         forget it once the module is done)."""
+        self._discovery_paths.pop(module.path, None)  # its own file's: nothing to replay
         if discovery is None:
             self._discoveries.pop(module.path, None)
         else:
             self._discoveries[module.path] = discovery
 
     def discovery(self, module: ModuleInfo) -> Discovery:
+        """The workflows and activities of a module (a helper's, worked out once per run)."""
         found = self._discoveries.get(module.path)
-        if found is None:
+        if found is not None:
+            self.replay(self._discovery_paths.get(module.path, ()))
+            return found
+        with self.recording() as paths:
             frameworks = enabled_frameworks(module, self.frameworks, self.workflow_decorators)
             found = discover(module, frameworks, self.workflow_decorators, self.activity_decorators)
-            self._discoveries[module.path] = found
+        self._discoveries[module.path] = found
+        self._discovery_paths[module.path] = frozenset(paths)
         return found
 
     # -- names -----------------------------------------------------------------------------
@@ -319,7 +366,7 @@ class Project:
                 path = self._locate(head)
                 if path is not None:
                     if "." in tail or not self._may_bind(path, tail, defined):
-                        self.touched.add(self._absolute_path(path))  # the answer depends on it
+                        self._touch(path)  # the answer depends on it
                         return None
             module = self.module(head)
             if module is not None:
@@ -347,7 +394,19 @@ class Project:
 
     def variable_type(self, name: str) -> str | None:
         """The type of a module-level variable of the project (``app.log.logger`` is a
-        ``logging.getLogger()``), following re-exports."""
+        ``logging.getLogger()``), following re-exports. Worked out once per name: a later
+        question gets the same answer, and depends on the same files."""
+        known = self._variable_types.get(name)
+        if known is not None:
+            kind, paths = known
+            self.replay(paths)
+            return kind
+        with self.recording() as paths:
+            kind = self._variable_type(name)
+        self._variable_types[name] = (kind, frozenset(paths))
+        return kind
+
+    def _variable_type(self, name: str) -> str | None:
         for _ in range(_MAX_REEXPORT_DEPTH):
             found = self._split_binding(name, False)
             if found is None:

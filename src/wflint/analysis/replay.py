@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Mapping
+from contextlib import nullcontext
 
 from wflint.analysis.scope import Scope, binding_scope, qualname, resolve_function
 from wflint.frameworks import FRAMEWORKS
@@ -50,6 +51,8 @@ class ReplayFlags:
     def __init__(self, project=None) -> None:
         self.project = project
         self._predicates: dict[tuple[int, int, int], str | None] = {}
+        #: the project files each remembered predicate was worked out from
+        self._paths: dict[tuple[int, int, int], frozenset[str]] = {}
         self._active: set[tuple[int, str]] = set()
 
     # -- the two questions -------------------------------------------------------------
@@ -187,14 +190,19 @@ class ReplayFlags:
         module, function = found
         key = (module.serial, function.lineno, function.col_offset)
         if key in self._predicates:
+            if self.project is not None:
+                self.project.replay(self._paths.get(key, ()))  # the files it was worked out from
             return self._predicates[key]
         self._predicates[key] = None
         inner = module.scope_of(function, module.scope)
         kinds: set[str | None] = set()
-        for node in _returns(function.body):
-            if _falsy_constant(node.value):
-                continue
-            kinds.add(self._value(node.value, inner, _NO_TOKENS, 1))
+        recording = self.project.recording() if self.project is not None else nullcontext(set())
+        with recording as paths:
+            for node in _returns(function.body):
+                if _falsy_constant(node.value):
+                    continue
+                kinds.add(self._value(node.value, inner, _NO_TOKENS, 1))
+        self._paths[key] = frozenset(paths)
         result = kinds.pop() if len(kinds) == 1 else None
         self._predicates[key] = result
         return result

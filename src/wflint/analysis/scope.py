@@ -19,6 +19,7 @@ import bisect
 import builtins
 import itertools
 import re
+from contextlib import nullcontext
 
 BUILTIN_NAMES = frozenset(dir(builtins))
 _SERIALS = itertools.count()
@@ -32,7 +33,8 @@ class Scope:
     """The names one function (or the module) binds, and what they are bound to."""
 
     __slots__ = ("node", "parent", "module", "params", "stores", "values", "imports",
-                 "functions", "classes", "globals", "nonlocals", "_types", "_resolving")
+                 "functions", "classes", "globals", "nonlocals", "_types", "_type_paths",
+                 "_resolving")
 
     def __init__(self, node: ast.AST, parent: Scope | None, module: ModuleInfo) -> None:
         self.node = node
@@ -47,6 +49,8 @@ class Scope:
         self.globals: set[str] = set()
         self.nonlocals: set[str] = set()
         self._types: dict[str, str | None] = {}
+        #: the project files each remembered type was worked out from
+        self._type_paths: dict[str, frozenset[str]] = {}
         self._resolving: set[str] = set()
 
     @property
@@ -86,13 +90,16 @@ class Scope:
     def value_type(self, name: str) -> str | None:
         """``callee()`` when every binding of ``name`` is the result of the same call."""
         if name in self._types:
+            _replay(self.module, self._type_paths.get(name))
             return self._types[name]
         values = self.values.get(name, [])
         result: str | None = None
         if values and len(values) == self.stores.get(name, 0) and name not in self._resolving:
             self._resolving.add(name)
             try:
-                kinds = {self._type_of(value) for value in values}
+                with _recording(self.module) as paths:
+                    kinds = {self._type_of(value) for value in values}
+                self._type_paths[name] = frozenset(paths)
             finally:
                 self._resolving.discard(name)
             if len(kinds) == 1:
@@ -139,6 +146,8 @@ class ModuleInfo:
         self._classes: dict[int, ast.ClassDef] | None = None
         self._attribute_types: dict[tuple[int, str], str | None] = {}
         self._return_types: dict[int, str | None] = {}
+        #: the project files each remembered attribute or return type was worked out from
+        self._memo_paths: dict[tuple, frozenset[str]] = {}
         self._lines: list[str] | None = None
         self._assignments: dict[int, dict[str, list[tuple[Scope, ast.stmt]]]] = {}
         self._names: set[str] | None = None
@@ -163,6 +172,7 @@ class ModuleInfo:
         self._assignments.clear()
         self._attribute_types.clear()
         self._return_types.clear()
+        self._memo_paths.clear()
         self._named.clear()
         self._function_defs = None
         self.scope = None  # type: ignore[assignment]
@@ -362,12 +372,15 @@ class ModuleInfo:
         (``self.client = httpx.Client()`` in ``__init__``)."""
         key = (id(cls), attr)
         if key in self._attribute_types:
+            _replay(self, self._memo_paths.get(("attribute", key)))
             return self._attribute_types[key]
         self._attribute_types[key] = None  # guards against self-reference while computing
         kinds: set[str | None] = set()
-        for scope, node in self._self_assignments(cls).get(attr, ()):
-            kinds.add(scope._type_of(node.value) if not isinstance(node, ast.AugAssign)
-                      and node.value is not None else None)
+        with _recording(self) as paths:
+            for scope, node in self._self_assignments(cls).get(attr, ()):
+                kinds.add(scope._type_of(node.value) if not isinstance(node, ast.AugAssign)
+                          and node.value is not None else None)
+        self._memo_paths[("attribute", key)] = frozenset(paths)
         result = kinds.pop() if len(kinds) == 1 else None
         self._attribute_types[key] = result
         return result
@@ -398,18 +411,21 @@ class ModuleInfo:
         (``def make_client(): return httpx.Client()``)."""
         key = id(function)
         if key in self._return_types:
+            _replay(self, self._memo_paths.get(("return", key)))
             return self._return_types[key]
         self._return_types[key] = None
         scope = self.scope_of(function, self.scope)
         kinds: set[str | None] = set()
         stack: list[ast.AST] = list(function.body)
-        while stack:
-            node = stack.pop()
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-                continue
-            if isinstance(node, ast.Return):
-                kinds.add(scope._type_of(node.value) if node.value is not None else None)
-            stack.extend(ast.iter_child_nodes(node))
+        with _recording(self) as paths:
+            while stack:
+                node = stack.pop()
+                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+                    continue
+                if isinstance(node, ast.Return):
+                    kinds.add(scope._type_of(node.value) if node.value is not None else None)
+                stack.extend(ast.iter_child_nodes(node))
+        self._memo_paths[("return", key)] = frozenset(paths)
         result = kinds.pop() if len(kinds) == 1 else None
         self._return_types[key] = result
         return result
@@ -424,6 +440,19 @@ class ModuleInfo:
         if module:
             return f"{base}.{module}" if base else module
         return base
+
+
+def _recording(module: ModuleInfo):
+    """The project files touched while an answer about ``module`` is worked out (a no-op
+    outside a project)."""
+    project = module.project
+    return project.recording() if project is not None else nullcontext(set())
+
+
+def _replay(module: ModuleInfo, paths: frozenset[str] | None) -> None:
+    """A remembered answer about ``module`` is used again: the files it came from count."""
+    if paths and module.project is not None:
+        module.project.replay(paths)
 
 
 def _words_at(source: str, words: frozenset[str]) -> list[int]:

@@ -11,6 +11,7 @@ decides what to do.
 from __future__ import annotations
 
 import ast
+from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -788,15 +789,20 @@ class Walker:
                tuple(sorted(tokens.items())), getattr(helper, SUMMARY_KEY, ()))
         cached = self._summaries.get(key)
         if cached is not None:
-            return cached
+            hazards, paths = cached
+            if self.project is not None:
+                self.project.replay(paths)  # the files the summary was worked out from
+            return hazards
         if key in self._active:
             caller.cut.add(key)
             return []
         self._active.add(key)
         frame = _Frame(None, caller.framework, module, [], helper, tokens)
+        recording = self.project.recording() if self.project is not None else nullcontext(set())
         try:
-            scope = module.scope_of(helper, module.scope)
-            self._block(helper.body, frame, scope, NO_GUARD)
+            with recording as paths:
+                scope = module.scope_of(helper, module.scope)
+                self._block(helper.body, frame, scope, NO_GUARD)
         finally:
             self._active.discard(key)
         hazards = frame.collect or []
@@ -809,7 +815,7 @@ class Walker:
         if frame.cut:
             caller.cut |= frame.cut  # incomplete while a cycle is open: do not keep it
         else:
-            self._summaries[key] = hazards
+            self._summaries[key] = (hazards, frozenset(paths))
         return hazards
 
 
