@@ -86,6 +86,8 @@ class Cache:
         self.file = self.root / __version__ / f"{settings_key(settings)}.json"
         self.entries: dict[str, dict] = {}
         self.dirty = False
+        #: the digest of each dependency, by path and stamp (many files share a helper)
+        self._digests: dict[tuple[str, int, int], str | None] = {}
         try:
             data = json.loads(self.file.read_text(encoding="utf-8"))
             if isinstance(data, dict) and isinstance(data.get("files"), dict):
@@ -138,8 +140,19 @@ class Cache:
         and hashes), and what it contributes to the project (registrations, activities)."""
         self.put(path, {"stamp": file_stamp, "sha": sha, "kind": "analysed",
                         "diagnostics": [d.to_dict() for d in diagnostics],
-                        "deps": [[p, stamp(p), digest(p)] for p in deps], "registered": registered,
+                        "deps": [self._dependency(p) for p in deps], "registered": registered,
                         "registrations": registrations, "activities": activities})
+
+    def _dependency(self, path: str) -> list:
+        """A dependency as an entry records it: its path, stamp and digest (hashed once per
+        stamp in a run)."""
+        file_stamp = stamp(path)
+        if file_stamp is None:
+            return [path, None, None]
+        key = (path, *file_stamp)
+        if key not in self._digests:
+            self._digests[key] = digest(path)
+        return [path, file_stamp, self._digests[key]]
 
     def save(self) -> None:
         if not self.dirty:
