@@ -27,6 +27,10 @@ class Markers:
     #: (a framework's mention, its declaration markers, each with its shape or None)
     frameworks: tuple[tuple[bytes, tuple[tuple[bytes, re.Pattern[bytes] | None], ...]], ...]
     extra: tuple[bytes, ...] = ()
+    #: fewer byte strings than mentions, one of which every mention contains (``durable``
+    #: for ``durabletask`` and ``durable_functions``): a file without any mentions nothing
+    #: (empty: search for the mentions themselves)
+    gate: tuple[bytes, ...] = ()
     #: the last file's bytes and the frameworks they mention (asked by match, then mentions)
     _last: list = field(default_factory=lambda: [None], compare=False, repr=False)
 
@@ -36,7 +40,8 @@ class Markers:
         last = self._last[0]
         if last is not None and last[0] is data:
             return last[1]
-        found = tuple(entry for entry in self.frameworks if entry[0] in data)
+        found = () if self.gate and not any(word in data for word in self.gate) else \
+            tuple(entry for entry in self.frameworks if entry[0] in data)
         self._last[0] = (data, found)  # one assignment: a thread never sees half of it
         return found
 
@@ -78,7 +83,23 @@ def markers_for(frameworks: tuple[str, ...] | None, workflow_decorators: tuple[s
         pairs.extend((marker, declarations) for marker in framework.markers)
     # a configured decorator's own name appears wherever it is applied
     extra = tuple(dict.fromkeys(d.rpartition(".")[2].encode() for d in workflow_decorators))
-    return Markers(tuple(dict.fromkeys(pairs)), extra)
+    frameworks = tuple(dict.fromkeys(pairs))
+    return Markers(frameworks, extra, _gate(tuple(dict.fromkeys(m for m, _ in frameworks))))
+
+
+def _gate(mentions: tuple[bytes, ...], shortest: int = 4) -> tuple[bytes, ...]:
+    """Byte strings one of which each mention contains, fewer where mentions share a part of
+    ``shortest`` bytes or more: the part shared by the most mentions first (the longest of
+    those), then the next, until every mention is covered."""
+    left = set(mentions)
+    gate: list[bytes] = []
+    while left:
+        parts = left | {m[i:j] for m in left for i in range(len(m))
+                        for j in range(i + shortest, len(m) + 1)}
+        best = max(sorted(parts), key=lambda part: (sum(part in m for m in left), len(part)))
+        gate.append(best)
+        left = {m for m in left if best not in m}
+    return tuple(gate)
 
 
 def may_contain_workflows(data: bytes, markers: Markers) -> bool:
