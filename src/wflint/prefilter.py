@@ -28,8 +28,8 @@ class Markers:
     frameworks: tuple[tuple[bytes, tuple[tuple[bytes, re.Pattern[bytes] | None], ...]], ...]
     extra: tuple[bytes, ...] = ()
     #: fewer byte strings than mentions, one of which every mention contains (``durable``
-    #: for ``durabletask`` and ``durable_functions``): a file without any mentions nothing
-    #: (empty: search for the mentions themselves)
+    #: for ``durabletask`` and ``durable_functions``): a file containing none of them mentions
+    #: no framework (empty: the mentions themselves are searched for)
     gate: tuple[bytes, ...] = ()
     #: the last file's bytes and the frameworks they mention (asked by match, then mentions)
     _last: list = field(default_factory=lambda: [None], compare=False, repr=False)
@@ -87,6 +87,7 @@ def markers_for(frameworks: tuple[str, ...] | None, workflow_decorators: tuple[s
     return Markers(frameworks, extra, _gate(tuple(dict.fromkeys(m for m, _ in frameworks))))
 
 
+@functools.cache
 def _gate(mentions: tuple[bytes, ...], shortest: int = 4) -> tuple[bytes, ...]:
     """Byte strings one of which each mention contains, fewer where mentions share a part of
     ``shortest`` bytes or more: the part shared by the most mentions first (the longest of
