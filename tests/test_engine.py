@@ -165,14 +165,14 @@ def test_a_module_is_parsed_only_when_it_imports_the_framework_and_yields_its_co
 def test_the_prefilter_searches_fewer_strings_than_there_are_mentions():
     """A file that contains none of the gate's strings mentions no framework: every mention
     contains one of them, and mentions that share a part are searched for once."""
-    from wflint.prefilter import _gate, markers_for
+    from wflint.prefilter import gate_words, markers_for
 
     markers = markers_for(None, ())
     mentions = [mention for mention, _ in markers.frameworks]
     assert len(markers.gate) < len(mentions)
     assert all(any(word in mention for word in markers.gate) for mention in mentions)
     assert b"durable" in markers.gate  # durabletask, durable_functions, aws_durable_...
-    assert _gate((b"ab", b"temporalio")) == (b"temporalio", b"ab")  # short ones stand alone
+    assert gate_words((b"ab", b"temporalio")) == (b"temporalio", b"ab")  # short ones stand alone
     only = markers_for(("temporal",), ())
     assert only.gate == (b"temporalio",)
     assert not markers.match(b"import durable_stuff\n@workflow.defn\nclass W: ...\n")

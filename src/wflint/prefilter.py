@@ -84,15 +84,16 @@ def markers_for(frameworks: tuple[str, ...] | None, workflow_decorators: tuple[s
     # a configured decorator's own name appears wherever it is applied
     extra = tuple(dict.fromkeys(d.rpartition(".")[2].encode() for d in workflow_decorators))
     frameworks = tuple(dict.fromkeys(pairs))
-    return Markers(frameworks, extra, _gate(tuple(dict.fromkeys(m for m, _ in frameworks))))
+    return Markers(frameworks, extra, gate_words(tuple(dict.fromkeys(m for m, _ in frameworks))))
 
 
 @functools.cache
-def _gate(mentions: tuple[bytes, ...], shortest: int = 4) -> tuple[bytes, ...]:
-    """Byte strings one of which each mention contains, fewer where mentions share a part of
-    ``shortest`` bytes or more: the part shared by the most mentions first (the longest of
-    those), then the next, until every mention is covered."""
-    left = set(mentions)
+def gate_words(words: tuple[bytes, ...], shortest: int = 4) -> tuple[bytes, ...]:
+    """Byte strings one of which each of ``words`` contains, fewer where words share a part of
+    ``shortest`` bytes or more: the part shared by the most words first (the longest of those),
+    then the next, until every word is covered. Data that contains none of them contains none
+    of ``words``, found in fewer searches."""
+    left = set(words)
     gate: list[bytes] = []
     while left:
         parts = left | {m[i:j] for m in left for i in range(len(m))

@@ -25,6 +25,7 @@ from wflint.analysis.discovery import Discovery, FunctionNode, discover, enabled
 from wflint.analysis.replay import ReplayFlags
 from wflint.analysis.scope import ModuleInfo, qualname
 from wflint.frameworks import FRAMEWORKS
+from wflint.prefilter import gate_words
 
 #: byte strings that a module registering workflows or activities must contain
 REGISTRATION_MARKERS = tuple(dict.fromkeys(marker for framework in FRAMEWORKS.values()
@@ -35,6 +36,9 @@ _INVOCATIONS = sorted({entry.rpartition(".")[2] for framework in FRAMEWORKS.valu
 _INVOKED = re.compile(rb"\b(?:" + b"|".join(name.encode() for name in _INVOCATIONS)
                       + rb")\(\s*(?:(?:\{[^{}]*\}|None)\s*,\s*)?([A-Za-z_][\w.]*)")
 _INVOCATION_NAMES = tuple(name.encode() for name in _INVOCATIONS)
+#: fewer strings, one of which each marker (each invocation's name) contains
+_REGISTRATION_GATE = gate_words(REGISTRATION_MARKERS)
+_INVOCATION_GATE = gate_words(_INVOCATION_NAMES)
 _MAX_REEXPORT_DEPTH = 8
 #: the last names of every call collect_registrations looks at: only these are resolved
 _CALL_TAILS = frozenset(entry.rpartition(".")[2] for framework in FRAMEWORKS.values()
@@ -53,9 +57,11 @@ def registers_or_invokes(data: bytes) -> bool:
     """Whether a module's source may register a workflow or an activity, or invoke a function
     of another module as an activity (``ctx.call_activity(steps.fetch)``, or a name it imports):
     only those modules are parsed before the analysis, the others cost nothing there."""
-    if any(marker in data for marker in REGISTRATION_MARKERS):
+    if any(word in data for word in _REGISTRATION_GATE) and \
+            any(marker in data for marker in REGISTRATION_MARKERS):
         return True
-    if not any(name in data for name in _INVOCATION_NAMES):
+    if not any(word in data for word in _INVOCATION_GATE) or \
+            not any(name in data for name in _INVOCATION_NAMES):
         return False
     imported: bytes | None = None  # what the module's ``from ... import`` lines list
     for match in _INVOKED.finditer(data):
