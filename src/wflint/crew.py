@@ -144,8 +144,8 @@ class Crew:
 
 
 def _serve(link: Connection, checker: Checker, share: list[str]) -> None:
-    """A worker: collect the share's registrations, send what it found, take the project's registrations, then
-    analyse each file it is handed until it is told to stop."""
+    """A worker: collect the share's registrations, send what it found, take the whole
+    project's registrations, then analyse each file it is handed until it is told to stop."""
     entries = checker.cache.divert() if checker.cache is not None else {}
     found = checker.collect_share(share)
     found["entries"] = entries

@@ -123,8 +123,11 @@ class Checker:
         self.first = FirstPass(self.cache)
         self._unchecked = set(paths)
         first = self.first
-        wanted = first.screen(first.lookup(self.project, paths), self._precheck, self._registering)
-        work = first.unsettled + sum(1 for path in wanted if path in first.settled)
+        fresh = first.lookup(self.project, paths)
+        wanted = first.screen(fresh, self._precheck, self._registering)
+        # left to do: files to analyse, and settled files whose registrations are collected
+        work = sum(1 for path in fresh if path not in first.settled) + \
+            sum(1 for path in wanted if path in first.settled)
         context = _fork_context() if jobs > 1 and work >= _PARALLEL_THRESHOLD else None
         if context is not None:
             from wflint.crew import Crew
@@ -369,7 +372,7 @@ class Checker:
         settings, project = self.settings, self.project
         assert project is not None
         external = tuple((r.qualname.rpartition(".")[2], r.framework)
-                         for r in project.registered_in(module))
+                         for r in project.registered_from(module.name))
         frameworks = enabled_frameworks(module, settings.frameworks, settings.workflow_decorators)
         frameworks += tuple(FRAMEWORKS[f] for _, f in external if FRAMEWORKS[f] not in frameworks)
         if not frameworks:

@@ -53,18 +53,8 @@ class FirstPass:
         self._contributed: dict[str, tuple[list, list]] = {}
         #: how much more source text may be kept parsed
         self.budget = keep_budget
-        #: how many files read are left to analyse
-        self.unsettled = 0
         #: files settled but still to collect registrations from: bytes, text and stamp
         self._registering: dict[str, tuple[bytes, str, list[int] | None]] = {}
-
-    def run(self, project: Project, paths: list[str],
-            precheck: Callable[[bytes, str], FileOutcome | str],
-            parse: Callable[[str, str], ast.Module],
-            registering: Callable[[bytes], str | None] = lambda data: None) -> None:
-        """The whole first pass over ``paths`` in this process (see :meth:`lookup` and
-        :meth:`read`)."""
-        self.read(project, self.lookup(project, paths), precheck, parse, registering)
 
     def lookup(self, project: Project, paths: list[str]) -> list[str]:
         """Settle the files whose cache entry still holds (restoring what they register);
@@ -85,21 +75,13 @@ class FirstPass:
                 self.cached[path] = entry
         return fresh
 
-    def read(self, project: Project, paths: list[str],
-             precheck: Callable[[bytes, str], FileOutcome | str],
-             parse: Callable[[str, str], ast.Module],
-             registering: Callable[[bytes], str | None] = lambda data: None) -> None:
-        """Read ``paths`` and collect what they register (:meth:`screen`, then
-        :meth:`collect`)."""
-        self.collect(project, self.screen(paths, precheck, registering), parse)
-
     def screen(self, paths: list[str], precheck: Callable[[bytes, str], FileOutcome | str],
                registering: Callable[[bytes], str | None] = lambda data: None) -> list[str]:
         """Read ``paths`` and settle what their bytes settle: ``precheck(data, path)`` settles
         a file or gives its source; ``registering(data)``: the source of a file ``precheck``
         settles (it declares no workflow) that may still register workflows or activities
         other modules declare. Returns the files whose registrations are to be collected,
-        in order; :attr:`unsettled` counts the files left to analyse."""
+        in order."""
         cache = self.cache
         wanted = []
         for path in paths:
@@ -108,7 +90,6 @@ class FirstPass:
                 with open(path, "rb") as handle:
                     data = handle.read()
             except OSError:
-                self.unsettled += 1
                 continue  # the second pass reports it
             early = precheck(data, path)
             if not isinstance(early, str):
@@ -122,7 +103,6 @@ class FirstPass:
                     cache.put_settled(path, file_stamp, data, early.diagnostics)
                 continue
             self._contents[path] = (data, early)
-            self.unsettled += 1
             if registers_or_invokes(data):
                 wanted.append(path)
         return wanted

@@ -15,7 +15,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
-from wflint.analysis.scope import ModuleInfo, Scope, binding_scope, qualname
+from wflint.analysis.scope import ModuleInfo, Scope, binding_scope, qualname, recording, replay
 
 if TYPE_CHECKING:
     from wflint.analysis.project import Project
@@ -78,12 +78,9 @@ def construction(module: ModuleInfo, cls: ast.ClassDef, call: ast.Call, project:
     known = cache.get(key)
     if known is not None:
         found, paths = known
-        if project is not None:
-            project.replay(paths)  # the files the answer was worked out from
+        replay(project, paths)  # the files the answer was worked out from
         return found
-    if project is None:
-        return _construction(module, cls, project, None if unpacked else given, len(call.args))
-    with project.recording() as paths:
+    with recording(project) as paths:
         found = _construction(module, cls, project, None if unpacked else given, len(call.args))
     cache[key] = (found, frozenset(paths))
     return found

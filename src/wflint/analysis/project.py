@@ -494,10 +494,6 @@ class Project:
         return (function in self.discovery(module).activities
                 or f"{module.name}.{function.name}" in self.activities)
 
-    def registered_in(self, module: ModuleInfo) -> list[ExternalRegistration]:
-        """Registrations of workflows defined in ``module``."""
-        return self.registered_from(module.name)
-
     def registered_from(self, module_name: str) -> list[ExternalRegistration]:
         """Registrations of workflows defined in the module ``module_name``, by name. A module
         outside any package has only its own name, so a registration that imports it through a

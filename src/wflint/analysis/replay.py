@@ -20,9 +20,8 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Mapping
-from contextlib import nullcontext
 
-from wflint.analysis.scope import Scope, binding_scope, qualname, resolve_function
+from wflint.analysis.scope import Scope, binding_scope, qualname, recording, replay, resolve_function
 from wflint.frameworks import FRAMEWORKS
 
 #: what a name or a value says about the replay flag
@@ -190,14 +189,12 @@ class ReplayFlags:
         module, function = found
         key = (module.serial, function.lineno, function.col_offset)
         if key in self._predicates:
-            if self.project is not None:
-                self.project.replay(self._paths.get(key, ()))  # the files it was worked out from
+            replay(self.project, self._paths.get(key))  # the files it was worked out from
             return self._predicates[key]
         self._predicates[key] = None
         inner = module.scope_of(function, module.scope)
         kinds: set[str | None] = set()
-        recording = self.project.recording() if self.project is not None else nullcontext(set())
-        with recording as paths:
+        with recording(self.project) as paths:
             for node in _returns(function.body):
                 if _falsy_constant(node.value):
                     continue

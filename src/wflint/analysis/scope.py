@@ -19,7 +19,7 @@ import bisect
 import builtins
 import itertools
 import re
-from contextlib import nullcontext
+from contextlib import AbstractContextManager, nullcontext
 
 BUILTIN_NAMES = frozenset(dir(builtins))
 _SERIALS = itertools.count()
@@ -90,14 +90,14 @@ class Scope:
     def value_type(self, name: str) -> str | None:
         """``callee()`` when every binding of ``name`` is the result of the same call."""
         if name in self._types:
-            _replay(self.module, self._type_paths.get(name))
+            replay(self.module.project, self._type_paths.get(name))
             return self._types[name]
         values = self.values.get(name, [])
         result: str | None = None
         if values and len(values) == self.stores.get(name, 0) and name not in self._resolving:
             self._resolving.add(name)
             try:
-                with _recording(self.module) as paths:
+                with recording(self.module.project) as paths:
                     kinds = {self._type_of(value) for value in values}
                 self._type_paths[name] = frozenset(paths)
             finally:
@@ -372,11 +372,11 @@ class ModuleInfo:
         (``self.client = httpx.Client()`` in ``__init__``)."""
         key = (id(cls), attr)
         if key in self._attribute_types:
-            _replay(self, self._memo_paths.get(("attribute", key)))
+            replay(self.project, self._memo_paths.get(("attribute", key)))
             return self._attribute_types[key]
         self._attribute_types[key] = None  # guards against self-reference while computing
         kinds: set[str | None] = set()
-        with _recording(self) as paths:
+        with recording(self.project) as paths:
             for scope, node in self._self_assignments(cls).get(attr, ()):
                 kinds.add(scope._type_of(node.value) if not isinstance(node, ast.AugAssign)
                           and node.value is not None else None)
@@ -411,13 +411,13 @@ class ModuleInfo:
         (``def make_client(): return httpx.Client()``)."""
         key = id(function)
         if key in self._return_types:
-            _replay(self, self._memo_paths.get(("return", key)))
+            replay(self.project, self._memo_paths.get(("return", key)))
             return self._return_types[key]
         self._return_types[key] = None
         scope = self.scope_of(function, self.scope)
         kinds: set[str | None] = set()
         stack: list[ast.AST] = list(function.body)
-        with _recording(self) as paths:
+        with recording(self.project) as paths:
             while stack:
                 node = stack.pop()
                 if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
@@ -442,17 +442,17 @@ class ModuleInfo:
         return base
 
 
-def _recording(module: ModuleInfo):
-    """The project files touched while an answer about ``module`` is worked out (a no-op
-    outside a project)."""
-    project = module.project
+def recording(project) -> AbstractContextManager[set[str]]:
+    """The project files touched while the block works out an answer to remember (see
+    ``Project.recording``); outside a project, a set nothing is added to."""
     return project.recording() if project is not None else nullcontext(set())
 
 
-def _replay(module: ModuleInfo, paths: frozenset[str] | None) -> None:
-    """A remembered answer about ``module`` is used again: the files it came from count."""
-    if paths and module.project is not None:
-        module.project.replay(paths)
+def replay(project, paths: frozenset[str] | None) -> None:
+    """A remembered answer is used again: the files it was worked out from count (see
+    ``Project.replay``)."""
+    if paths and project is not None:
+        project.replay(paths)
 
 
 def _words_at(source: str, words: frozenset[str]) -> list[int]:

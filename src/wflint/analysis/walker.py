@@ -11,7 +11,6 @@ decides what to do.
 from __future__ import annotations
 
 import ast
-from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -22,7 +21,8 @@ from wflint.analysis.durable import STATE_WAITS, is_durable, is_framework_call
 from wflint.analysis.flow import NOWHERE, RETURNED, STORED, Episodes, escape, names_read_outside
 from wflint.analysis.offload import offloaded
 from wflint.analysis.replay import ReplayFlags, falsy_when_replaying
-from wflint.analysis.scope import ModuleInfo, Scope, imported_name, qualname, resolve_function
+from wflint.analysis.scope import (ModuleInfo, Scope, imported_name, qualname, recording, replay,
+                                   resolve_function)
 
 from wflint.diagnostics import Diagnostic
 from wflint.suppression import covers
@@ -790,17 +790,15 @@ class Walker:
         cached = self._summaries.get(key)
         if cached is not None:
             hazards, paths = cached
-            if self.project is not None:
-                self.project.replay(paths)  # the files the summary was worked out from
+            replay(self.project, paths)  # the files the summary was worked out from
             return hazards
         if key in self._active:
             caller.cut.add(key)
             return []
         self._active.add(key)
         frame = _Frame(None, caller.framework, module, [], helper, tokens)
-        recording = self.project.recording() if self.project is not None else nullcontext(set())
         try:
-            with recording as paths:
+            with recording(self.project) as paths:
                 scope = module.scope_of(helper, module.scope)
                 self._block(helper.body, frame, scope, NO_GUARD)
         finally:
