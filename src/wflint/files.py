@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from typing import Any
 
 
 from wflint.config import Excluder, Settings
+from wflint.gitignore import Patterns
 
 SOURCE_SUFFIXES = (".py", ".pyi")
 
@@ -80,12 +80,12 @@ def _walk(top: str, excluder: Excluder, ignored: GitIgnored | None = None,
 class GitIgnored:
     """What git ignores under a directory being walked: the ``.gitignore`` files of the
     repository (those above the walk and those met in it) and ``.git/info/exclude``, with git's
-    own pattern semantics (the ``pathspec`` library). Outside a git repository nothing is."""
+    own pattern semantics (see ``wflint.gitignore``). Outside a git repository nothing is."""
 
     def __init__(self, top: str) -> None:
         self.repository = _repository(os.path.abspath(top))
         #: (directory, its patterns), for every directory seen with a .gitignore
-        self.specs: list[tuple[str, Any]] = []  # pathspec.PathSpec, imported on first use
+        self.specs: list[tuple[str, Patterns]] = []
         self.seen: set[str] = set()
         if self.repository is None:
             return
@@ -118,19 +118,22 @@ class GitIgnored:
                 lines = handle.read().splitlines()
         except OSError:
             return
-        import pathspec  # only where a .gitignore exists (its import costs a run ~30 ms)
-
-        self.specs.append((directory, pathspec.GitIgnoreSpec.from_lines(lines)))
+        self.specs.append((directory, Patterns(lines)))
 
     def __call__(self, path: str, is_dir: bool) -> bool:
+        """Whether git ignores ``path``: the deepest ignore file that says anything of it
+        decides (``.git/info/exclude`` last), as in git."""
         if self.repository is None or not self.specs:
             return False
         absolute = os.path.abspath(path)
-        for directory, spec in self.specs:
-            if absolute.startswith(directory + os.sep):
-                relative = os.path.relpath(absolute, directory).replace(os.sep, "/")
-                if spec.match_file(relative + "/" if is_dir else relative):
-                    return True
+        for directory, patterns in reversed(self.specs):
+            if absolute.startswith(directory) and absolute[len(directory):len(directory) + 1] == os.sep:
+                relative = absolute[len(directory) + 1:]
+                if os.sep != "/":
+                    relative = relative.replace(os.sep, "/")
+                verdict = patterns.match(relative, is_dir)
+                if verdict is not None:
+                    return verdict
         return False
 
 
