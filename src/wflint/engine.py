@@ -133,6 +133,7 @@ class Checker:
             from wflint.crew import Crew
 
             first.budget //= jobs  # each worker keeps its part of the budget
+            _ = self.project.roots  # worked out once, before the workers share them
             self._crew = Crew(context, self, wanted, jobs)
             first.release()  # the workers hold what was read; this process reads again if needed
         else:
@@ -197,8 +198,12 @@ class Checker:
 
     def _new_project(self, paths: list[str]) -> Project:
         settings = self.settings
-        roots = project_roots(paths)
-        roots += [root for root in self._roots if root not in roots]
+        paths, extra = list(paths), list(self._roots)
+
+        def roots() -> list[str]:
+            found = project_roots(paths)
+            return found + [root for root in extra if root not in found]
+
         project = Project(roots, settings.frameworks, settings.workflow_decorators,
                           settings.activity_decorators)
         project.buffers = self._buffers

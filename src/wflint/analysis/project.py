@@ -17,7 +17,7 @@ from __future__ import annotations
 import ast
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -100,7 +100,8 @@ class ExternalRegistration:
 
 @dataclass
 class Project:
-    roots: list[str]
+    #: the import roots, or what works them out when first asked (see ``roots``)
+    _roots: list[str] | Callable[[], list[str]]
     #: frameworks to recognise, and the configured decorators (as in Settings)
     frameworks: tuple[str, ...] | None = None
     workflow_decorators: tuple[str, ...] = ()
@@ -142,6 +143,14 @@ class Project:
 
     def __post_init__(self) -> None:
         self.replay_flags = ReplayFlags(self)
+
+    @property
+    def roots(self) -> list[str]:
+        """The directories absolute imports start from; a run whose files the cache settles
+        never asks, so they may be worked out on first use."""
+        if callable(self._roots):
+            self._roots = self._roots()
+        return self._roots
 
     # -- modules ---------------------------------------------------------------------------
 
