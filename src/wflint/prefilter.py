@@ -12,6 +12,7 @@ demand, when a workflow calls into it).
 from __future__ import annotations
 
 import functools
+from collections import Counter
 import re
 from dataclasses import dataclass, field
 
@@ -96,9 +97,15 @@ def gate_words(words: tuple[bytes, ...], shortest: int = 4) -> tuple[bytes, ...]
     left = set(words)
     gate: list[bytes] = []
     while left:
-        parts = left | {m[i:j] for m in left for i in range(len(m))
-                        for j in range(i + shortest, len(m) + 1)}
-        best = max(sorted(parts), key=lambda part: (sum(part in m for m in left), len(part)))
+        # how many words hold each part: the parts of a word are counted once per word
+        holding: Counter[bytes] = Counter()
+        for word in left:
+            holding.update({word[i:j] for i in range(len(word))
+                            for j in range(i + shortest, len(word) + 1)})
+        for word in left:
+            if len(word) < shortest:  # a short word is a part as a whole
+                holding[word] = sum(word in other for other in left)
+        best = max(sorted(holding), key=lambda part: (holding[part], len(part)))
         gate.append(best)
         left = {m for m in left if best not in m}
     return tuple(gate)
