@@ -125,6 +125,8 @@ class Project:
     #: the files each helper module's discovery was worked out from
     _discovery_paths: dict[str, frozenset[str]] = field(default_factory=dict)
     _bindings: dict[tuple[str, str, bool], bool] = field(default_factory=dict)
+    #: each file's import statements, one per line, for _may_bind
+    _import_texts: dict[str, bytes] = field(default_factory=dict)
     #: the text of files open in an editor, by absolute path: read instead of the disk
     buffers: dict[str, str] = field(default_factory=dict)
     #: workflows registered elsewhere, by the qualified name of the function or class
@@ -222,6 +224,7 @@ class Project:
                 del self._modules[name]
                 self._discoveries.pop(module.path, None)
         self._texts = {p: d for p, d in self._texts.items() if os.path.abspath(p) != absolute}
+        self._import_texts = {p: d for p, d in self._import_texts.items() if os.path.abspath(p) != absolute}
         self._bindings = {k: v for k, v in self._bindings.items() if os.path.abspath(k[0]) != absolute}
         self.summaries.clear()
         self.constructions.clear()
@@ -276,7 +279,10 @@ class Project:
                 except OSError:
                     data = b""
                 self._texts[path] = data
-            answer = self._bindings[key] = _may_bind(data, name, defined)
+            imports = self._import_texts.get(path)
+            if imports is None:
+                imports = self._import_texts[path] = b"\n".join(_IMPORT_STATEMENT.findall(data))
+            answer = self._bindings[key] = _may_bind(data, name, defined, imports)
         return answer
 
     def _locate(self, dotted: str) -> str | None:
@@ -522,17 +528,20 @@ _IMPORT_STATEMENT = re.compile(rb"^[ \t]*(?:from[ \t]+[\w.]+[ \t]+)?import\b(?:[
                                re.M)
 
 
-def _may_bind(data: bytes, name: str, defined: bool) -> bool:
+def _may_bind(data: bytes, name: str, defined: bool, imports: bytes) -> bool:
     """Whether a module with this text may bind ``name`` in its own namespace by an import, and
     by a ``def`` (``defined``) or else by an assignment, judged without parsing it: an
-    over-approximation (a binding anywhere, at any depth, counts)."""
-    word = re.escape(name.encode())
+    over-approximation (a binding anywhere, at any depth, counts). ``imports``: the module's
+    import statements (``_IMPORT_STATEMENT``), one per line."""
+    spelled = name.encode()
+    if spelled not in data:
+        return False  # a name bound anywhere is spelled there
+    word = re.escape(spelled)
     binding = rb"^[ \t]*(?:async[ \t]+)?def[ \t]+" + word + rb"\b" if defined else \
         rb"^[ \t]*" + word + rb"[ \t]*(?::[^=\n]*)?=(?!=)"
     if re.search(binding, data, re.M):
         return True
-    pattern = re.compile(rb"\b" + word + rb"\b")
-    return any(pattern.search(statement) for statement in _IMPORT_STATEMENT.findall(data))
+    return re.search(rb"\b" + word + rb"\b", imports) is not None
 
 
 def project_roots(paths: list[str], with_cwd: bool = True) -> list[str]:
