@@ -292,20 +292,15 @@ class _Finder:
         params = [*node.args.posonlyargs, *node.args.args]
         if is_method and params and params[0].arg in ("self", "cls"):
             params = params[1:]
+        first, later = _context_roles(self.frameworks)
         for index, param in enumerate(params):
             if param.annotation is None:
                 continue
             annotation = _annotation_name(param.annotation, self.scope)
-            if annotation is None:
-                continue
-            for fw in self.frameworks:
-                # the context is the first parameter, except in Azure where it is any
-                if index > 0 and fw.context != "named":
-                    continue
-                if annotation in fw.context_types:
-                    return "workflow", fw, param.arg
-                if annotation in fw.activity_context_types:
-                    return "activity", fw, param.arg
+            # the context is the first parameter, except in Azure where it is any
+            found = (later if index > 0 else first).get(annotation) if annotation else None
+            if found is not None:
+                return found[0], found[1], param.arg
         return None
 
     def _class(self, node: ast.ClassDef) -> None:
@@ -495,6 +490,31 @@ def _context_param(node: FunctionNode, fw: Framework, decorator: ast.expr | None
         if position is not None and -len(params) <= position < len(params):
             return params[position].arg
     return params[0].arg if params else None
+
+
+#: by the frameworks' identities: the frameworks (kept, so no identity is reused) and the roles
+_ROLES: dict[tuple[int, ...], tuple[tuple[Framework, ...], dict, dict]] = {}
+
+
+def _context_roles(frameworks: tuple[Framework, ...]
+                   ) -> tuple[dict[str, tuple[str, Framework]], dict[str, tuple[str, Framework]]]:
+    """What a parameter annotated with each context type makes a function ("workflow" or
+    "activity", and the framework): for the first parameter, and for a later one (frameworks
+    whose context may be any parameter). The first framework, in order, that knows the type
+    decides, and its workflow context before its activity context."""
+    key = tuple(map(id, frameworks))
+    known = _ROLES.get(key)
+    if known is None:
+        first: dict[str, tuple[str, Framework]] = {}
+        later: dict[str, tuple[str, Framework]] = {}
+        for fw in frameworks:
+            for role, types in (("workflow", fw.context_types), ("activity", fw.activity_context_types)):
+                for name in types:
+                    first.setdefault(name, (role, fw))
+                    if fw.context == "named":
+                        later.setdefault(name, (role, fw))
+        known = _ROLES[key] = (frameworks, first, later)
+    return known[1], known[2]
 
 
 def _annotation_name(annotation: ast.expr, scope: Scope) -> str | None:
