@@ -95,6 +95,35 @@ def test_calls_named_are_the_calls_of_those_names_decorators_included():
     assert whole.calls_named(tails) == expected  # from the whole-module index, once built
 
 
+def test_uses_name_answers_as_the_whole_module_index():
+    import ast
+
+    from wflint.analysis.scope import ModuleInfo
+
+    source = textwrap.dedent("""\
+        import a.b.c
+        from x import y as z, w
+        \"\"\"fetch in a docstring\"\"\"
+        @deco(
+            arg)
+        class Runner:  # now in a comment
+            def fetch_2(self):
+                return datetime.now() + self.fetch
+        async def inner(): ...
+        value = [q for q in items] \\
+            + other
+        """)
+    candidates = ["a", "b", "c", "y", "z", "w", "x", "fetch", "fetch_2", "now", "datetime", "self",
+                  "deco", "arg", "Runner", "inner", "value", "q", "items", "other", "missing", "ret"]
+    names = ModuleInfo(ast.parse(source), "m", "m.py", source).names
+    for source_form in (source, source.replace("\n", "\r\n")):
+        module = ModuleInfo(ast.parse(source_form), "m", "m.py", source_form)
+        answers = {name: module.uses_name(name) for name in candidates}
+        assert module._names is None  # answered without the whole-module index
+        assert answers == {name: name in names for name in candidates}
+    assert sum(answers.values()) == 14
+
+
 def test_form_feed_does_not_shift_noqa_lines():
     source = WF.replace("import time\n", "import time\n\x0c\n").replace(
         "return time.time()", "return time.time()  # noqa: WFL101")

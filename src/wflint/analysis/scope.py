@@ -19,6 +19,7 @@ import bisect
 import builtins
 import itertools
 import re
+from collections.abc import Iterator
 from contextlib import AbstractContextManager, nullcontext
 
 BUILTIN_NAMES = frozenset(dir(builtins))
@@ -191,14 +192,20 @@ class ModuleInfo:
         return self._index()[0]
 
     def uses_name(self, name: str) -> bool:
-        """Whether ``name`` is in :attr:`names`; a name the source never spells is answered
-        without building the whole-module index (an ASCII source spells its names as they are)."""
+        """Whether ``name`` is in :attr:`names`. Without the whole-module index, only the
+        statements spanning a line that spells the name are walked (an ASCII source spells
+        its names as they are)."""
         if self._names is not None:
             return name in self._names
         known = self._spelled.get(name)
         if known is None:
-            known = self._spelled[name] = not self.source.isascii() or name in self.source
-        return known and name in self.names
+            if not self.source.isascii():
+                known = name in self.names
+            else:
+                lines = self._spelled_lines(frozenset((name,))) if name in self.source else []
+                known = bool(lines) and any(_names_node(node, name) for node in self._nodes_on(lines))
+            self._spelled[name] = known
+        return known
 
     @property
     def calls(self) -> list[ast.Call]:
@@ -266,34 +273,47 @@ class ModuleInfo:
             known = self._named[tails] = [call for call in self._calls
                                           if callee_tail(call.func) in tails]
             return known
+        lines = self._spelled_lines(tails)
+        found: list[ast.Call] = []
+        if lines:
+            call, search, last = ast.Call, bisect.bisect_left, len(lines)
+            for node in self._nodes_on(lines):
+                if type(node) is call:
+                    func = node.func
+                    end = getattr(func, "end_lineno", None)
+                    if callee_tail(func) in tails and end is not None:
+                        index = search(lines, end)
+                        if index < last and lines[index] == end:
+                            found.append(node)
+        found.reverse()
+        self._named[tails] = found
+        return found
+
+    def _spelled_lines(self, words: frozenset[str]) -> list[int]:
+        """The numbers of the lines that spell one of ``words`` as a whole word, in order."""
         lines: list[int] = []
         source = self.source
         if "\r" in source:  # lines end as the tokenizer ends them
-            spelled = re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(tails))) + r")\b")
-            lines = [number for number, text in enumerate(self.lines, 1) if spelled.search(text)]
-        else:
-            line, position = 1, 0
-            for start in _words_at(source, tails):
-                line += source.count("\n", position, start)
-                position = start
-                if not lines or lines[-1] != line:
-                    lines.append(line)
-        found: list[ast.Call] = []
-        if not lines:
-            self._named[tails] = found
-            return found
+            spelled = re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(words))) + r")\b")
+            return [number for number, text in enumerate(self.lines, 1) if spelled.search(text)]
+        line, position = 1, 0
+        for start in _words_at(source, words):
+            line += source.count("\n", position, start)
+            position = start
+            if not lines or lines[-1] != line:
+                lines.append(line)
+        return lines
+
+    def _nodes_on(self, lines: list[int]) -> Iterator[ast.AST]:
+        """The nodes of the tree whose lines include one of ``lines`` (sorted), and the nodes
+        without a position on the way to them: subtrees that span none of the lines are not
+        entered."""
         last = len(lines)
         stack: list[ast.AST] = [self.tree]
-        call, node_type, search = ast.Call, ast.AST, bisect.bisect_left
+        node_type, search = ast.AST, bisect.bisect_left
         while stack:
             node = stack.pop()
-            if type(node) is call:
-                func = node.func
-                end = getattr(func, "end_lineno", None)
-                if callee_tail(func) in tails and end is not None:
-                    index = search(lines, end)
-                    if index < last and lines[index] == end:
-                        found.append(node)
+            yield node
             for field in node._fields:
                 value = getattr(node, field, None)
                 if type(value) is not list:
@@ -312,9 +332,6 @@ class ModuleInfo:
                         if index == last or lines[index] > (child.end_lineno or start):
                             continue  # no line of this subtree spells a name looked for
                     stack.append(child)
-        found.reverse()
-        self._named[tails] = found
-        return found
 
     @property
     def imported_anywhere(self) -> set[str]:
@@ -453,6 +470,18 @@ def replay(project, paths: frozenset[str] | None) -> None:
     ``Project.replay``)."""
     if paths and project is not None:
         project.replay(paths)
+
+
+def _names_node(node: ast.AST, name: str) -> bool:
+    """Whether ``node`` puts ``name`` in a module's :attr:`ModuleInfo.names` (as ``_index``)."""
+    kind = type(node)
+    if kind is ast.Name:
+        return node.id == name
+    if kind is ast.FunctionDef or kind is ast.AsyncFunctionDef or kind is ast.ClassDef:
+        return node.name == name
+    if kind is ast.alias:
+        return (node.asname or node.name.partition(".")[0]) == name
+    return False
 
 
 def _words_at(source: str, words: frozenset[str]) -> list[int]:
