@@ -122,6 +122,11 @@ def test_uses_name_answers_as_the_whole_module_index():
         assert module._names is None  # answered without the whole-module index
         assert answers == {name: name in names for name in candidates}
     assert sum(answers.values()) == 14
+    # identifiers are NFKC-normalised: a fullwidth spelling is the same name
+    wide = "# café\n\uff46\uff45\uff54\uff43\uff48 = 1\nw.\uff52egister(x)\n"
+    module = ModuleInfo(ast.parse(wide), "m", "m.py", wide)
+    assert module.uses_name("fetch") and not module.uses_name("caf")
+    assert len(module.calls_named(frozenset({"register"}))) == 1
 
 
 def test_form_feed_does_not_shift_noqa_lines():

@@ -19,6 +19,7 @@ import bisect
 import builtins
 import itertools
 import re
+import unicodedata
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, nullcontext
 
@@ -157,6 +158,8 @@ class ModuleInfo:
         self._function_defs: dict[str, list] | None = None
         #: whether the source spells a name (asked before building the whole-module index)
         self._spelled: dict[str, bool] = {}
+        #: the source NFKC-normalised as identifiers are (non-ASCII sources, on first use)
+        self._normalized: str | None = None
         self._defs: dict[str, list] = {}
         self._all_imports: set[str] | None = None
         #: nested functions and lambdas run on another thread (see analysis.offload)
@@ -193,17 +196,14 @@ class ModuleInfo:
 
     def uses_name(self, name: str) -> bool:
         """Whether ``name`` is in :attr:`names`. Without the whole-module index, only the
-        statements spanning a line that spells the name are walked (an ASCII source spells
-        its names as they are)."""
+        statements spanning a line that spells the name are walked."""
         if self._names is not None:
             return name in self._names
         known = self._spelled.get(name)
         if known is None:
-            if not self.source.isascii():
-                known = name in self.names
-            else:
-                lines = self._spelled_lines(frozenset((name,))) if name in self.source else []
-                known = bool(lines) and any(_names_node(node, name) for node in self._nodes_on(lines))
+            text = self._identifier_text()
+            lines = self._spelled_lines(frozenset((name,)), text) if name in text else []
+            known = bool(lines) and any(_names_node(node, name) for node in self._nodes_on(lines))
             self._spelled[name] = known
         return known
 
@@ -273,7 +273,7 @@ class ModuleInfo:
             known = self._named[tails] = [call for call in self._calls
                                           if callee_tail(call.func) in tails]
             return known
-        lines = self._spelled_lines(tails)
+        lines = self._spelled_lines(tails, self._identifier_text())
         found: list[ast.Call] = []
         if lines:
             call, search, last = ast.Call, bisect.bisect_left, len(lines)
@@ -289,13 +289,25 @@ class ModuleInfo:
         self._named[tails] = found
         return found
 
-    def _spelled_lines(self, words: frozenset[str]) -> list[int]:
-        """The numbers of the lines that spell one of ``words`` as a whole word, in order."""
+    def _identifier_text(self) -> str:
+        """The source as its identifiers read: NFKC-normalised, as the parser normalises them,
+        when it is not ASCII (NFKC makes no line break, so the lines are the same)."""
+        if self.source.isascii():
+            return self.source
+        if self._normalized is None:
+            self._normalized = unicodedata.normalize("NFKC", self.source)
+        return self._normalized
+
+    def _spelled_lines(self, words: frozenset[str], source: str | None = None) -> list[int]:
+        """The numbers of the lines that spell one of ``words`` as a whole word, in order
+        (``source``: the module's source, or a normalised copy with the same lines)."""
         lines: list[int] = []
-        source = self.source
+        if source is None:
+            source = self.source
         if "\r" in source:  # lines end as the tokenizer ends them
             spelled = re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(words))) + r")\b")
-            return [number for number, text in enumerate(self.lines, 1) if spelled.search(text)]
+            split = self.lines if source is self.source else re.split(r"\r\n|\r|\n", source)
+            return [number for number, text in enumerate(split, 1) if spelled.search(text)]
         line, position = 1, 0
         for start in _words_at(source, words):
             line += source.count("\n", position, start)
