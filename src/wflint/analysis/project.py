@@ -124,9 +124,8 @@ class Project:
     _recording: list[set[str]] = field(default_factory=list)
     #: the files each helper module's discovery was worked out from
     _discovery_paths: dict[str, frozenset[str]] = field(default_factory=dict)
-    _bindings: dict[tuple[str, str, bool], bool] = field(default_factory=dict)
-    #: each file's import statements, one per line, for _may_bind
-    _import_texts: dict[str, bytes] = field(default_factory=dict)
+    #: the names each file binds, by way of binding (see _may_bind)
+    _bound_words: dict[tuple[str, bytes], frozenset[bytes]] = field(default_factory=dict)
     #: the text of files open in an editor, by absolute path: read instead of the disk
     buffers: dict[str, str] = field(default_factory=dict)
     #: workflows registered elsewhere, by the qualified name of the function or class
@@ -224,8 +223,7 @@ class Project:
                 del self._modules[name]
                 self._discoveries.pop(module.path, None)
         self._texts = {p: d for p, d in self._texts.items() if os.path.abspath(p) != absolute}
-        self._import_texts = {p: d for p, d in self._import_texts.items() if os.path.abspath(p) != absolute}
-        self._bindings = {k: v for k, v in self._bindings.items() if os.path.abspath(k[0]) != absolute}
+        self._bound_words = {k: v for k, v in self._bound_words.items() if os.path.abspath(k[0]) != absolute}
         self.summaries.clear()
         self.constructions.clear()
         self._variable_types.clear()
@@ -262,28 +260,38 @@ class Project:
         return self._modules.get(module.name) is module
 
     def _may_bind(self, path: str, name: str, defined: bool) -> bool:
-        """:func:`_may_bind` for a project file, reading it once and answering each question
-        once."""
-        key = (path, name, defined)
-        answer = self._bindings.get(key)
-        if answer is None:
-            data = self._texts.get(path)
-            if data is None:
-                buffer = self.buffers.get(os.path.abspath(path))
-                try:
-                    if buffer is not None:
-                        data = buffer.encode("utf-8", "surrogatepass")
-                    else:
-                        with open(path, "rb") as handle:
-                            data = handle.read()
-                except OSError:
-                    data = b""
-                self._texts[path] = data
-            imports = self._import_texts.get(path)
-            if imports is None:
-                imports = self._import_texts[path] = b"\n".join(_IMPORT_STATEMENT.findall(data))
-            answer = self._bindings[key] = _may_bind(data, name, defined, imports)
-        return answer
+        """:func:`_may_bind` for a project file, reading it once: for an ASCII name, from the
+        sets of names the file's text binds by each way (found once per file and way)."""
+        data = self._texts.get(path)
+        if data is None:
+            buffer = self.buffers.get(os.path.abspath(path))
+            try:
+                if buffer is not None:
+                    data = buffer.encode("utf-8", "surrogatepass")
+                else:
+                    with open(path, "rb") as handle:
+                        data = handle.read()
+            except OSError:
+                data = b""
+            self._texts[path] = data
+        spelled = name.encode()
+        if not spelled.isascii():
+            return _may_bind(data, name, defined)
+        return spelled in self._bound(path, data, _DEFINED if defined else _ASSIGNED) \
+            or spelled in self._bound(path, data, _IMPORTED)
+
+    def _bound(self, path: str, data: bytes, way: re.Pattern[bytes]) -> frozenset[bytes]:
+        """The words ``way`` finds in the file (see ``_DEFINED``), found once per file."""
+        key = (path, way.pattern)
+        words = self._bound_words.get(key)
+        if words is None:
+            if way is _IMPORTED:
+                text = b"\n".join(_IMPORT_STATEMENT.findall(data))
+                words = frozenset(_WORD.findall(text))
+            else:
+                words = frozenset(way.findall(data))
+            self._bound_words[key] = words
+        return words
 
     def _locate(self, dotted: str) -> str | None:
         if dotted in self._located:
@@ -528,20 +536,25 @@ _IMPORT_STATEMENT = re.compile(rb"^[ \t]*(?:from[ \t]+[\w.]+[ \t]+)?import\b(?:[
                                re.M)
 
 
-def _may_bind(data: bytes, name: str, defined: bool, imports: bytes) -> bool:
+def _may_bind(data: bytes, name: str, defined: bool) -> bool:
     """Whether a module with this text may bind ``name`` in its own namespace by an import, and
     by a ``def`` (``defined``) or else by an assignment, judged without parsing it: an
-    over-approximation (a binding anywhere, at any depth, counts). ``imports``: the module's
-    import statements (``_IMPORT_STATEMENT``), one per line."""
-    spelled = name.encode()
-    if spelled not in data:
-        return False  # a name bound anywhere is spelled there
-    word = re.escape(spelled)
+    over-approximation (a binding anywhere, at any depth, counts)."""
+    word = re.escape(name.encode())
     binding = rb"^[ \t]*(?:async[ \t]+)?def[ \t]+" + word + rb"\b" if defined else \
         rb"^[ \t]*" + word + rb"[ \t]*(?::[^=\n]*)?=(?!=)"
     if re.search(binding, data, re.M):
         return True
-    return re.search(rb"\b" + word + rb"\b", imports) is not None
+    pattern = re.compile(rb"\b" + word + rb"\b")
+    return any(pattern.search(statement) for statement in _IMPORT_STATEMENT.findall(data))
+
+
+#: the ASCII names a module's text binds, as _may_bind's patterns find a given name: by a
+#: ``def``, by an assignment at the start of a line, and (any word of) an import statement
+_DEFINED = re.compile(rb"^[ \t]*(?:async[ \t]+)?def[ \t]+(\w+)", re.M)
+_ASSIGNED = re.compile(rb"^[ \t]*(\w+)[ \t]*(?::[^=\n]*)?=(?!=)", re.M)
+_IMPORTED = re.compile(rb"import")  # stands for _IMPORT_STATEMENT's statements
+_WORD = re.compile(rb"\w+")
 
 
 def project_roots(paths: list[str], with_cwd: bool = True) -> list[str]:
