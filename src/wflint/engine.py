@@ -216,7 +216,7 @@ class Checker:
         """The workflows other modules register from this file (part of its cache key)."""
         if self.project is None or not self.project.registrations:
             return []
-        return [r.qualname for r in self.project.registered_from(module_name(path))]
+        return [r.qualname for r in self.project.registered_from(self.project.module_name(path))]
 
     # -- files -----------------------------------------------------------------------------
 
@@ -320,7 +320,7 @@ class Checker:
                 return checked
             source = checked
         if module is None or module.source != source:
-            module = self.project.loaded(path, module_name(path), source) if self.project else None
+            module = self.project.loaded(path, self.project.module_name(path), source) if self.project else None
         if module is not None:
             tree = module.tree
         else:

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 from wflint.analysis.project import Project, registers_or_invokes
 from wflint.analysis.scope import ModuleInfo
 from wflint.cache import Cache, findings, is_settled, stamp
-from wflint.source import module_name
 
 from wflint.outcome import FileOutcome
 
@@ -128,7 +127,7 @@ class FirstPass:
                  parse: Callable[[str, str], ast.Module], keep: bool) -> None:
         """What one file registers; ``keep``: the file is analysed next, and its tree serves
         the second pass while the budget lasts."""
-        name = module_name(path)
+        name = project.module_name(path)
         module = project.loaded(path, name, source)  # loaded already, as another's helper
         parsed_here = module is None
         if module is None:

@@ -26,6 +26,7 @@ from wflint.analysis.replay import ReplayFlags
 from wflint.analysis.scope import ModuleInfo, qualname
 from wflint.frameworks import FRAMEWORKS
 from wflint.prefilter import gate_words
+from wflint.source import module_name as source_module_name
 
 #: byte strings that a module registering workflows or activities must contain
 REGISTRATION_MARKERS = tuple(dict.fromkeys(marker for framework in FRAMEWORKS.values()
@@ -116,8 +117,9 @@ class Project:
     _texts: dict[str, bytes] = field(default_factory=dict)
     #: the roots under which each first part of a module name exists (a directory or a file)
     _holding: dict[str, list[str]] = field(default_factory=dict)
-    #: each module file's absolute path
+    #: each module file's absolute path, and its dotted module name
     _absolute: dict[str, str] = field(default_factory=dict)
+    _module_names: dict[str, str] = field(default_factory=dict)
     #: variable_type's answers, with the files each answer depends on
     _variable_types: dict[str, tuple[str | None, frozenset[str]]] = field(default_factory=dict)
     #: the files touched while each answer being remembered is worked out
@@ -195,6 +197,13 @@ class Project:
         self.touched.update(paths)
         for record in self._recording:
             record.update(paths)
+
+    def module_name(self, path: str) -> str:
+        """:func:`wflint.source.module_name` of a file, worked out once per path in a run."""
+        found = self._module_names.get(path)
+        if found is None:
+            found = self._module_names[path] = source_module_name(path)
+        return found
 
     def _absolute_path(self, path: str) -> str:
         """``os.path.abspath(path)``, worked out once per path (the working directory does not
