@@ -120,6 +120,8 @@ class Project:
     #: each module file's absolute path, and its dotted module name
     _absolute: dict[str, str] = field(default_factory=dict)
     _module_names: dict[str, str] = field(default_factory=dict)
+    #: the directories of the files whose roots ``include`` added
+    _included: set[str] = field(default_factory=set)
     #: variable_type's answers, with the files each answer depends on
     _variable_types: dict[str, tuple[str | None, frozenset[str]]] = field(default_factory=dict)
     #: the files touched while each answer being remembered is worked out
@@ -215,6 +217,10 @@ class Project:
 
     def include(self, path: str) -> None:
         """Add the import root of ``path`` (checked outside a prepared run, e.g. one file)."""
+        directory = os.path.dirname(path)
+        if directory in self._included:
+            return  # every file of a directory has the same root
+        self._included.add(directory)
         for root in project_roots([path], with_cwd=False):
             if root not in self.roots:
                 self.roots.append(root)

@@ -109,9 +109,12 @@ class SetIteration(Rule):
         func = call.func
         joins = (isinstance(func, ast.Attribute) and func.attr == "join"
                  and isinstance(func.value, ast.Constant) and isinstance(func.value.value, str))
-        if not joins and qualname(func, scope) not in _ORDERING_CALLS:
+        if not call.args:
+            return  # nothing is iterated
+        callee = None if joins else qualname(func, scope)
+        if not joins and callee not in _ORDERING_CALLS:
             return
-        whole_list = qualname(func, scope) == "builtins.list" and len(call.args) == 1 and not call.keywords
+        whole_list = callee == "builtins.list" and len(call.args) == 1 and not call.keywords
         for argument in call.args:
             if is_set(argument, scope):
                 # list(s) becomes sorted(s), which is already a list
