@@ -136,6 +136,18 @@ def test_unreadable_encoding_is_wfl002(project):
     assert "app/bad.py:1:1: WFL002 cannot decode file" in result.output
 
 
+def test_an_ascii_file_is_decoded_by_its_coding_cookie_even_without_workflows(project):
+    """A file the prefilter passes over is not decoded when it is plain ASCII, unless a
+    coding cookie names how: then decoding can still fail."""
+    (project / "app" / "unknown.py").write_bytes(b"# -*- coding: nosuch -*-\nx = 1\n")
+    (project / "app" / "wide.py").write_bytes(b"# coding: utf-16\nx = 1\n")
+    (project / "app" / "plain.py").write_bytes(b"x = 1\n")
+    result = run("check", "--no-cache", "app/unknown.py", "app/wide.py", "app/plain.py")
+    assert "app/unknown.py:1:1: WFL002 cannot decode file: unknown encoding: nosuch" in result.output
+    assert "app/wide.py:1:1: WFL002 cannot decode file" in result.output
+    assert "plain.py" not in result.output
+
+
 def test_directory_named_like_a_file_is_walked(project):
     (project / "pkg.py").mkdir()
     (project / "pkg.py" / "inner.py").write_text(WORKFLOW)

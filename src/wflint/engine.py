@@ -31,7 +31,7 @@ from wflint.fixes.writer import write_atomic
 from wflint.frameworks import FRAMEWORKS
 from wflint.outcome import FileOutcome
 from wflint.prefilter import markers_for, may_contain_workflows
-from wflint.source import decode, decode_with_encoding, module_name, parse
+from wflint.source import decode, decode_with_encoding, decodes_plainly, module_name, parse
 from wflint.rules import load_rules
 from wflint.rules.base import HazardIndex
 from wflint.suppression import UNUSED, filter_suppressed, skips_file, unused_suppressions
@@ -291,12 +291,15 @@ class Checker:
         ``source``: the text when it is already decoded (then ``data`` is its UTF-8 form)."""
         if b"\x00" in data:
             return self._outcome(path, [self._file_error(path, "WFL002", "file contains a NUL byte")])
+        candidate = registered or may_contain_workflows(data, self.markers)
+        if not candidate and source is None and decodes_plainly(data):
+            return FileOutcome(path)  # nothing to report, and decoding cannot fail
         if source is None:
             try:
                 source = decode(data)
             except (SyntaxError, UnicodeDecodeError, LookupError) as exc:
                 return self._outcome(path, [self._file_error(path, "WFL002", f"cannot decode file: {_reason(exc)}")])
-        if not (registered or may_contain_workflows(data, self.markers)) or skips_file(source):
+        if not candidate or skips_file(source):
             return FileOutcome(path)
         return source
 

@@ -20,6 +20,11 @@ def decode(data: bytes) -> str:
     return decode_with_encoding(data)[0]
 
 
+def decodes_plainly(data: bytes) -> bool:
+    """Whether ``decode`` surely succeeds, without trying: ASCII, with no coding cookie."""
+    return data.isascii() and not _COOKIE.search(data, 0, _second_line_end(data))
+
+
 def decode_with_encoding(data: bytes) -> tuple[str, str, bool]:
     """The text, the encoding to write it back with, and whether it had a UTF-8 BOM."""
     bom = data.startswith(codecs.BOM_UTF8)
