@@ -13,7 +13,6 @@ import contextlib
 import gc
 import hashlib
 import os
-import re
 import sys
 from dataclasses import dataclass
 
@@ -31,13 +30,11 @@ from wflint.fixes.writer import write_atomic
 from wflint.frameworks import FRAMEWORKS
 from wflint.outcome import FileOutcome
 from wflint.prefilter import markers_for, may_contain_workflows
-from wflint.source import decode, decode_with_encoding, decodes_plainly, module_name, parse
+from wflint.source import decode, decode_with_encoding, decodes_plainly, parse, split_lines
 from wflint.rules import load_rules
 from wflint.rules.base import HazardIndex
 from wflint.suppression import UNUSED, filter_suppressed, skips_file, unused_suppressions
 
-#: the line breaks Python's tokenizer knows (``str.splitlines`` knows more, and would shift lines)
-_NEWLINE = re.compile(r"\r\n|\r|\n")
 _PARSE_RECURSION_LIMIT = 10_000
 _WALK_RECURSION_LIMIT = 50_000
 
@@ -368,7 +365,7 @@ class Checker:
         else:
             self.project.include(path)
         if module is None:
-            module = ModuleInfo(tree, module_name(path), path, source)
+            module = ModuleInfo(tree, self.project.module_name(path), path, source)
         module.project = self.project
         try:
             return self._walk(module, path)
@@ -406,7 +403,7 @@ class Checker:
         if not self.honour_suppressions:
             checked = None
         if source is not None and (kept or checked) and self.honour_suppressions:
-            lines = _NEWLINE.split(source)
+            lines = split_lines(source)
             unused = []
             if checked and UNUSED in codes and UNUSED not in ignored:
                 def enabled(prefix: str) -> bool:

@@ -20,6 +20,15 @@ def decode(data: bytes) -> str:
     return decode_with_encoding(data)[0]
 
 
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def split_lines(text: str) -> list[str]:
+    """``text`` split into lines as the tokenizer ends them (``\\r\\n``, ``\\r`` or ``\\n``;
+    not ``str.splitlines``, which also breaks at form feeds and other separators)."""
+    return text.split("\n") if "\r" not in text else _LINE_BREAK.split(text)
+
+
 def decodes_plainly(data: bytes) -> bool:
     """Whether ``decode`` surely succeeds, without trying: ASCII, with no coding cookie."""
     return data.isascii() and not _COOKIE.search(data, 0, _second_line_end(data))

@@ -23,6 +23,8 @@ import unicodedata
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, nullcontext
 
+from wflint.source import split_lines
+
 BUILTIN_NAMES = frozenset(dir(builtins))
 _SERIALS = itertools.count()
 
@@ -186,7 +188,7 @@ class ModuleInfo:
     def lines(self) -> list[str]:
         """The source split as the tokenizer splits it (computed once)."""
         if self._lines is None:
-            self._lines = re.split(r"\r\n|\r|\n", self.source)
+            self._lines = split_lines(self.source)
         return self._lines
 
     @property
@@ -306,7 +308,7 @@ class ModuleInfo:
             source = self.source
         if "\r" in source:  # lines end as the tokenizer ends them
             spelled = re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(words))) + r")\b")
-            split = self.lines if source is self.source else re.split(r"\r\n|\r|\n", source)
+            split = self.lines if source is self.source else split_lines(source)
             return [number for number, text in enumerate(split, 1) if spelled.search(text)]
         line, position = 1, 0
         for start in _words_at(source, words):
