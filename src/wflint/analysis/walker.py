@@ -122,7 +122,8 @@ class _Frame:
     """What is being walked: a workflow unit (report) or a helper (collect), and in which module."""
 
     __slots__ = ("unit", "framework", "module", "collect", "suppressed", "cut", "statement",
-                 "comprehensions", "fstrings", "function", "tokens", "guard_line", "offloaded")
+                 "comprehensions", "fstrings", "function", "tokens", "guard_line", "offloaded",
+                 "statement_rules", "call_rules", "iteration_rules", "loop_rules")
 
     def __init__(self, unit: WorkflowUnit | None, framework: Framework, module: ModuleInfo,
                  collect: list[Hazard] | None, function: ast.AST | None = None,
@@ -144,6 +145,11 @@ class _Frame:
         self.statement: ast.stmt | None = None
         self.comprehensions = 0
         self.fstrings = 0
+        #: the rules that check what is walked here (none where hazards are only collected)
+        self.statement_rules: tuple[Rule, ...] = ()
+        self.call_rules: tuple[Rule, ...] = ()
+        self.iteration_rules: tuple[Rule, ...] = ()
+        self.loop_rules: tuple[Rule, ...] = ()
 
 
 class Walker:
@@ -180,6 +186,11 @@ class Walker:
                 if rule.applies_to(unit):
                     rule.check_unit(unit, self)
             frame = _Frame(unit, unit.framework, self.module, None, unit.node)
+            index = self.index
+            frame.statement_rules, frame.call_rules, frame.iteration_rules, frame.loop_rules = (
+                tuple(rule for rule in rules if rule.applies_to(unit))
+                for rules in (index.statement_rules, index.call_rules, index.iteration_rules,
+                              index.loop_rules))
             self._report_frame = frame
             scope = self.module.scope_of(unit.node, self.module.scope)
             self._block(unit.node.body, frame, scope, NO_GUARD)
@@ -262,10 +273,8 @@ class Walker:
     def _stmt(self, stmt: ast.stmt, frame: _Frame, scope: Scope, guard: Guard) -> None:
         frame.statement = stmt
         reporting = frame.collect is None and frame.unit is not None
-        if reporting and self.index.statement_rules:
-            for rule in self.index.statement_rules:
-                if rule.applies_to(frame.unit):
-                    rule.check_statement(stmt, frame.unit, self, scope, guard)
+        for rule in frame.statement_rules:
+            rule.check_statement(stmt, frame.unit, self, scope, guard)
         if reporting and isinstance(stmt, (ast.For, ast.AsyncFor)):
             self._iteration(stmt.iter, stmt, frame, scope)
         if isinstance(stmt, _DEFS):
@@ -284,10 +293,8 @@ class Walker:
             self._try(stmt, frame, scope, guard)
             return
         if isinstance(stmt, (ast.While, ast.For, ast.AsyncFor)):
-            if frame.collect is None and frame.unit is not None:
-                for rule in self.index.loop_rules:
-                    if rule.applies_to(frame.unit):
-                        rule.check_loop(stmt, frame.unit, self, scope)
+            for rule in frame.loop_rules:
+                rule.check_loop(stmt, frame.unit, self, scope)
         elif isinstance(stmt, (ast.With, ast.AsyncWith)):
             unrestricted = frame.framework.unrestricted_blocks
             if unrestricted and any(qualname(_callee(item.context_expr), scope) in unrestricted
@@ -444,15 +451,12 @@ class Walker:
     def _iteration(self, iterable: ast.expr, owner: ast.AST, frame: _Frame, scope: Scope) -> None:
         unit = frame.unit
         assert unit is not None
-        for rule in self.index.iteration_rules:
-            if rule.applies_to(unit):
-                rule.check_iteration(iterable, owner, unit, self, scope)
+        for rule in frame.iteration_rules:
+            rule.check_iteration(iterable, owner, unit, self, scope)
 
     def _call(self, node: ast.Call, frame: _Frame, scope: Scope, guard: Guard) -> None:
-        if frame.collect is None and frame.unit is not None and self.index.call_rules:
-            for rule in self.index.call_rules:
-                if rule.applies_to(frame.unit):
-                    rule.check_call(node, frame.unit, self, scope, guard)
+        for rule in frame.call_rules:
+            rule.check_call(node, frame.unit, self, scope, guard)
         if id(node) not in frame.suppressed:
             name = qualname(node.func, scope)
             match = self.index.match_call(name, node, frame.framework)

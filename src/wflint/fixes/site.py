@@ -74,6 +74,8 @@ class FixSite:
 
     def char_col(self, line: int, byte_col: int) -> int:
         text = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+        if text.isascii():  # a byte is a character
+            return min(byte_col, len(text))
         return len(text.encode("utf-8")[:byte_col].decode("utf-8", errors="replace"))
 
     def char_range(self, node: ast.AST) -> tuple[tuple[int, int], tuple[int, int]]:
