@@ -291,12 +291,12 @@ class Framework:
             return self.commands[method]
         return None
 
-    @property
+    @cached_property
     def command_methods(self) -> frozenset[str]:
         """The context parameter's methods that issue commands."""
         return frozenset(key for key in self.commands if "." not in key)
 
-    @property
+    @cached_property
     def context_methods(self) -> frozenset[str]:
         """The context parameter's methods that issue commands or combine tasks."""
         return frozenset(key for key in (*self.commands, *self.combinators) if "." not in key)
