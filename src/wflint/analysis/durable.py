@@ -21,19 +21,28 @@ _API = tuple(prefix for fw in FRAMEWORKS.values() for prefix in fw.api)
 _API_WITHOUT_COMMANDS = tuple(prefix for fw in FRAMEWORKS.values() for prefix in fw.api_without_commands)
 
 
-def is_context_task(call: ast.Call, framework: Framework, ctx: str | None, scope: Scope) -> bool:
-    """``ctx.call_activity(...)``, ``ctx.create_timer(...)``, ``when_all([...])``, ``ctx.task_all``."""
+#: a callee's name not worked out yet (None is a name that could not be resolved)
+UNKNOWN = object()
+
+
+def is_context_task(call: ast.Call, framework: Framework, ctx: str | None, scope: Scope,
+                    name: object = UNKNOWN) -> bool:
+    """``ctx.call_activity(...)``, ``ctx.create_timer(...)``, ``when_all([...])``, ``ctx.task_all``.
+    ``name``: the callee's qualified name, when the caller has it."""
     func = call.func
     if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == ctx:
         return func.attr in framework.context_methods
-    return qualname(func, scope) in COMBINATORS
+    return (qualname(func, scope) if name is UNKNOWN else name) in COMBINATORS
 
 
-def is_durable(call: ast.Call, framework: Framework, ctx: str | None, scope: Scope) -> bool:
-    """The call is one of the framework's durable commands or combinators."""
+def is_durable(call: ast.Call, framework: Framework, ctx: str | None, scope: Scope,
+               name: object = UNKNOWN) -> bool:
+    """The call is one of the framework's durable commands or combinators (``name``: the
+    callee's qualified name, when the caller has it)."""
     if framework.context == "module":
-        return framework.command_kind(qualname(call.func, scope)) is not None
-    return is_context_task(call, framework, ctx, scope)
+        callee = qualname(call.func, scope) if name is UNKNOWN else name
+        return framework.command_kind(callee) is not None  # type: ignore[arg-type]
+    return is_context_task(call, framework, ctx, scope, name)
 
 
 def is_framework_call(call: ast.Call, scope: Scope, framework: Framework) -> bool:

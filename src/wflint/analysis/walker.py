@@ -164,6 +164,9 @@ class Walker:
         self.project = project
         self.diagnostics: list[Diagnostic] = []
         self._unit_nodes = {id(unit.node): unit for unit in discovery.units}
+        #: the call whose callee's name the call rules and the walk share, and that name
+        self._call_node: ast.Call | None = None
+        self._call_name: str | None = None
         self._activity_nodes = {id(node) for node in discovery.activities}
         self._activity_nodes.update(id(node) for node in discovery.lambda_activities)
         self._summaries: dict = project.summaries if project is not None else {}
@@ -457,8 +460,10 @@ class Walker:
     def _call(self, node: ast.Call, frame: _Frame, scope: Scope, guard: Guard) -> None:
         for rule in frame.call_rules:
             rule.check_call(node, frame.unit, self, scope, guard)
+        known = self._call_node is node
+        self._call_node = None  # shared only between this call's rules and its walk
         if id(node) not in frame.suppressed:
-            name = qualname(node.func, scope)
+            name = self._call_name if known else qualname(node.func, scope)
             match = self.index.match_call(name, node, frame.framework)
             if match is not None and match.rule.accepts(node, frame.statement, scope):
                 self._found(match, node, frame, scope, guard, _text(node))
@@ -552,6 +557,13 @@ class Walker:
         self.report(rule, node, message, rule.fix(site, match.qualname))
 
     # -- helpers -------------------------------------------------------------------------
+
+    def callee_name(self, call: ast.Call, scope: Scope) -> str | None:
+        """``qualname(call.func, scope)`` for the call being walked, worked out once for its
+        call rules and the walk."""
+        if call is not self._call_node:
+            self._call_node, self._call_name = call, qualname(call.func, scope)
+        return self._call_name
 
     def target(self, func: ast.expr, scope: Scope, name: str | None = None) -> Target | None:
         """The project function a call reaches, its module, and what it is: ``"helper"`` (to be

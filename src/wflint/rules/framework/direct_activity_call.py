@@ -71,13 +71,14 @@ class DirectActivityCall(Rule):
 
     def check_call(self, call: ast.Call, unit: WorkflowUnit, walker: Walker, scope: Scope,
                    guard: Guard) -> None:
-        if is_durable(call, unit.framework, unit.ctx_name, scope):
+        callee = walker.callee_name(call, scope)
+        if is_durable(call, unit.framework, unit.ctx_name, scope, callee):
             self._handed.update(id(a) for a in (*call.args, *(k.value for k in call.keywords))
                                 if isinstance(a, ast.Call))
             return
         if id(call) in self._handed:
             return
-        target = walker.target(call.func, scope)
+        target = walker.target(call.func, scope, callee)
         if target is None or target.kind != ACTIVITY:
             return
         how = unit.framework.activity_call

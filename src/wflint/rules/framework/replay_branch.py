@@ -69,6 +69,7 @@ class ReplayBranch(Rule):
 
     def check_call(self, call: ast.Call, unit: WorkflowUnit, walker: Walker, scope: Scope,
                    guard: Guard) -> None:
-        if guard.branch and is_durable(call, unit.framework, unit.ctx_name, scope):
+        if guard.branch and is_durable(call, unit.framework, unit.ctx_name, scope,
+                                       walker.callee_name(call, scope)):
             walker.report(self, call, self.message.format(call=f"{ast.unparse(call.func)}()",
                                                           where=walker.where(unit)))

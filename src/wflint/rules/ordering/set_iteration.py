@@ -111,7 +111,7 @@ class SetIteration(Rule):
                  and isinstance(func.value, ast.Constant) and isinstance(func.value.value, str))
         if not call.args:
             return  # nothing is iterated
-        callee = None if joins else qualname(func, scope)
+        callee = None if joins else walker.callee_name(call, scope)
         if not joins and callee not in _ORDERING_CALLS:
             return
         whole_list = callee == "builtins.list" and len(call.args) == 1 and not call.keywords
