@@ -371,21 +371,23 @@ def _covering(site: FixSite, node: ast.expr, parents: dict[int, ast.AST]) -> ast
     key = _hazard_key(site.node, site)
     if statement is None or key is None:
         return node
+    inside = {id(n) for n in ast.walk(node)}
     others = [n for n in ast.walk(statement)
-              if isinstance(n, (ast.Call, ast.Attribute, ast.Name)) and not _inside(n, node)
+              if isinstance(n, (ast.Call, ast.Attribute, ast.Name)) and id(n) not in inside
               and _hazard_key(n, site) == key]
     if not others:
         return node
     covering: ast.AST | None = node
-    while covering is not None and not all(_inside(n, covering) for n in others):
+    while covering is not None and not _holds_all(covering, others):
         covering = parents.get(id(covering))
     if isinstance(covering, ast.expr):
         return covering
     return node  # only the statement holds them all: the planner decides (usually: cannot move)
 
 
-def _inside(node: ast.AST, container: ast.AST) -> bool:
-    return any(n is node for n in ast.walk(container))
+def _holds_all(container: ast.AST, nodes: list[ast.AST]) -> bool:
+    held = {id(n) for n in ast.walk(container)}
+    return all(id(n) in held for n in nodes)
 
 
 def _cannot_move(site: FixSite, expr: ast.expr, code: str, qualname: str | None,
