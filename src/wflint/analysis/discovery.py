@@ -356,27 +356,29 @@ class _Finder:
     # -- registration calls ----------------------------------------------------------------
 
     def _registrations(self) -> None:
-        for call in self.module.calls_named(self._call_tails()):
+        tails, by_tail = _registration_table(self.frameworks)
+        for call in self.module.calls_named(tails):
             func = call.func
             attr = func.attr if isinstance(func, ast.Attribute) else None
             name = None
-            for fw in self.frameworks:
-                for entry in fw.workflow_registrations:
-                    if self._is_call_to(entry, attr, func) and call.args:
-                        fn = self._function_arg(call.args[0])
-                        if fn is not None:
-                            self._add(fn, fw, None, None, registration=call)
-                for entry in fw.activity_registrations:
-                    if self._is_call_to(entry, attr, func):
+            for fw, entries in zip(self.frameworks, by_tail):
+                # only an entry whose last name is the callee's can match (see _is_call_to)
+                for kind, entry in entries.get(attr, ()) if attr is not None else ():
+                    if not self._is_call_to(entry, attr, func):
+                        continue
+                    if kind == "workflow registration":
+                        if call.args:
+                            fn = self._function_arg(call.args[0])
+                            if fn is not None:
+                                self._add(fn, fw, None, None, registration=call)
+                    elif kind == "activity registration":
                         for arg in call.args[:2]:
                             fn = self._function_arg(arg)
                             if fn is not None:
                                 self.activities.add(fn)
-                for entry in fw.activity_invocations:
-                    if self._is_call_to(entry, attr, func):
+                    elif kind == "activity invocation":
                         self._invoked(call)
-                for entry in fw.workflow_invocations:
-                    if self._is_call_to(entry, attr, func):
+                    else:
                         started = next((k.value for k in call.keywords
                                         if k.arg in ("workflow", "orchestrator")),
                                        call.args[0] if call.args else None)
@@ -387,18 +389,6 @@ class _Finder:
                     name = name or qualname(func, self.scope)
                     if name in fw.worker_types:
                         self._worker(call, fw)
-
-    def _call_tails(self) -> frozenset[str]:
-        """The last names of the calls :meth:`_registrations` looks at (no other call can be
-        one it recognises: each is called as an attribute by its last name, or is a worker)."""
-        tails: set[str] = set()
-        for fw in self.frameworks:
-            for entry in (*fw.workflow_registrations, *fw.activity_registrations,
-                          *fw.activity_invocations, *fw.workflow_invocations):
-                tails.add(entry.rpartition(".")[2])
-            if fw.worker_types:
-                tails.update(fw.worker_tails)
-        return frozenset(tails)
 
     @property
     def nested_defs(self) -> dict[str, list[FunctionNode]]:
@@ -490,6 +480,39 @@ def _context_param(node: FunctionNode, fw: Framework, decorator: ast.expr | None
         if position is not None and -len(params) <= position < len(params):
             return params[position].arg
     return params[0].arg if params else None
+
+
+#: by the frameworks' identities: the frameworks (kept, so no identity is reused) and the tables
+_TABLES: dict[tuple[int, ...], tuple[tuple[Framework, ...], frozenset[str], list]] = {}
+
+
+def _registration_table(frameworks: tuple[Framework, ...]
+                        ) -> tuple[frozenset[str], list[dict[str, list[tuple[str, str]]]]]:
+    """What ``_registrations`` looks for: the last names of the calls it recognises (each is
+    called as an attribute by its last name, or is a worker), and for each framework its
+    registration and invocation entries by last name, each as (kind, entry), in the order the
+    framework lists them (workflow registrations, activity registrations, activity
+    invocations, workflow invocations)."""
+    key = tuple(map(id, frameworks))
+    known = _TABLES.get(key)
+    if known is None:
+        tails: set[str] = set()
+        tables = []
+        for fw in frameworks:
+            table: dict[str, list[tuple[str, str]]] = {}
+            for kind, entries in (("workflow registration", fw.workflow_registrations),
+                                  ("activity registration", fw.activity_registrations),
+                                  ("activity invocation", fw.activity_invocations),
+                                  ("workflow invocation", fw.workflow_invocations)):
+                for entry in entries:
+                    tail = entry.rpartition(".")[2]
+                    table.setdefault(tail, []).append((kind, entry))
+                    tails.add(tail)
+            if fw.worker_types:
+                tails.update(fw.worker_tails)
+            tables.append(table)
+        known = _TABLES[key] = (frameworks, frozenset(tails), tables)
+    return known[1], known[2]
 
 
 #: by the frameworks' identities: the frameworks (kept, so no identity is reused) and the roles
