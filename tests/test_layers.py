@@ -176,7 +176,7 @@ LAYERS = (
     ("base", ("wflint", "wflint.codes", "wflint.stdlib", "wflint.source", "wflint.diagnostics",
               "wflint.outcome", "wflint.suppression", "wflint.fixes.model")),
     ("frameworks", ("wflint.frameworks",)),
-    ("settings", ("wflint.config", "wflint.files", "wflint.prefilter")),
+    ("settings", ("wflint.config", "wflint.files", "wflint.gitignore", "wflint.prefilter")),
     ("analysis", ("wflint.analysis",)),
     ("rules", ("wflint.rules",)),
     ("fixes", ("wflint.fixes",)),
