@@ -64,6 +64,31 @@ def test_unreached_modules_are_not_parsed(monkeypatch, tmp_path):
     assert "pkg.unused" not in loaded
 
 
+def test_a_module_that_defines_no_such_class_is_not_parsed_for_a_construction(monkeypatch, tmp_path):
+    """``other.Stamp()`` constructs a class only if pkg/other.py has a ``class Stamp``: it
+    merely binds the name to another module's class, so it is not parsed; pkg/models.py
+    defines the class constructed."""
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    (tmp_path / "pkg" / "wf.py").write_text(
+        "import dapr.ext.workflow as wf\nfrom pkg import models, other\n"
+        "wfr = wf.WorkflowRuntime()\n@wfr.workflow\ndef w(ctx):\n"
+        "    a = models.Stamp()\n    b = other.Stamp()\n    yield ctx.call_activity(act, input=[a, b])\n"
+        "@wfr.activity\ndef act(ctx, x):\n    return x\n")
+    (tmp_path / "pkg" / "models.py").write_text(
+        "import time\nclass Stamp:\n    def __init__(self):\n        self.at = time.time()\n")
+    (tmp_path / "pkg" / "other.py").write_text("from pkg import models\nStamp = models.Stamp\n")
+    monkeypatch.chdir(tmp_path)
+    checker = Checker(Settings())
+    checker.prepare(["pkg/wf.py"])
+    found = checker.check_path("pkg/wf.py").diagnostics
+    assert [(d.line, d.code) for d in found] == [(6, "WFL101")]
+    assert "pkg/models.py:4" in found[0].message
+    loaded = {name for name, module in checker.project._modules.items() if module is not None}
+    assert "pkg.models" in loaded and "pkg.other" not in loaded
+    assert any(path.endswith("other.py") for path in checker.project.touched)  # still a dependency
+
+
 def test_single_files_find_their_own_package_roots(monkeypatch):
     """Checking files one by one (the Python API, an editor) must not depend on which file
     came first: each file's package root joins the project when it is checked."""

@@ -51,7 +51,7 @@ def class_at(func: ast.expr, scope: Scope, name: str | None, project: Project | 
                 module.scope.binding_kinds(func.id) == 1:
             return module, classes[0]
     if project is not None and name is not None and not name.endswith("()"):
-        found = project.split(name)
+        found = project.split_class(name)
         if found is not None:
             module, local = found
             classes = module.scope.classes.get(local)

@@ -277,6 +277,24 @@ class Project:
     def _may_bind(self, path: str, name: str, defined: bool) -> bool:
         """:func:`_may_bind` for a project file, reading it once: for an ASCII name, from the
         sets of names the file's text binds by each way (found once per file and way)."""
+        data = self._text(path)
+        spelled = name.encode()
+        if not spelled.isascii():
+            return _may_bind(data, name, defined)
+        return spelled in self._bound(path, data, _DEFINED if defined else _ASSIGNED) \
+            or spelled in self._bound(path, data, _IMPORTED)
+
+    def _defines_class(self, path: str, name: str) -> bool:
+        """Whether a project file's text may define a class ``name`` (a ``class`` statement at
+        any depth), judged without parsing it."""
+        data = self._text(path)
+        spelled = name.encode()
+        if not spelled.isascii():
+            return re.search(rb"^[ \t]*class[ \t]+" + re.escape(spelled) + rb"\b", data, re.M) is not None
+        return spelled in self._bound(path, data, _CLASSED)
+
+    def _text(self, path: str) -> bytes:
+        """A project file's bytes (an editor's buffer, if open), read once."""
         data = self._texts.get(path)
         if data is None:
             buffer = self.buffers.get(os.path.abspath(path))
@@ -289,11 +307,7 @@ class Project:
             except OSError:
                 data = b""
             self._texts[path] = data
-        spelled = name.encode()
-        if not spelled.isascii():
-            return _may_bind(data, name, defined)
-        return spelled in self._bound(path, data, _DEFINED if defined else _ASSIGNED) \
-            or spelled in self._bound(path, data, _IMPORTED)
+        return data
 
     def _bound(self, path: str, data: bytes, way: re.Pattern[bytes]) -> frozenset[bytes]:
         """The words ``way`` finds in the file (see ``_DEFINED``), found once per file."""
@@ -386,6 +400,24 @@ class Project:
         return found
 
     # -- names -----------------------------------------------------------------------------
+
+    def split_class(self, name: str) -> tuple[ModuleInfo, str] | None:
+        """:meth:`split` for a name that is of use only as a class its module defines: a
+        module not loaded yet is parsed only when its text has a ``class`` statement of that
+        name (a module that merely imports it does not define it)."""
+        head, _, tail = name.rpartition(".")
+        while head:
+            if head not in self._modules:
+                path = self._locate(head)
+                if path is not None and ("." in tail or not self._defines_class(path, tail)):
+                    self._touch(path)  # the answer depends on it
+                    return None
+            module = self.module(head)
+            if module is not None:
+                return (module, tail) if "." not in tail else None
+            head, _, rest = head.rpartition(".")
+            tail = f"{rest}.{tail}"
+        return None
 
     def split(self, name: str) -> tuple[ModuleInfo, str] | None:
         """The project module a qualified name lives in, and the name inside it."""
@@ -569,6 +601,8 @@ def _may_bind(data: bytes, name: str, defined: bool) -> bool:
 _DEFINED = re.compile(rb"^[ \t]*(?:async[ \t]+)?def[ \t]+(\w+)", re.M)
 _ASSIGNED = re.compile(rb"^[ \t]*(\w+)[ \t]*(?::[^=\n]*)?=(?!=)", re.M)
 _IMPORTED = re.compile(rb"import")  # stands for _IMPORT_STATEMENT's statements
+#: the ASCII names a module's text defines by a ``class`` statement
+_CLASSED = re.compile(rb"^[ \t]*class[ \t]+(\w+)", re.M)
 _WORD = re.compile(rb"\w+")
 
 
