@@ -100,19 +100,22 @@ def _replace_in_text(source: str, fixes: list[Fix], also_read: frozenset[str]) -
                        reverse=True)
     except IndexError:
         return None
-    text = source
-    limit = len(text) + 1
+    limit = len(source) + 1
     replaced: set[str] = set()  # the names the replaced code read
+    pieces: list[str] = []  # the new text from its end (the last span comes first), joined once
+    cursor = len(source)
     for start, end, content in spans:
         if end > limit or start > end:
             return None  # overlapping edits: the concrete tree decides
-        segment = text[start:end]
+        segment = source[start:end]  # no later span has touched it
         try:
             replaced |= read_names(ast.parse(f"({segment})", mode="eval"))
         except SyntaxError:
             return None  # not an expression's range
-        text = text[:start] + content + text[end:]
-        limit = start
+        pieces += (source[end:cursor], content)
+        cursor = limit = start
+    pieces.append(source[:cursor])
+    text = "".join(reversed(pieces))
     try:
         tree = parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):

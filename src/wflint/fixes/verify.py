@@ -38,7 +38,9 @@ def problem(before: str, after: str, path: str, old_codes: Iterable[str], new_co
     if added:
         return f"the fix would add a finding ({', '.join(sorted(added))})"
     try:
-        missing = undefined_names(after) - undefined_names(before)
+        missing = undefined_names(after)
+        if missing:  # the text before is analysed only when the fixed text reads any
+            missing = missing - undefined_names(before)
     except (SyntaxError, ValueError, RecursionError):
         return ""
     if missing:
