@@ -405,19 +405,7 @@ class Project:
         """:meth:`split` for a name that is of use only as a class its module defines: a
         module not loaded yet is parsed only when its text has a ``class`` statement of that
         name (a module that merely imports it does not define it)."""
-        head, _, tail = name.rpartition(".")
-        while head:
-            if head not in self._modules:
-                path = self._locate(head)
-                if path is not None and ("." in tail or not self._defines_class(path, tail)):
-                    self._touch(path)  # the answer depends on it
-                    return None
-            module = self.module(head)
-            if module is not None:
-                return (module, tail) if "." not in tail else None
-            head, _, rest = head.rpartition(".")
-            tail = f"{rest}.{tail}"
-        return None
+        return self._split_gated(name, self._defines_class)
 
     def split(self, name: str) -> tuple[ModuleInfo, str] | None:
         """The project module a qualified name lives in, and the name inside it."""
@@ -436,14 +424,19 @@ class Project:
         may bind that name (by a ``def`` when ``defined``, else by an assignment; by an import
         either way): resolving names imported from a framework inside the framework's own
         repository need not parse its modules."""
+        return self._split_gated(name, lambda path, tail: self._may_bind(path, tail, defined))
+
+    def _split_gated(self, name: str, may_hold: Callable[[str, str], bool]
+                     ) -> tuple[ModuleInfo, str] | None:
+        """:meth:`split` to a single name, where a module not loaded yet is parsed only when
+        ``may_hold(its path, the name)`` says its text may hold what is looked for."""
         head, _, tail = name.rpartition(".")
         while head:
             if head not in self._modules:
                 path = self._locate(head)
-                if path is not None:
-                    if "." in tail or not self._may_bind(path, tail, defined):
-                        self._touch(path)  # the answer depends on it
-                        return None
+                if path is not None and ("." in tail or not may_hold(path, tail)):
+                    self._touch(path)  # the answer depends on it
+                    return None
             module = self.module(head)
             if module is not None:
                 return (module, tail) if "." not in tail else None
