@@ -101,6 +101,79 @@ def test_replacements_applied_as_text_equal_the_concrete_tree_engine(monkeypatch
     assert compared > 50
 
 
+def test_the_tree_of_the_text_before_gives_the_same_text_with_one_parse_less(monkeypatch):
+    """When the engine has the tree of the text before (it parses a file it fixes through the
+    shared parse), replacements after the module's imports take the imports from that tree:
+    on every fixture, and on edits above a late import or beside a name still read, the text
+    is the one worked out from the new text's own tree; the new text is parsed once at most."""
+    import ast as python_ast
+    from pathlib import Path
+
+    import wflint.fixes.apply as engine
+    import wflint.source as source_module
+    from wflint.api import check_source
+
+    def fixes_of(source: str, path: str) -> list[Fix]:
+        return engine.select_non_overlapping(
+            [d.fix for d in check_source(source, path=path) if d.fix is not None and d.fix.edits
+             and all(e.kind == REPLACE for e in d.fix.edits) and not d.fix.imports])
+
+    def one_line(source: str, old: str, new: str) -> list[Fix]:
+        number, line = next((n, text) for n, text in enumerate(source.splitlines(), 1) if old in text)
+        col = line.find(old)
+        return [Fix(Applicability.SAFE, "t", (Edit(REPLACE, (number, col), (number, col + len(old)), new),))]
+
+    cases = []
+    for path in sorted((Path(__file__).parent / "fixtures").rglob("*.py")):
+        if path.name.endswith(".fixed.py") or path.parent.name in ("WFL001", "WFL002"):
+            continue
+        source = path.read_text(encoding="utf-8")
+        fixes = fixes_of(source, str(path))
+        if fixes:
+            cases.append((str(path), source, fixes))
+    late = "import os\n\n\ndef f(ctx):\n    return time.time(), os.sep\n\n\nimport time\n"
+    still = "import time\n\n\ndef f(ctx):\n    return time.time()\n\n\ndef g():\n    return time.monotonic()\n"
+    quoted = "import time\n\n\ndef f(ctx) -> 'time.struct_time':\n    return time.time()\n"
+    for name, text in (("late", late), ("still", still), ("quoted", quoted)):
+        cases.append((name, text, one_line(text, "time.time()", "ctx.now()")))
+
+    parses: list[str] = []
+    real_parse = python_ast.parse
+
+    def counting(text, *args, **kwargs):
+        parses.append(text)
+        return real_parse(text, *args, **kwargs)
+
+    for name, source, fixes in cases:
+        source_module._PARSED.clear()
+        without = engine._replace_in_text(source, fixes, frozenset())
+        source_module._PARSED.clear()
+        source_module.share(source, real_parse(source))
+        monkeypatch.setattr(python_ast, "parse", counting)
+        parses.clear()
+        with_tree = engine._replace_in_text(source, fixes, frozenset())
+        monkeypatch.undo()
+        assert with_tree == without, name
+        whole = [text for text in parses if text.count("\n") > 1]  # not the edits' own segments
+        assert len(whole) <= 1, name
+    source_module._PARSED.clear()
+    assert len(cases) > 50
+    # the imports an edit after them orphans are dropped with one parse, of the text handed back
+    dropped = "import time\nimport os\n\n\ndef f(ctx):\n    return time.time(), os.sep\n"
+    for text, parsed_once in ((dropped, True), (late, False), (still, True)):
+        fixes = one_line(text, "time.time()", "ctx.now()")
+        source_module._PARSED.clear()
+        source_module.share(text, real_parse(text))
+        monkeypatch.setattr(python_ast, "parse", counting)
+        parses.clear()
+        fixed = engine._replace_in_text(text, fixes, frozenset())
+        monkeypatch.undo()
+        whole = [parsed for parsed in parses if parsed.count("\n") > 1]
+        assert (whole == [fixed]) is parsed_once, text
+    assert fixed.startswith("import time\n")  # still read by g()
+    source_module._PARSED.clear()
+
+
 def test_the_selection_of_non_overlapping_fixes_equals_the_pairwise_one():
     """select_non_overlapping looks only at the neighbouring spans: on random sets of fixes
     (zero-length insertions, shared starts, insertions limited to one per round) it chooses

@@ -30,7 +30,7 @@ from wflint.fixes.writer import write_atomic
 from wflint.frameworks import FRAMEWORKS
 from wflint.outcome import FileOutcome
 from wflint.prefilter import markers_for, may_contain_workflows
-from wflint.source import decode, decode_with_encoding, decodes_plainly, parse, split_lines
+from wflint.source import decode, decode_with_encoding, decodes_plainly, parse, share, split_lines
 from wflint.rules import load_rules
 from wflint.rules.base import HazardIndex
 from wflint.suppression import UNUSED, filter_suppressed, skips_file, unused_suppressions
@@ -262,7 +262,7 @@ class Checker:
         With ``fix``, also run the fix loop (writing nothing: see ``check_path``).
         ``source`` and ``module``: what the first pass already decoded and parsed."""
         try:
-            outcome = self._check(data, path, source, module)
+            outcome = self._check(data, path, source, module, shared=fix is not None)
             if fix is not None and outcome.original is not None:
                 return self._fix(outcome, path, fix)
             return outcome
@@ -313,7 +313,8 @@ class Checker:
         return None if skips_file(source) else source
 
     def _check(self, data: bytes, path: str, source: str | None = None,
-               module: ModuleInfo | None = None) -> FileOutcome:
+               module: ModuleInfo | None = None, shared: bool = False) -> FileOutcome:
+        """``shared``: the file is about to be fixed, and the fix loop reuses its tree."""
         if source is None:
             checked = self._precheck(data, path, self._registered_here(path))
             if isinstance(checked, FileOutcome):
@@ -323,9 +324,11 @@ class Checker:
             module = self.project.loaded(path, self.project.module_name(path), source) if self.project else None
         if module is not None:
             tree = module.tree
+            if shared:
+                share(source, tree)
         else:
             try:
-                tree = _parse(source, path)
+                tree = _parse(source, path, shared)
             except SyntaxError as exc:
                 return self._outcome(path, [_syntax_error(path, exc)])
             except (RecursionError, MemoryError):

@@ -79,7 +79,17 @@ def parse(text: str, filename: str = "<unknown>") -> ast.Module:
     tree = _PARSED.get(text)
     if tree is None:
         tree = ast.parse(text, filename=filename)
-        if len(_PARSED) >= 2:
-            _PARSED.pop(next(iter(_PARSED)))
-        _PARSED[text] = tree
+        share(text, tree)
     return tree
+
+
+def share(text: str, tree: ast.Module) -> None:
+    """Let the next :func:`parse` of ``text`` have ``tree`` (parsed from it, never changed)."""
+    if text not in _PARSED and len(_PARSED) >= 2:
+        _PARSED.pop(next(iter(_PARSED)))
+    _PARSED[text] = tree
+
+
+def parsed(text: str) -> ast.Module | None:
+    """The tree :func:`parse` has for ``text``, if it has one; nothing is parsed."""
+    return _PARSED.get(text)

@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from wflint.fixes.model import INSERT_AFTER, INSERT_BEFORE, REPLACE, Fix
-from wflint.source import parse
+from wflint.source import parse, parsed
 from wflint.fixes.unused import alias_keys, imports_binding, is_nested_import, mentioned, read_names
 
 
@@ -116,10 +116,18 @@ def _replace_in_text(source: str, fixes: list[Fix], also_read: frozenset[str]) -
         cursor = limit = start
     pieces.append(source[:cursor])
     text = "".join(reversed(pieces))
-    try:
-        tree = parse(text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None
+    # The new text's top-level imports are those of the text before when every edit comes after
+    # them (the tree of the text before is at hand when the engine parsed it for fixing): the
+    # new text is then parsed only if a name it may still read must be looked for, and
+    # otherwise only once, as it is handed back (the check of it reuses that parse).
+    tree: ast.Module | None = None
+    before = parsed(source)
+    first_line = min(e.start[0] for fix in fixes for e in fix.edits)
+    imports = before if before is not None and first_line > _imports_end(before) else None
+    if imports is None:
+        tree = imports = _parsed_or_none(text)
+        if tree is None:
+            return None
     new_lines = text.splitlines(keepends=True)
     # lines that are not import statements: where a name is still read, if anywhere
     body = "".join(line for line in new_lines if not line.lstrip().startswith(("import ", "from ")))
@@ -127,6 +135,8 @@ def _replace_in_text(source: str, fixes: list[Fix], also_read: frozenset[str]) -
     lost = set()
     for name in replaced:
         if re.search(rf"(?<![\w.]){re.escape(name)}\b", body):
+            if tree is None and (tree := _parsed_or_none(text)) is None:
+                return None
             if read_now is None:
                 read_now = read_names(tree)
             if name in read_now:
@@ -135,22 +145,24 @@ def _replace_in_text(source: str, fixes: list[Fix], also_read: frozenset[str]) -
     if any(is_nested_import(line) and any(re.search(rf"(?<![\w.]){re.escape(n)}\b", line) for n in lost)
            for line in new_lines):
         return None  # perhaps a function's import left unused: the whole-module engine removes it
-    orphaned = [entry for entry in imports_binding(tree, lost)
+    orphaned = [entry for entry in imports_binding(imports, lost)
                 if (entry[2] or entry[1] or entry[0].partition(".")[0]) not in also_read]
     if not orphaned:
-        return text
+        return text if tree is not None or _parsed_or_none(text) is not None else None
     bound = {entry[2] or entry[1] or entry[0].partition(".")[0] for entry in orphaned}
-    last = max((i for i, node in enumerate(tree.body) if isinstance(node, (ast.Import, ast.ImportFrom))),
+    last = max((i for i, node in enumerate(imports.body) if isinstance(node, (ast.Import, ast.ImportFrom))),
                default=-1)
     if last < 0:
-        return text
-    header_end = tree.body[last].end_lineno or tree.body[last].lineno
+        return text if tree is not None or _parsed_or_none(text) is not None else None
+    header_end = imports.body[last].end_lineno or imports.body[last].lineno
     if any(re.search(rf"(?<![\w.]){re.escape(n)}\b", body) for n in bound):
+        if tree is None and (tree := _parsed_or_none(text)) is None:
+            return None
         strings = [node.value for node in ast.walk(tree)
                    if isinstance(node, ast.Constant) and isinstance(node.value, str)]
         orphaned = [entry for entry in orphaned
                     if not mentioned(entry[2] or entry[1] or entry[0].partition(".")[0], strings)]
-    header = _header_without(new_lines, tree.body[:last + 1], set(orphaned))
+    header = _header_without(new_lines, imports.body[:last + 1], set(orphaned))
     if header is None:
         from wflint.fixes.concrete import header_without_imports
 
@@ -160,7 +172,23 @@ def _replace_in_text(source: str, fixes: list[Fix], also_read: frozenset[str]) -
     code = header + "".join(new_lines[header_end:])
     if code.startswith(("\n", "\r")) and not source.startswith(("\n", "\r")):
         code = code.lstrip("\r\n")  # the imports that opened the file are gone
+    if tree is None and _parsed_or_none(code) is None:
+        return None  # the new text was never parsed: what is handed back must parse (dropping
+        # whole top-level imports neither makes nor mends a syntax error)
     return code
+
+
+def _parsed_or_none(text: str) -> ast.Module | None:
+    try:
+        return parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+
+
+def _imports_end(tree: ast.Module) -> int:
+    """The last line of a module's last top-level import (0 without one)."""
+    ends = [node.end_lineno or node.lineno for node in tree.body if isinstance(node, (ast.Import, ast.ImportFrom))]
+    return max(ends, default=0)
 
 
 def _header_without(lines: list[str], statements: list[ast.stmt],
