@@ -498,9 +498,10 @@ _WHY = {
     "pre-commit": ("the named files include modules most workflow modules import (the SDK's "
                    "client), so the reverse reach brings nearly every workflow module of the "
                    "repository into a cold run"),
-    "fix": ("every round of the fix loop checks the whole module again and verifies the fixed "
-            "text (compile, the findings, the names it reads), and a fix that adds an import or "
-            "moves code still goes through libcst's concrete tree of the whole module"),
+    "fix": ("on top of the plain check, a round of the fix loop checks the whole fixed module "
+            "again (its parse and analysis) and verifies it (compiles it and builds its symbol "
+            "table): about three checks' work even where every fix is a text replacement; a fix "
+            "that adds an import or moves code also goes through libcst's concrete tree"),
     "dense-ratio": ("every module is a workflow module: wflint parses and analyses all of them in "
                     "Python (one process per core) and builds the fix of every finding (the "
                     "output marks the fixable ones); CPython's parser alone takes about a third "
