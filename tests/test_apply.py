@@ -144,34 +144,30 @@ def test_the_tree_of_the_text_before_gives_the_same_text_with_one_parse_less(mon
         parses.append(text)
         return real_parse(text, *args, **kwargs)
 
-    for name, source, fixes in cases:
-        source_module._PARSED.clear()
-        without = engine._replace_in_text(source, fixes, frozenset())
+    def with_tree(source: str, fixes: list[Fix]) -> tuple[str | None, list[str]]:
+        """The text applied with the tree of ``source`` at hand, and the whole texts parsed."""
         source_module._PARSED.clear()
         source_module.share(source, real_parse(source))
         monkeypatch.setattr(python_ast, "parse", counting)
         parses.clear()
-        with_tree = engine._replace_in_text(source, fixes, frozenset())
+        fixed = engine._replace_in_text(source, fixes, frozenset())
         monkeypatch.undo()
-        assert with_tree == without, name
-        whole = [text for text in parses if text.count("\n") > 1]  # not the edits' own segments
+        source_module._PARSED.clear()
+        return fixed, [text for text in parses if text.count("\n") > 1]  # not edits' segments
+
+    for name, source, fixes in cases:
+        source_module._PARSED.clear()
+        without = engine._replace_in_text(source, fixes, frozenset())
+        fixed, whole = with_tree(source, fixes)
+        assert fixed == without, name
         assert len(whole) <= 1, name
-    source_module._PARSED.clear()
     assert len(cases) > 50
     # the imports an edit after them orphans are dropped with one parse, of the text handed back
     dropped = "import time\nimport os\n\n\ndef f(ctx):\n    return time.time(), os.sep\n"
     for text, parsed_once in ((dropped, True), (late, False), (still, True)):
-        fixes = one_line(text, "time.time()", "ctx.now()")
-        source_module._PARSED.clear()
-        source_module.share(text, real_parse(text))
-        monkeypatch.setattr(python_ast, "parse", counting)
-        parses.clear()
-        fixed = engine._replace_in_text(text, fixes, frozenset())
-        monkeypatch.undo()
-        whole = [parsed for parsed in parses if parsed.count("\n") > 1]
+        fixed, whole = with_tree(text, one_line(text, "time.time()", "ctx.now()"))
         assert (whole == [fixed]) is parsed_once, text
     assert fixed.startswith("import time\n")  # still read by g()
-    source_module._PARSED.clear()
 
 
 def test_the_selection_of_non_overlapping_fixes_equals_the_pairwise_one():
