@@ -160,7 +160,7 @@ class ModuleInfo:
         self._function_defs: dict[str, list] | None = None
         #: whether the source spells a name (asked before building the whole-module index)
         self._spelled: dict[str, bool] = {}
-        #: the source NFKC-normalised as identifiers are (non-ASCII sources, on first use)
+        #: the source as its identifiers read (NFKC-normalised if not ASCII; on first use)
         self._normalized: str | None = None
         self._defs: dict[str, list] = {}
         self._all_imports: set[str] | None = None
@@ -203,8 +203,7 @@ class ModuleInfo:
             return name in self._names
         known = self._spelled.get(name)
         if known is None:
-            text = self._identifier_text()
-            lines = self._spelled_lines(frozenset((name,)), text) if name in text else []
+            lines = self._spelled_lines(frozenset((name,))) if name in self._identifier_text() else []
             known = bool(lines) and any(_names_node(node, name) for node in self._nodes_on(lines))
             self._spelled[name] = known
         return known
@@ -275,7 +274,7 @@ class ModuleInfo:
             known = self._named[tails] = [call for call in self._calls
                                           if callee_tail(call.func) in tails]
             return known
-        lines = self._spelled_lines(tails, self._identifier_text())
+        lines = self._spelled_lines(tails)
         found: list[ast.Call] = []
         if lines:
             call, search, last = ast.Call, bisect.bisect_left, len(lines)
@@ -294,18 +293,16 @@ class ModuleInfo:
     def _identifier_text(self) -> str:
         """The source as its identifiers read: NFKC-normalised, as the parser normalises them,
         when it is not ASCII (NFKC makes no line break, so the lines are the same)."""
-        if self.source.isascii():
-            return self.source
         if self._normalized is None:
-            self._normalized = unicodedata.normalize("NFKC", self.source)
+            source = self.source
+            self._normalized = source if source.isascii() else unicodedata.normalize("NFKC", source)
         return self._normalized
 
-    def _spelled_lines(self, words: frozenset[str], source: str | None = None) -> list[int]:
-        """The numbers of the lines that spell one of ``words`` as a whole word, in order
-        (``source``: the module's source, or a normalised copy with the same lines)."""
+    def _spelled_lines(self, words: frozenset[str]) -> list[int]:
+        """The numbers of the lines that spell one of ``words`` as a whole word (as the
+        identifiers read, see :meth:`_identifier_text`), in order."""
         lines: list[int] = []
-        if source is None:
-            source = self.source
+        source = self._identifier_text()
         if "\r" in source:  # lines end as the tokenizer ends them
             spelled = re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(words))) + r")\b")
             split = self.lines if source is self.source else split_lines(source)
