@@ -129,7 +129,7 @@ class Project:
     #: the files each helper module's discovery was worked out from
     _discovery_paths: dict[str, frozenset[str]] = field(default_factory=dict)
     #: the names each file binds, by way of binding (see _may_bind)
-    _bound_words: dict[tuple[str, bytes], frozenset[bytes]] = field(default_factory=dict)
+    _bound_words: dict[tuple[str, str], frozenset[bytes]] = field(default_factory=dict)
     #: the text of files open in an editor, by absolute path: read instead of the disk
     buffers: dict[str, str] = field(default_factory=dict)
     #: workflows registered elsewhere, by the qualified name of the function or class
@@ -281,8 +281,8 @@ class Project:
         spelled = name.encode()
         if not spelled.isascii():
             return _may_bind(data, name, defined)
-        return spelled in self._bound(path, data, _DEFINED if defined else _ASSIGNED) \
-            or spelled in self._bound(path, data, _IMPORTED)
+        return spelled in self._bound(path, data, "def" if defined else "assignment") \
+            or spelled in self._bound(path, data, "import")
 
     def _defines_class(self, path: str, name: str) -> bool:
         """Whether a project file's text may define a class ``name`` (a ``class`` statement at
@@ -291,13 +291,13 @@ class Project:
         spelled = name.encode()
         if not spelled.isascii():
             return re.search(rb"^[ \t]*class[ \t]+" + re.escape(spelled) + rb"\b", data, re.M) is not None
-        return spelled in self._bound(path, data, _CLASSED)
+        return spelled in self._bound(path, data, "class")
 
     def _text(self, path: str) -> bytes:
         """A project file's bytes (an editor's buffer, if open), read once."""
         data = self._texts.get(path)
         if data is None:
-            buffer = self.buffers.get(os.path.abspath(path))
+            buffer = self.buffers.get(self._absolute_path(path))
             try:
                 if buffer is not None:
                     data = buffer.encode("utf-8", "surrogatepass")
@@ -309,17 +309,13 @@ class Project:
             self._texts[path] = data
         return data
 
-    def _bound(self, path: str, data: bytes, way: re.Pattern[bytes]) -> frozenset[bytes]:
-        """The words ``way`` finds in the file (see ``_DEFINED``), found once per file."""
-        key = (path, way.pattern)
+    def _bound(self, path: str, data: bytes, way: str) -> frozenset[bytes]:
+        """The ASCII names the file's text binds one ``way`` (see ``_BOUND``), found once per
+        file and way."""
+        key = (path, way)
         words = self._bound_words.get(key)
         if words is None:
-            if way is _IMPORTED:
-                text = b"\n".join(_IMPORT_STATEMENT.findall(data))
-                words = frozenset(_WORD.findall(text))
-            else:
-                words = frozenset(way.findall(data))
-            self._bound_words[key] = words
+            words = self._bound_words[key] = frozenset(_BOUND[way](data))
         return words
 
     def _locate(self, dotted: str) -> str | None:
@@ -589,14 +585,15 @@ def _may_bind(data: bytes, name: str, defined: bool) -> bool:
     return any(pattern.search(statement) for statement in _IMPORT_STATEMENT.findall(data))
 
 
-#: the ASCII names a module's text binds, as _may_bind's patterns find a given name: by a
-#: ``def``, by an assignment at the start of a line, and (any word of) an import statement
-_DEFINED = re.compile(rb"^[ \t]*(?:async[ \t]+)?def[ \t]+(\w+)", re.M)
-_ASSIGNED = re.compile(rb"^[ \t]*(\w+)[ \t]*(?::[^=\n]*)?=(?!=)", re.M)
-_IMPORTED = re.compile(rb"import")  # stands for _IMPORT_STATEMENT's statements
-#: the ASCII names a module's text defines by a ``class`` statement
-_CLASSED = re.compile(rb"^[ \t]*class[ \t]+(\w+)", re.M)
-_WORD = re.compile(rb"\w+")
+#: the ASCII names a module's text binds, each way, as _may_bind's patterns find a given name:
+#: by a ``def``, by an assignment at the start of a line, (any word of) an import statement;
+#: and by a ``class`` statement
+_BOUND: dict[str, Callable[[bytes], list[bytes]]] = {
+    "def": re.compile(rb"^[ \t]*(?:async[ \t]+)?def[ \t]+(\w+)", re.M).findall,
+    "assignment": re.compile(rb"^[ \t]*(\w+)[ \t]*(?::[^=\n]*)?=(?!=)", re.M).findall,
+    "import": lambda data: re.findall(rb"\w+", b"\n".join(_IMPORT_STATEMENT.findall(data))),
+    "class": re.compile(rb"^[ \t]*class[ \t]+(\w+)", re.M).findall,
+}
 
 
 def project_roots(paths: list[str], with_cwd: bool = True) -> list[str]:

@@ -158,7 +158,7 @@ class ModuleInfo:
         self._calls: list[ast.Call] = []
         self._named: dict[frozenset[str], list[ast.Call]] = {}
         self._function_defs: dict[str, list] | None = None
-        #: whether the source spells a name (asked before building the whole-module index)
+        #: uses_name's answers worked out without the whole-module index
         self._spelled: dict[str, bool] = {}
         #: the source as its identifiers read (NFKC-normalised if not ASCII; on first use)
         self._normalized: str | None = None
