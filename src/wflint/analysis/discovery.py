@@ -482,8 +482,18 @@ def _context_param(node: FunctionNode, fw: Framework, decorator: ast.expr | None
     return params[0].arg if params else None
 
 
-#: by the frameworks' identities: the frameworks (kept, so no identity is reused) and the tables
-_TABLES: dict[tuple[int, ...], tuple[tuple[Framework, ...], frozenset[str], list]] = {}
+#: what discovery looks up, by the frameworks' identities: (the frameworks, kept so that no
+#: identity is reused; what _registration_table and _context_roles build from them)
+_TABLES: dict[tuple[int, ...], tuple[tuple[Framework, ...], dict[str, object]]] = {}
+
+
+def _per_frameworks(frameworks: tuple[Framework, ...], what: str, build) -> object:
+    """``build(frameworks)``, worked out once per set of frameworks (and ``what``)."""
+    key = tuple(map(id, frameworks))
+    known = _TABLES.setdefault(key, (frameworks, {}))[1]
+    if what not in known:
+        known[what] = build(frameworks)
+    return known[what]
 
 
 def _registration_table(frameworks: tuple[Framework, ...]
@@ -493,30 +503,26 @@ def _registration_table(frameworks: tuple[Framework, ...]
     registration and invocation entries by last name, each as (kind, entry), in the order the
     framework lists them (workflow registrations, activity registrations, activity
     invocations, workflow invocations)."""
-    key = tuple(map(id, frameworks))
-    known = _TABLES.get(key)
-    if known is None:
-        tails: set[str] = set()
-        tables = []
-        for fw in frameworks:
-            table: dict[str, list[tuple[str, str]]] = {}
-            for kind, entries in (("workflow registration", fw.workflow_registrations),
-                                  ("activity registration", fw.activity_registrations),
-                                  ("activity invocation", fw.activity_invocations),
-                                  ("workflow invocation", fw.workflow_invocations)):
-                for entry in entries:
-                    tail = entry.rpartition(".")[2]
-                    table.setdefault(tail, []).append((kind, entry))
-                    tails.add(tail)
-            if fw.worker_types:
-                tails.update(fw.worker_tails)
-            tables.append(table)
-        known = _TABLES[key] = (frameworks, frozenset(tails), tables)
-    return known[1], known[2]
+    return _per_frameworks(frameworks, "registrations", _build_registration_table)  # type: ignore[return-value]
 
 
-#: by the frameworks' identities: the frameworks (kept, so no identity is reused) and the roles
-_ROLES: dict[tuple[int, ...], tuple[tuple[Framework, ...], dict, dict]] = {}
+def _build_registration_table(frameworks: tuple[Framework, ...]):
+    tails: set[str] = set()
+    tables = []
+    for fw in frameworks:
+        table: dict[str, list[tuple[str, str]]] = {}
+        for kind, entries in (("workflow registration", fw.workflow_registrations),
+                              ("activity registration", fw.activity_registrations),
+                              ("activity invocation", fw.activity_invocations),
+                              ("workflow invocation", fw.workflow_invocations)):
+            for entry in entries:
+                tail = entry.rpartition(".")[2]
+                table.setdefault(tail, []).append((kind, entry))
+                tails.add(tail)
+        if fw.worker_types:
+            tails.update(fw.worker_tails)
+        tables.append(table)
+    return frozenset(tails), tables
 
 
 def _context_roles(frameworks: tuple[Framework, ...]
@@ -525,19 +531,19 @@ def _context_roles(frameworks: tuple[Framework, ...]
     "activity", and the framework): for the first parameter, and for a later one (frameworks
     whose context may be any parameter). The first framework, in order, that knows the type
     decides, and its workflow context before its activity context."""
-    key = tuple(map(id, frameworks))
-    known = _ROLES.get(key)
-    if known is None:
-        first: dict[str, tuple[str, Framework]] = {}
-        later: dict[str, tuple[str, Framework]] = {}
-        for fw in frameworks:
-            for role, types in (("workflow", fw.context_types), ("activity", fw.activity_context_types)):
-                for name in types:
-                    first.setdefault(name, (role, fw))
-                    if fw.context == "named":
-                        later.setdefault(name, (role, fw))
-        known = _ROLES[key] = (frameworks, first, later)
-    return known[1], known[2]
+    return _per_frameworks(frameworks, "roles", _build_context_roles)  # type: ignore[return-value]
+
+
+def _build_context_roles(frameworks: tuple[Framework, ...]):
+    first: dict[str, tuple[str, Framework]] = {}
+    later: dict[str, tuple[str, Framework]] = {}
+    for fw in frameworks:
+        for role, types in (("workflow", fw.context_types), ("activity", fw.activity_context_types)):
+            for name in types:
+                first.setdefault(name, (role, fw))
+                if fw.context == "named":
+                    later.setdefault(name, (role, fw))
+    return first, later
 
 
 def _annotation_name(annotation: ast.expr, scope: Scope) -> str | None:
