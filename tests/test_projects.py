@@ -119,5 +119,8 @@ def test_every_registration_and_invocation_of_every_framework_marks_a_module():
             local = f"def fetch(url):\n    pass\n\n    x = {call}({options}fetch, url)\n".encode()
             assert registers_or_invokes(other) and registers_or_invokes(imported), (framework.name, entry)
             assert not registers_or_invokes(local), (framework.name, entry)
+            # an imported name only counts whole: ``fetch_all`` and ``prefetch`` are not ``fetch``
+            partly = local.replace(b"def fetch(", b"from app.steps import (prefetch, fetch_all)\ndef fetch(")
+            assert not registers_or_invokes(partly), (framework.name, entry)
         if framework.worker_types:
             assert registers_or_invokes(b"Worker(client, activities=[steps.fetch])")

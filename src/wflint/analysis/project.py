@@ -64,16 +64,19 @@ def registers_or_invokes(data: bytes) -> bool:
     if not any(word in data for word in _INVOCATION_GATE) or \
             not any(name in data for name in _INVOCATION_NAMES):
         return False
-    imported: bytes | None = None  # what the module's ``from ... import`` lines list
+    imported: set[bytes] | None = None  # the words of the module's ``from ... import`` lines
     for match in _INVOKED.finditer(data):
         reference = match.group(1)
         if b"." in reference:
             return True
         if imported is None:
-            imported = _from_imported(data)
-        if re.search(rb"\b" + re.escape(reference) + rb"\b", imported):
+            imported = set(_WORD.findall(_from_imported(data)))
+        if reference in imported:  # a whole word there (a pattern per name would be compiled)
             return True
     return False
+
+
+_WORD = re.compile(rb"\w+")
 
 
 _IMPORT_TAIL = re.compile(rb"import\b([^\n]*)")
