@@ -135,3 +135,42 @@ def test_public_names():
     assert set(wflint.__all__) <= set(dir(wflint))
     with pytest.raises(AttributeError):
         wflint.no_such_name  # noqa: B018
+
+
+_WORKER_MODULE = '''\
+import httpx
+import temporalio.worker
+from temporalio import workflow
+{imports}
+
+
+@workflow.defn
+class Poll:
+    @workflow.run
+    async def run(self, url: str) -> str:
+        return httpx.get(url).text
+
+
+async def main(client, registry) -> None:
+    registry.Client(client)
+    await {worker}(client, task_queue="poll", workflows=[Poll], activities=[]).run()
+'''
+
+
+@pytest.mark.parametrize("imports, worker", [
+    ("from temporalio.worker import Worker", "Worker"),
+    ("from temporalio.worker import Worker as Runner", "Runner"),
+    ("from temporalio.client import Client", "temporalio.worker.Worker"),
+])
+def test_an_extracted_activity_joins_the_worker_however_the_worker_is_spelled(imports, worker):
+    """Moving a hazard into an activity adds it to the module's one Worker, found by what the
+    callee resolves to: a name, an alias or a dotted path (and not an attribute that merely
+    shares an imported name, such as ``registry.Client``)."""
+    fixed, _ = fix_source(_WORKER_MODULE.format(imports=imports, worker=worker), "poll.py", unsafe=True)
+    assert "activities=[get_activity], activity_executor=" in fixed, fixed
+
+
+def test_a_worker_of_another_module_is_not_the_temporal_worker():
+    source = _WORKER_MODULE.format(imports="from myapp import Worker", worker="Worker")
+    fixed, _ = fix_source(source, "poll.py", unsafe=True)
+    assert "def get_activity" in fixed and "activities=[]" in fixed, fixed

@@ -61,10 +61,21 @@ def _worker(kit: Toolkit, site: FixSite) -> ast.Call | None:
     scope = site.module.scope
     # the names a call of Worker can end in: its own, or a module-level import or variable
     tails = frozenset({"Worker", *scope.imports, *scope.stores})
-    found = [call for call in site.module.calls_named(tails)
-             if kit.resolve(call.func, scope) == _WORKER
-             and any(k.arg == "activities" and isinstance(k.value, (ast.List, ast.Tuple))
-                     for k in call.keywords)]
+    named: dict[str, bool] = {}  # whether a called name stands for the Worker
+    found = []
+    for call in site.module.calls_named(tails):
+        func = call.func
+        if isinstance(func, ast.Name):
+            if func.id not in named:
+                named[func.id] = kit.resolve(func, scope) == _WORKER
+            if not named[func.id]:
+                continue
+        elif not (isinstance(func, ast.Attribute) and func.attr == "Worker"
+                  and kit.resolve(func, scope) == _WORKER):
+            continue  # (an attribute's qualified name ends in the attribute's own name)
+        if any(k.arg == "activities" and isinstance(k.value, (ast.List, ast.Tuple))
+               for k in call.keywords):
+            found.append(call)
     return found[0] if len(found) == 1 else None
 
 
