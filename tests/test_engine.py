@@ -35,6 +35,24 @@ def test_detection_imports_neither_libcst_nor_astroid(tmp_path):
     assert "WFL101" in proc.stdout
 
 
+def test_a_run_with_nothing_to_analyse_loads_neither_rules_nor_walker_nor_fixes(tmp_path):
+    """Code without workflows (settled by the prefilter) needs no analysis: the rules, the
+    walker and the fix builders are loaded only when a file is analysed."""
+    (tmp_path / "plain.py").write_text("import time\nprint(time.time())\n")
+    (tmp_path / "wf.py").write_text(WF)
+    code = ("import sys\nfrom wflint.cli import main\nsys.argv = ['wflint', 'check', '--no-cache', %r]\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in ('wflint.analysis.walker', 'wflint.rules', 'wflint.fixes.helper')"
+            " if m in sys.modules))")
+    loaded = {}
+    for name in ("plain.py", "wf.py"):
+        proc = subprocess.run([sys.executable, "-c", code % str(tmp_path / name)],
+                              capture_output=True, text=True)
+        loaded[name] = proc.stdout.splitlines()[-1]
+    assert loaded == {"plain.py": "[]",
+                      "wf.py": "['wflint.analysis.walker', 'wflint.fixes.helper', 'wflint.rules']"}, loaded
+
+
 def test_files_without_framework_markers_are_not_parsed():
     # a syntax error that would be WFL001 if the file were parsed
     assert check(b"def broken(:\n    time.time()\n").diagnostics == []

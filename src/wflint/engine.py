@@ -15,25 +15,26 @@ import hashlib
 import os
 import sys
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from wflint.analysis.discovery import discover, enabled_frameworks
 from wflint.analysis.project import Project, project_roots
 from wflint.analysis.scope import ModuleInfo
 from wflint.cache import Cache, findings, stamp
-from wflint.analysis.walker import Walker
 from wflint.codes import BY_CODE
 from wflint.config import Settings
 from wflint.diagnostics import Diagnostic
 from wflint.firstpass import FirstPass
-from wflint.fixes.helper import Fixes
-from wflint.fixes.writer import write_atomic
 from wflint.frameworks import FRAMEWORKS
 from wflint.outcome import FileOutcome
 from wflint.prefilter import markers_for, may_contain_workflows
 from wflint.source import decode, decode_with_encoding, decodes_plainly, parse, share, split_lines
-from wflint.rules import load_rules
-from wflint.rules.base import HazardIndex
 from wflint.suppression import UNUSED, filter_suppressed, skips_file, unused_suppressions
+
+if TYPE_CHECKING:
+    from wflint.analysis.walker import Walker
+    from wflint.fixes.helper import Fixes
+    from wflint.rules.base import HazardIndex
 
 _PARSE_RECURSION_LIMIT = 10_000
 _WALK_RECURSION_LIMIT = 50_000
@@ -92,10 +93,10 @@ class Checker:
         self.cache = cache
         #: what the first pass settled and kept (see firstpass); empty until ``prepare``
         self.first = FirstPass(cache)
-        self.rules = load_rules(settings.codes)
-        self.index = HazardIndex(self.rules, dict(settings.nondeterministic), settings.deterministic)
         self.markers = markers_for(settings.frameworks, settings.workflow_decorators)
-        self.fixes = Fixes()
+        #: the enabled rules' merged index and the fix builder (see ``_walking``)
+        self._index: HazardIndex | None = None
+        self._fixes: Fixes | None = None
         #: ``--ignore-noqa`` turns this off: suppression comments are then ignored
         self.honour_suppressions = True
         #: files open in an editor (absolute path -> text), read instead of the disk
@@ -131,6 +132,7 @@ class Checker:
 
             first.budget //= jobs  # each worker keeps its part of the budget
             _ = self.project.roots  # worked out once, before the workers share them
+            self._walking()  # (so is the rules' index)
             self._crew = Crew(context, self, wanted, jobs)
             first.release()  # the workers hold what was read; this process reads again if needed
         else:
@@ -249,6 +251,8 @@ class Checker:
         if fix is not None and fix.write and outcome.changed and outcome.error is None:
             try:
                 _, encoding, bom = decode_with_encoding(data)
+                from wflint.fixes.writer import write_atomic
+
                 write_atomic(path, outcome.fixed_source or "", encoding, bom)
                 if self.project is not None:
                     self.project.forget(path)
@@ -392,9 +396,27 @@ class Checker:
         project.remember_discovery(module, discovery)
         self._checked[path] = _Walked.of(discovery)
         try:
-            return Walker(module, discovery, self.index, self.fixes, path, project).run()
+            walker, index, fixes = self._walking()
+            return walker(module, discovery, index, fixes, path, project).run()
         finally:
             project.remember_discovery(module, None)  # this module's tree is not kept
+
+    def _walking(self) -> tuple[type[Walker], HazardIndex, Fixes]:
+        """The walker, the enabled rules' merged index and the fix builder, loaded and built
+        on first use: a run that the cache or the prefilter settles never imports the rules,
+        the walker or the fixes (a fifth of wflint's start-up)."""
+        from wflint.analysis.walker import Walker
+
+        if self._index is None or self._fixes is None:
+            from wflint.fixes.helper import Fixes
+            from wflint.rules import load_rules
+            from wflint.rules.base import HazardIndex
+
+            settings = self.settings
+            self._index = HazardIndex(load_rules(settings.codes), dict(settings.nondeterministic),
+                                      settings.deterministic)
+            self._fixes = Fixes()
+        return Walker, self._index, self._fixes
 
     # -- filtering -------------------------------------------------------------------------
 
