@@ -239,11 +239,18 @@ class _WorkflowClock:
         self.walker = walker
         self.scope = scope
         self._names: set[str] | None = None
+        #: each node's answer of ``_atom`` (by identity): the search for the names computed
+        #: from workflow time asks of the same assignments again on every round
+        self._atoms: dict[int, bool] = {}
 
     def reads(self, expr: ast.AST) -> bool:
         names = self.names
+        atoms = self._atoms
         for node in ast.walk(expr):
-            if self._atom(node) or (isinstance(node, ast.Name) and node.id in names):
+            atom = atoms.get(id(node))
+            if atom is None:
+                atom = atoms[id(node)] = self._atom(node)
+            if atom or (isinstance(node, ast.Name) and node.id in names):
                 return True
         return False
 
