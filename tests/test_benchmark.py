@@ -1,6 +1,7 @@
 """The benchmark script runs (a smoke version: a small generated corpus, one run). It asserts
 nothing about speed: speed is measured by running the benchmark itself."""
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -43,3 +44,5 @@ def test_the_real_suite_measures_each_repository_and_a_pre_commit_run(tmp_path):
     assert "| acme/orders | 1 | 9 |" in report and "| acme/plain | 1 | 2 |" in report
     assert "| all in one run | 2 | 11 |" in report
     assert "Pre-commit run on 1 workflow files of acme/orders" in report
+    assert re.search(r"The interpreter's bare start \(`python -c pass`\) takes \d+\.\d\d s here; "
+                     r"for \d of the 2 repositories", report), report
