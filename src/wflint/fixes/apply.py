@@ -119,15 +119,13 @@ def _replace_in_text(source: str, fixes: list[Fix], also_read: frozenset[str]) -
     # The new text's top-level imports are those of the text before when every edit comes after
     # them (the tree of the text before is at hand when the engine parsed it for fixing): the
     # new text is then parsed only if a name it may still read must be looked for, and
-    # otherwise only once, as it is handed back (the check of it reuses that parse).
-    tree: ast.Module | None = None
+    # otherwise only once, as it is handed back (the check of it reuses that parse). ``parse``
+    # remembers the new text's tree, so each place that needs it asks for it again.
     before = parsed(source)
     first_line = min(e.start[0] for fix in fixes for e in fix.edits)
-    imports = before if before is not None and first_line > _imports_end(before) else None
+    imports = before if before is not None and first_line > _imports_end(before) else _parsed_or_none(text)
     if imports is None:
-        tree = imports = _parsed_or_none(text)
-        if tree is None:
-            return None
+        return None
     new_lines = text.splitlines(keepends=True)
     # lines that are not import statements: where a name is still read, if anywhere
     body = "".join(line for line in new_lines if not line.lstrip().startswith(("import ", "from ")))
@@ -135,9 +133,10 @@ def _replace_in_text(source: str, fixes: list[Fix], also_read: frozenset[str]) -
     lost = set()
     for name in replaced:
         if re.search(rf"(?<![\w.]){re.escape(name)}\b", body):
-            if tree is None and (tree := _parsed_or_none(text)) is None:
-                return None
             if read_now is None:
+                tree = _parsed_or_none(text)
+                if tree is None:
+                    return None
                 read_now = read_names(tree)
             if name in read_now:
                 continue
@@ -148,15 +147,16 @@ def _replace_in_text(source: str, fixes: list[Fix], also_read: frozenset[str]) -
     orphaned = [entry for entry in imports_binding(imports, lost)
                 if (entry[2] or entry[1] or entry[0].partition(".")[0]) not in also_read]
     if not orphaned:
-        return text if tree is not None or _parsed_or_none(text) is not None else None
+        return _if_parses(text)
     bound = {entry[2] or entry[1] or entry[0].partition(".")[0] for entry in orphaned}
     last = max((i for i, node in enumerate(imports.body) if isinstance(node, (ast.Import, ast.ImportFrom))),
                default=-1)
     if last < 0:
-        return text if tree is not None or _parsed_or_none(text) is not None else None
+        return _if_parses(text)
     header_end = imports.body[last].end_lineno or imports.body[last].lineno
     if any(re.search(rf"(?<![\w.]){re.escape(n)}\b", body) for n in bound):
-        if tree is None and (tree := _parsed_or_none(text)) is None:
+        tree = _parsed_or_none(text)
+        if tree is None:
             return None
         strings = [node.value for node in ast.walk(tree)
                    if isinstance(node, ast.Constant) and isinstance(node.value, str)]
@@ -172,10 +172,9 @@ def _replace_in_text(source: str, fixes: list[Fix], also_read: frozenset[str]) -
     code = header + "".join(new_lines[header_end:])
     if code.startswith(("\n", "\r")) and not source.startswith(("\n", "\r")):
         code = code.lstrip("\r\n")  # the imports that opened the file are gone
-    if tree is None and _parsed_or_none(code) is None:
-        return None  # the new text was never parsed: what is handed back must parse (dropping
-        # whole top-level imports neither makes nor mends a syntax error)
-    return code
+    # what is handed back must parse: when the new text did, so does the code (dropping whole
+    # top-level imports neither makes nor mends a syntax error); else the code is parsed now
+    return code if parsed(text) is not None else _if_parses(code)
 
 
 def _parsed_or_none(text: str) -> ast.Module | None:
@@ -183,6 +182,11 @@ def _parsed_or_none(text: str) -> ast.Module | None:
         return parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
+
+
+def _if_parses(text: str) -> str | None:
+    """``text``, if it parses (its tree is then remembered for the check of it)."""
+    return text if _parsed_or_none(text) is not None else None
 
 
 def _imports_end(tree: ast.Module) -> int:
