@@ -37,6 +37,8 @@ _INVOCATIONS = sorted({entry.rpartition(".")[2] for framework in FRAMEWORKS.valu
 _INVOKED = re.compile(rb"\b(?:" + b"|".join(name.encode() for name in _INVOCATIONS)
                       + rb")\(\s*(?:(?:\{[^{}]*\}|None)\s*,\s*)?([A-Za-z_][\w.]*)")
 _INVOCATION_NAMES = tuple(name.encode() for name in _INVOCATIONS)
+#: a word of a module's text, as ``\b...\b`` delimits one
+_WORD = re.compile(rb"\w+")
 #: fewer strings, one of which each marker (each invocation's name) contains
 _REGISTRATION_GATE = gate_words(REGISTRATION_MARKERS)
 _INVOCATION_GATE = gate_words(_INVOCATION_NAMES)
@@ -74,9 +76,6 @@ def registers_or_invokes(data: bytes) -> bool:
         if reference in imported:  # a whole word there (a pattern per name would be compiled)
             return True
     return False
-
-
-_WORD = re.compile(rb"\w+")
 
 
 _IMPORT_TAIL = re.compile(rb"import\b([^\n]*)")
@@ -594,7 +593,7 @@ def _may_bind(data: bytes, name: str, defined: bool) -> bool:
 _BOUND: dict[str, Callable[[bytes], list[bytes]]] = {
     "def": re.compile(rb"^[ \t]*(?:async[ \t]+)?def[ \t]+(\w+)", re.M).findall,
     "assignment": re.compile(rb"^[ \t]*(\w+)[ \t]*(?::[^=\n]*)?=(?!=)", re.M).findall,
-    "import": lambda data: re.findall(rb"\w+", b"\n".join(_IMPORT_STATEMENT.findall(data))),
+    "import": lambda data: _WORD.findall(b"\n".join(_IMPORT_STATEMENT.findall(data))),
     "class": re.compile(rb"^[ \t]*class[ \t]+(\w+)", re.M).findall,
 }
 
