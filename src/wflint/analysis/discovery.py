@@ -155,6 +155,8 @@ class _Finder:
         self.module = module
         self.scope: Scope = module.scope
         self.frameworks = frameworks
+        #: what a context-typed parameter makes a function, first parameter and later ones
+        self.context_roles = _context_roles(frameworks)
         self.workflow_decorators = frozenset(workflow_decorators)
         self.activity_decorators = frozenset(activity_decorators)
         self.units: list[WorkflowUnit] = []
@@ -292,7 +294,7 @@ class _Finder:
         params = [*node.args.posonlyargs, *node.args.args]
         if is_method and params and params[0].arg in ("self", "cls"):
             params = params[1:]
-        first, later = _context_roles(self.frameworks)
+        first, later = self.context_roles
         for index, param in enumerate(params):
             if param.annotation is None:
                 continue
